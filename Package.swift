@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Iblagh: five services that carry a report of online crime from the citizen to the court, over CURVE-encrypted
+/// ZeroMQ. `Shared/` holds the libraries every service stands on; `Services/` one folder per executable.
+let package = Package(
+    name: "Iblagh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "iblagh", targets: ["Iblagh"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
+        .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+    ],
+    targets: [
+        // System libraries from Debian's packages.
+        .systemLibrary(
+            name: "CZeroMQ", path: "Shared/CZeroMQ", pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(
+            name: "CLibCrypto", path: "Shared/CLibCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+
+        // Shared libraries.
+        .target(
+            name: "ZeroMQ",
+            dependencies: [
+                "CZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            path: "Shared/ZeroMQ"),
+        .target(name: "IblaghCrypto", dependencies: ["CLibCrypto"], path: "Shared/IblaghCrypto"),
+        .target(
+            name: "IblaghSchemas",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/IblaghSchemas",
+            exclude: ["proto", "python", "PROTOCOL.md", "generate.sh"]),
+
+        // Executables.
+        .executableTarget(
+            name: "Iblagh",
+            dependencies: [
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Iblagh"),
+        .executableTarget(
+            name: "ZeroMQBench",
+            dependencies: [
+                "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/ZeroMQBench"),
+
+        // Tests: one target per module.
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"], path: "Tests/ZeroMQTests"),
+        .testTarget(name: "IblaghCryptoTests", dependencies: ["IblaghCrypto"], path: "Tests/IblaghCryptoTests"),
+        .testTarget(
+            name: "IblaghSchemasTests",
+            dependencies: ["IblaghSchemas", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/IblaghSchemasTests"),
+        .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ"], path: "Tests/IblaghTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct IblaghCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "iblagh", abstract: "x")
+}
