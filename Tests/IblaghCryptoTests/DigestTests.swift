@@ -1,0 +1,58 @@
+import Testing
+import IblaghCrypto
+
+@Suite("SHA-256 and HMAC-SHA-256 against published vectors")
+struct DigestTests {
+    // FIPS 180-2, appendix B, and the NIST examples.
+    @Test("SHA-256 of the FIPS 180-2 messages", arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func sha256Vectors(message: String, digest: String) {
+        #expect(hexString(SHA256.hash(Array(message.utf8))) == digest)
+    }
+
+    @Test("streaming SHA-256 of one million 'a' equals the published digest, whatever the chunking")
+    func sha256Streaming() {
+        let hasher = SHA256()
+        let chunk = [UInt8](repeating: 0x61, count: 999)  // odd size: chunks never align with the 64-byte block
+        var remaining = 1_000_000
+        while remaining > 0 {
+            let count = min(remaining, chunk.count)
+            hasher.update(chunk[0..<count])
+            remaining -= count
+        }
+        #expect(hexString(hasher.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    // RFC 4231, test cases 1, 2, 4 and 6.
+    @Test("HMAC-SHA-256 of the RFC 4231 cases", arguments: [
+        (hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), Array("Hi There".utf8),
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        (hex("0102030405060708090a0b0c0d0e0f10111213141516171819"), [UInt8](repeating: 0xcd, count: 50),
+         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+        ([UInt8](repeating: 0xaa, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    ])
+    func hmacVectors(key: [UInt8], message: [UInt8], code: String) {
+        #expect(hexString(HMACSHA256.authenticationCode(for: message, key: key)) == code)
+        #expect(HMACSHA256.isValid(hex(code), for: message, key: key))
+    }
+
+    @Test("a flipped bit in the message or the code fails HMAC verification")
+    func hmacRejectsFlippedBit() {
+        let key = Array("webhook secret".utf8)
+        var message = Array(#"{"tracking_id":"IBL-2026-7K3Q9XWD"}"#.utf8)
+        let code = HMACSHA256.authenticationCode(for: message, key: key)
+        var badCode = code
+        badCode[5] ^= 0x01
+        #expect(!HMACSHA256.isValid(badCode, for: message, key: key))
+        #expect(!HMACSHA256.isValid(Array(code.prefix(16)), for: message, key: key))
+        message[3] ^= 0x80
+        #expect(!HMACSHA256.isValid(code, for: message, key: key))
+    }
+}
