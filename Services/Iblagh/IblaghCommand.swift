@@ -1,6 +1,20 @@
 import ArgumentParser
+import Logging
 
+/// `iblagh`: the operator's and developer's command-line tool.
 @main
 struct IblaghCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "iblagh", abstract: "x")
+    static let configuration = CommandConfiguration(
+        commandName: "iblagh",
+        abstract: "Iblagh: report online crime, from the citizen to the court.",
+        subcommands: [KeysCommand.self, DemoCommand.self])
+
+    /// Logs go to standard error, so standard output stays for what a command prints for a person or a script.
+    static func bootstrapLogging(level: Logger.Level = .info) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// Runs a real process to completion and captures what it printed.
+struct CommandResult {
+    let status: Int32
+    let output: String
+    let error: String
+}
+
+func run(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    // Read before waiting so a chatty process never blocks on a full pipe.
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    while process.isRunning {
+        if Date() > deadline {
+            process.terminate()
+            Issue.record("\(executable) \(arguments) did not finish within \(timeout) s")
+        }
+        usleep(10_000)
+    }
+    return CommandResult(
+        status: process.terminationStatus,
+        output: String(decoding: outData, as: UTF8.self),
+        error: String(decoding: errData, as: UTF8.self))
+}
+
+/// The `iblagh` executable built beside this test bundle.
+var iblaghPath: String {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("iblagh").path
+}
+
+/// A fresh directory for one test.
+func temporaryDirectory(_ name: String = #function) throws -> String {
+    let path = NSTemporaryDirectory() + "iblagh-test-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Runs a Python snippet with pyzmq; the README's test command installs pyzmq, so its absence is a failure.
+func python(_ script: String) throws -> CommandResult {
+    let result = try run("/usr/bin/env", ["python3", "-c", script])
+    if result.error.contains("No module named 'zmq'") {
+        Issue.record("pyzmq is not installed: run the tests through the README's test command (deploy/test.sh)")
+    }
+    return result
+}

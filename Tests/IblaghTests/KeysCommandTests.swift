@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import ZeroMQ
+
+@Suite("iblagh keys: certificates integrators can use with their own tools")
+struct KeysCommandTests {
+    @Test("keys generate writes a 0600 secret and a public file that pyzmq's load_certificate reads")
+    func generatedKeysLoadInPyzmq() throws {
+        let dir = try temporaryDirectory()
+        let result = try run(iblaghPath, ["keys", "generate", "integrator-acme", "--dir", dir, "--role", "integrator"])
+        #expect(result.status == 0, "\(result.error)")
+        let secretFile = "\(dir)/integrator-acme.key_secret", publicFile = "\(dir)/integrator-acme.key"
+        let mode = try FileManager.default.attributesOfItem(atPath: secretFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        let ours = try CurveCertificate.loadKeyPair(secretFile: secretFile)
+        #expect(try CurveCertificate.loadPublicKey(file: publicFile) == ours.publicKey)
+        #expect(result.output.contains(ours.publicKey.z85))
+        #expect(!result.output.contains(ours.secretKey.z85))
+
+        let py = try python("""
+            import zmq.auth
+            pub, sec = zmq.auth.load_certificate('\(secretFile)')
+            pub2, none = zmq.auth.load_certificate('\(publicFile)')
+            print(pub.decode(), sec.decode(), pub2.decode(), none)
+            """)
+        #expect(py.status == 0, "\(py.error)")
+        #expect(py.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            == "\(ours.publicKey.z85) \(ours.secretKey.z85) \(ours.publicKey.z85) None")
+    }
+
+    @Test("certificates made by pyzmq's create_certificates load as our key pairs")
+    func pyzmqCertificatesLoad() throws {
+        let dir = try temporaryDirectory()
+        let py = try python("""
+            import os, zmq.auth
+            pub, sec = zmq.auth.create_certificates('\(dir)', 'partner')
+            os.chmod(sec, 0o600)
+            print(zmq.auth.load_certificate(sec)[0].decode())
+            """)
+        #expect(py.status == 0, "\(py.error)")
+        let keyPair = try CurveCertificate.loadKeyPair(secretFile: "\(dir)/partner.key_secret")
+        #expect(keyPair.publicKey.z85 == py.output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test("keys show prints the public key and role and refuses a secret readable by others")
+    func showAndPermissions() throws {
+        let dir = try temporaryDirectory()
+        _ = try run(iblaghPath, ["keys", "generate", "unit-kenitra", "--dir", dir, "--role", "unit:KENITRA"])
+        let show = try run(iblaghPath, ["keys", "show", "\(dir)/unit-kenitra.key"])
+        #expect(show.status == 0)
+        #expect(show.output.contains("role        unit:KENITRA"))
+
+        chmod("\(dir)/unit-kenitra.key_secret", 0o644)
+        let refused = try run(iblaghPath, ["keys", "show", "\(dir)/unit-kenitra.key_secret"])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("readable by others"))
+        #expect(refused.error.contains("chmod 600"))
+    }
+
+    @Test("keys generate never overwrites an existing secret")
+    func noOverwrite() throws {
+        let dir = try temporaryDirectory()
+        #expect(try run(iblaghPath, ["keys", "generate", "intake-1", "--dir", dir]).status == 0)
+        let before = try String(contentsOfFile: "\(dir)/intake-1.key_secret", encoding: .utf8)
+        let again = try run(iblaghPath, ["keys", "generate", "intake-1", "--dir", dir])
+        #expect(again.status != 0)
+        #expect(again.error.contains("already exists"))
+        #expect(try String(contentsOfFile: "\(dir)/intake-1.key_secret", encoding: .utf8) == before)
+    }
+
+    @Test("a damaged certificate is refused with an error naming the file and the problem")
+    func damagedCertificate() throws {
+        let dir = try temporaryDirectory()
+        let path = "\(dir)/broken.key"
+        try "curve\n    public-key = \"too-short\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try run(iblaghPath, ["keys", "show", path])
+        #expect(result.status != 0)
+        #expect(result.error.contains(path))
+        #expect(result.error.contains("40 characters of Z85"))
+
+        let mismatched = "\(dir)/mismatch.key_secret"
+        let a = try CurveKeyPair.generate(), b = try CurveKeyPair.generate()
+        try "curve\n    public-key = \"\(a.publicKey.z85)\"\n    secret-key = \"\(b.secretKey.z85)\"\n"
+            .write(toFile: mismatched, atomically: true, encoding: .utf8)
+        chmod(mismatched, 0o600)
+        #expect(throws: ZMQError.self) { try CurveCertificate.loadKeyPair(secretFile: mismatched) }
+    }
+}
+
+@Suite("iblagh demo")
+struct DemoCommandTests {
+    @Test("the demo shows the enrolled key delivering and the stranger refused")
+    func demo() throws {
+        let dir = try temporaryDirectory()
+        let result = try run(iblaghPath, ["demo", "--dir", dir])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        #expect(result.output.contains("stranger     refused: handshake refused by ZAP (status 400)"))
+        #expect(result.output.contains("delivered \"report from integrator-acme\" as User-Id integrator"))
+    }
+}
