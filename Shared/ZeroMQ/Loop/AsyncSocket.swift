@@ -30,6 +30,9 @@ public actor AsyncSocket {
 
     /// Sends `message`, waiting while the socket's queue is full. Messages are sent in call order. A cancelled
     /// wait throws `CancellationError` and the message is not sent.
+    ///
+    /// A socket with no peer to send to waits too — including a CURVE client whose handshake was refused, since
+    /// libzmq then drops the connection for good. Bound the wait (cancel the task) where that can happen.
     public func send(_ message: Multipart) async throws {
         try requireOpen()
         if senders.isEmpty, try socket.send(message, dontWait: true) { return }
@@ -43,6 +46,12 @@ public actor AsyncSocket {
         } onCancel: {
             cancelWaiterSoon(id)
         }
+    }
+
+    /// Sends `messages` in order, waiting for room as needed: one hop to the loop for the whole batch, which is
+    /// what makes the async path fast (a hop costs far more than a send).
+    public func send(contentsOf messages: [Multipart]) async throws {
+        for message in messages { try await send(message) }
     }
 
     /// Sends `message` only if the socket can take it now; false when it cannot.
@@ -66,6 +75,14 @@ public actor AsyncSocket {
         } onCancel: {
             cancelWaiterSoon(id)
         }
+    }
+
+    /// Waits for at least one message, then returns every message already waiting, up to `limit`, in one hop.
+    public func receive(upTo limit: Int) async throws -> [Multipart] {
+        precondition(limit > 0, "receive(upTo:) needs a positive limit")
+        var batch = [try await receive()]
+        while batch.count < limit, let message = try socket.receive(dontWait: true) { batch.append(message) }
+        return batch
     }
 
     /// Every message, as they arrive, until the socket is closed or the reading task is cancelled.

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import ZeroMQ
+
+/// An actor whose methods run on a poll loop, as services' socket-owning actors do.
+actor LoopBound {
+    nonisolated let loop: PollLoop
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+    private var counter = 0
+    init(loop: PollLoop) { self.loop = loop }
+
+    func increment() -> (Int, Bool) {
+        counter += 1
+        return (counter, loop.isCurrent)
+    }
+}
+
+@Suite("The poll loop: sockets and actors on a thread of their own")
+struct PollLoopTests {
+    @Test("an actor bound to a loop runs on the loop thread, one job at a time")
+    func actorRunsOnLoop() async throws {
+        let loop = PollLoop(name: "test-actor")
+        let bound = LoopBound(loop: loop)
+        #expect(!loop.isCurrent)
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            for _ in 0..<1000 { group.addTask { await bound.increment() } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0.1 })
+        #expect(Set(results.map(\.0)) == Set(1...1000))  // no lost update: jobs never overlapped
+        loop.stop()
+        // After stop, jobs still run, serially and reported as isolated.
+        let after = await bound.increment()
+        #expect(after.0 == 1001)
+        #expect(after.1)
+    }
+
+    @Test("a cancelled receive throws CancellationError and the socket keeps working")
+    func cancelledReceive() async throws {
+        let context = try ZMQContext()
+        let loop = PollLoop(name: "test-cancel")
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://cancel")
+        let push = try context.socket(.push)
+        try push.connect("inproc://cancel")
+        let receiver = await AsyncSocket(pull, loop: loop)
+        let sender = await AsyncSocket(push, loop: loop)
+
+        let waiting = Task { try await receiver.receive() }
+        try await Task.sleep(for: .milliseconds(20))
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+
+        try await sender.send(Multipart(strings: ["after cancel"]))
+        let message = try await withDeadline(20) { try await receiver.receive() }
+        #expect(message.frames == [Array("after cancel".utf8)])
+        await receiver.close()
+        await sender.close()
+        loop.stop()
+    }
+
+    @Test("send waits while the peer's queue is full and completes, in order, once the reader drains it")
+    func sendWaitsForRoom() async throws {
+        let context = try ZMQContext()
+        let loop = PollLoop(name: "test-hwm")
+        let pull = try context.socket(.pull)
+        try pull.setReceiveHighWaterMark(10)
+        try pull.bind("inproc://hwm")
+        let push = try context.socket(.push)
+        try push.setSendHighWaterMark(10)
+        try push.connect("inproc://hwm")
+        let receiver = await AsyncSocket(pull, loop: loop)
+        let sender = await AsyncSocket(push, loop: loop)
+
+        let total = 500
+        let sending = Task {
+            for index in 0..<total { try await sender.send(Multipart(strings: ["\(index)"])) }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await !sender.trySend(Multipart(strings: ["extra"])))  // full: the backlog waits, nothing dropped
+        var received: [String] = []
+        while received.count < total {
+            let batch = try await withDeadline(20) { try await receiver.receive(upTo: 64) }
+            received += batch.map { String(decoding: $0.frames[0], as: UTF8.self) }
+        }
+        try await sending.value
+        #expect(received == (0..<total).map(String.init))
+        await receiver.close()
+        await sender.close()
+        loop.stop()
+    }
+
+    @Test("closing an AsyncSocket fails its waiting receivers instead of leaving them hanging")
+    func closeFailsWaiters() async throws {
+        let context = try ZMQContext()
+        let loop = PollLoop(name: "test-close")
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://close")
+        let receiver = await AsyncSocket(pull, loop: loop)
+        let waiting = Task { try await receiver.receive() }
+        try await Task.sleep(for: .milliseconds(20))
+        await receiver.close()
+        await #expect(throws: ZMQError.self) { try await waiting.value }
+        await #expect(throws: ZMQError.self) { try await receiver.receive() }
+        loop.stop()
+    }
+}
+
+@Suite("The libzmq this process runs with")
+struct LibraryTests {
+    @Test("this machine's libzmq is supported: 4.3.4 or newer, with CURVE")
+    func currentLibraryIsSupported() throws {
+        #expect(ZMQLibrary.version >= ZMQLibrary.minimumVersion)
+        #expect(ZMQLibrary.hasCurve)
+        try ZMQLibrary.requireSupported()
+    }
+
+    @Test("an older libzmq or one without CURVE is refused with a message saying what is needed")
+    func unsupportedLibrariesAreRefused() {
+        do {
+            try ZMQLibrary.requireSupported(version: .init(major: 4, minor: 3, patch: 3), hasCurve: true)
+            Issue.record("4.3.3 was accepted")
+        } catch let error as ZMQError {
+            #expect(error.code == .unsupportedLibrary)
+            #expect(error.message.contains("4.3.3 is too old"))
+            #expect(error.message.contains("4.3.4"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        do {
+            try ZMQLibrary.requireSupported(version: .init(major: 4, minor: 3, patch: 5), hasCurve: false)
+            Issue.record("a libzmq without CURVE was accepted")
+        } catch let error as ZMQError {
+            #expect(error.message.contains("without CURVE"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("errors from libzmq carry errno and libzmq's own text")
+    func errorsCarryErrno() throws {
+        let context = try ZMQContext()
+        let socket = try context.socket(.pull)
+        do {
+            try socket.bind("inproc://")  // an empty inproc name is invalid
+            Issue.record("bound an empty inproc name")
+        } catch let error as ZMQError {
+            #expect(error.code == .system)
+            #expect(error.errno != 0)
+            #expect(error.message.contains("errno \(error.errno)"))
+        }
+    }
+}

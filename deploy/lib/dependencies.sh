@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what Iblagh needs on Debian 12 when it is missing; sourced by deploy/local/run.sh and deploy/test.sh.
+#   iblagh_require_packages [extra Debian packages...]
+#   iblagh_require_python_zmq        (pyzmq and protobuf for the interop tests)
+
+iblagh_apt() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "${IBLAGH_APT_UPDATED:-}" ]; then
+    $sudo apt-get update -qq
+    IBLAGH_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
+}
+
+iblagh_require_packages() {
+  local wanted=(libzmq3-dev libssl-dev libsqlite3-dev pkg-config "$@") missing=()
+  for package in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing Debian packages: ${missing[*]}"
+    iblagh_apt "${missing[@]}"
+  fi
+}
+
+iblagh_require_python_zmq() {
+  command -v python3 >/dev/null || iblagh_apt python3
+  if ! python3 -c 'import zmq, google.protobuf' 2>/dev/null; then
+    echo "==> installing pyzmq and protobuf for python3"
+    if ! python3 -m pip --version >/dev/null 2>&1; then iblagh_apt python3-pip; fi
+    python3 -m pip install -q pyzmq protobuf 2>/dev/null \
+      || python3 -m pip install -q --break-system-packages pyzmq protobuf 2>/dev/null \
+      || iblagh_apt python3-zmq python3-protobuf
+  fi
+  python3 -c 'import zmq, google.protobuf' || { echo "pyzmq and protobuf could not be installed for python3" >&2; exit 1; }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test of Iblagh: installs what is missing (Debian packages, pyzmq), builds, runs the suites.
+#   deploy/test.sh [swift test options, e.g. --filter CurveAuthenticationTests]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib/dependencies.sh
+iblagh_require_packages
+iblagh_require_python_zmq
+
+echo "==> building (debug) and running the tests"
+swift build --build-tests
+swift test --skip-build "$@"
