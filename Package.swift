@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Iblagh: five services that carry a report of online crime from the citizen to the court, over CURVE-encrypted
@@ -11,12 +11,16 @@ let package = Package(
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
+        .library(name: "IblaghStore", targets: ["IblaghStore"]),
+        .library(name: "ReliableHop", targets: ["ReliableHop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries from Debian's packages.
@@ -42,6 +46,20 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Shared/IblaghSchemas",
             exclude: ["proto", "python", "PROTOCOL.md", "generate.sh"]),
+
+        .target(
+            name: "IblaghStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Shared/IblaghStore"),
+        .target(
+            name: "ReliableHop",
+            dependencies: [
+                "ZeroMQ", "IblaghSchemas", "IblaghStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            path: "Shared/ReliableHop"),
 
         // Executables.
         .executableTarget(

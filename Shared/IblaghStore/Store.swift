@@ -1,0 +1,98 @@
+/// A service's durable store: transactions of portable SQL, committed with fsync before `write` returns.
+///
+/// Services and the reliable hop talk to this protocol only, so SQLite (``SQLiteStore``, the embedded default) and a
+/// PostgreSQL implementation are interchangeable. SQL uses `?` placeholders and the common subset of both dialects.
+public protocol Store: Sendable {
+    /// Runs `body` in one transaction; commits (durably) when it returns, rolls back when it throws.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Runs `body` on a consistent snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+}
+
+/// The inside of one transaction.
+public protocol StoreTransaction {
+    /// Runs a statement; returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [StoreValue]) throws -> Int
+    /// Runs a query.
+    func rows(_ sql: String, _ arguments: [StoreValue]) throws -> [StoreRow]
+    /// Runs `body` in a savepoint: when it throws, only its own changes are undone and the error is rethrown.
+    func savepoint<T>(_ body: () throws -> T) throws -> T
+}
+
+extension StoreTransaction {
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: StoreValue...) throws -> Int {
+        try execute(sql, arguments)
+    }
+
+    public func rows(_ sql: String, _ arguments: StoreValue...) throws -> [StoreRow] {
+        try rows(sql, arguments)
+    }
+}
+
+/// A value bound to or read from SQL.
+public enum StoreValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(_ value: Int) { self = .integer(Int64(value)) }
+}
+
+/// One row of a query result, by column name.
+public struct StoreRow: Sendable {
+    public let values: [String: StoreValue]
+
+    public init(_ values: [String: StoreValue]) { self.values = values }
+
+    public subscript(_ column: String) -> StoreValue { values[column] ?? .null }
+
+    public func integer(_ column: String) -> Int64? {
+        if case .integer(let value) = self[column] { return value }
+        return nil
+    }
+
+    public func text(_ column: String) -> String? {
+        if case .text(let value) = self[column] { return value }
+        return nil
+    }
+
+    public func blob(_ column: String) -> [UInt8]? {
+        switch self[column] {
+        case .blob(let value): value
+        case .text(let value): Array(value.utf8)
+        default: nil
+        }
+    }
+
+    public func real(_ column: String) -> Double? {
+        switch self[column] {
+        case .real(let value): value
+        case .integer(let value): Double(value)
+        default: nil
+        }
+    }
+}
+
+/// A named, ordered schema change; applied once per database, in the order given.
+public struct Migration: Sendable {
+    public let id: String
+    public let statements: [String]
+
+    public init(_ id: String, _ statements: [String]) {
+        self.id = id
+        self.statements = statements
+    }
+}
+
+/// A store failure, naming the database and what failed (never the data).
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

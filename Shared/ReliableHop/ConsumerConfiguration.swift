@@ -1,0 +1,42 @@
+import IblaghSchemas
+import ZeroMQ
+
+/// How a consumer instance takes messages from its upstream producers.
+public struct ConsumerConfiguration: Sendable {
+    /// One producer instance to connect to.
+    public struct Upstream: Sendable {
+        /// A name for logs and the inbox, e.g. `intake-1`.
+        public var name: String
+        public var endpoint: String
+        public var serverKey: CurvePublicKey
+        /// The message types this upstream may send us; anything else is refused (dead-lettered at the producer).
+        public var acceptedTypes: Set<Iblagh_V1_MessageType>
+
+        public init(name: String, endpoint: String, serverKey: CurvePublicKey, acceptedTypes: Set<Iblagh_V1_MessageType>) {
+            self.name = name
+            self.endpoint = endpoint
+            self.serverKey = serverKey
+            self.acceptedTypes = acceptedTypes
+        }
+    }
+
+    /// The consumer group: must be this instance's role in the producers' allow-lists.
+    public var group: String
+    /// This instance's stable id (`router-1`): a restarted instance with the same id gets back what it held.
+    public var consumerID: String
+    public var keyPair: CurveKeyPair
+    public var upstreams: [Upstream]
+    /// How many unacknowledged messages this instance takes from each producer.
+    public var credit: UInt32 = 1000
+    /// How often CREDIT is re-sent (it doubles as the heartbeat).
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// Most messages committed in one transaction.
+    public var maxBatch = 2000
+
+    public init(group: String, consumerID: String, keyPair: CurveKeyPair, upstreams: [Upstream]) {
+        self.group = group
+        self.consumerID = consumerID
+        self.keyPair = keyPair
+        self.upstreams = upstreams
+    }
+}

@@ -1,0 +1,371 @@
+import DequeModule
+import Foundation
+import IblaghSchemas
+import IblaghStore
+import Logging
+import ZeroMQ
+
+/// The producer side of the reliable hop: delivers committed outbox rows to consumer instances that granted credit,
+/// marks them delivered per consumer group on ACK, and gives a message to another instance when its holder stays
+/// silent or away too long (PROTOCOL.md §4). Runs on its own poll loop; the outbox on disk is the only queue that
+/// matters — everything here can be rebuilt from it after a crash.
+public actor Dispatcher {
+    public nonisolated let loop: PollLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+    /// The endpoint actually bound (with the port chosen for `:*`).
+    public nonisolated let boundEndpoint: String
+
+    private let socket: ZMQSocket
+    private let store: any Store
+    private let configuration: DispatcherConfiguration
+    private let logger: Logger
+    private var groups: [String: GroupQueue] = [:]
+    private var consumers: [String: ConsumerState] = [:]  // by "group/consumer-id"
+    private var routes: [[UInt8]: String] = [:]  // routing id -> consumer key
+    private var acknowledgements: [(group: String, messageID: String)] = []
+    private var rejections: [(group: String, messageID: String, reason: String)] = []
+    private var committing = false
+    private var ticker: Task<Void, Never>?
+    private var lastPrune = ContinuousClock.now
+
+    struct Delivery {
+        let seq: Int64
+        let messageID: String
+        let frame: [UInt8]
+    }
+
+    struct InFlight {
+        let delivery: Delivery
+        let consumer: String
+        var deadline: ContinuousClock.Instant
+    }
+
+    struct GroupQueue {
+        var ready = Deque<Delivery>()
+        var inFlight: [String: InFlight] = [:]
+        var loadedThrough: Int64 = 0
+        var loading = false
+        var lastLoad = ContinuousClock.now
+        let metrics: HopMetrics
+    }
+
+    struct ConsumerState {
+        let key: String
+        let group: String
+        var routingID: [UInt8]?
+        var window: Int
+        var outstanding: Set<String> = []
+        var lastSeen: ContinuousClock.Instant
+        var absentSince: ContinuousClock.Instant?
+    }
+
+    /// Binds the dispatch endpoint and starts delivering what the outbox holds.
+    public init(
+        configuration: DispatcherConfiguration, context: ZMQContext, store: any Store,
+        logger: Logger = Logger(label: "iblagh.hop.dispatcher")
+    ) async throws {
+        let socket = try context.socket(.router)
+        try socket.makeCurveServer(keyPair: configuration.keyPair, allowList: configuration.consumers)
+        try socket.setRouterMandatory(true)
+        try socket.setMaxMessageSize(configuration.maxMessageSize)
+        try socket.setSendHighWaterMark(0)  // credit bounds what we queue; never drop a delivery at a HWM
+        try socket.setHeartbeat(interval: .seconds(1), timeout: .seconds(5), ttl: .seconds(10))
+        self.boundEndpoint = try socket.bind(configuration.endpoint)
+        self.loop = PollLoop(name: "dispatcher")
+        self.socket = socket
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        for group in configuration.groups {
+            groups[group] = GroupQueue(metrics: HopMetrics(side: "producer", group: group))
+        }
+        loop.watch(socket) { [unowned self] _ in
+            assumeIsolated { $0.receiveFrames() }
+        }
+        let interval = min(configuration.heartbeatTimeout, configuration.pollInterval) / 4
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await self?.tick()
+            }
+        }
+        for group in groups.keys { load(group) }
+    }
+
+    /// Tells the dispatcher that the outbox gained rows (call after committing them).
+    public func outboxChanged() {
+        for group in groups.keys { load(group) }
+    }
+
+    /// Stops delivering and closes the endpoint; unacknowledged messages stay in the outbox.
+    public func stop() {
+        ticker?.cancel()
+        loop.unwatch(socket)
+        loop.stop()
+    }
+
+    // MARK: Frames from consumers
+
+    private func receiveFrames() {
+        var count = 0
+        while count < 10_000, let message = try? socket.receive(dontWait: true) {
+            count += 1
+            handle(message)
+        }
+        if !acknowledgements.isEmpty || !rejections.isEmpty { commitAcknowledgements() }
+        pump()
+    }
+
+    private func handle(_ message: Multipart) {
+        let frames = message.frames
+        guard frames.count == 3, let role = message.userID else {
+            return refuse(frames.first ?? [], role: message.userID, reason: "expected [routing id, command, body]")
+        }
+        let routingID = frames[0]
+        switch frames[1] {
+        case HopFrame.credit:
+            guard let credit = try? Iblagh_V1_Credit(serializedBytes: frames[2]) else {
+                return refuse(routingID, role: role, reason: "CREDIT body is not an iblagh.v1.Credit")
+            }
+            guard credit.consumerGroup == role, groups[role] != nil else {
+                return refuse(routingID, role: role, reason: "role \(role) may not consume as group \"\(credit.consumerGroup)\"")
+            }
+            guard !credit.consumerID.isEmpty, credit.credit > 0 else {
+                return refuse(routingID, role: role, reason: "CREDIT needs a consumer_id and a positive credit")
+            }
+            register(routingID: routingID, group: role, consumerID: credit.consumerID, window: Int(credit.credit))
+        case HopFrame.ack:
+            guard let key = routes[routingID], let ack = try? Iblagh_V1_Ack(serializedBytes: frames[2]) else {
+                return refuse(routingID, role: role, reason: "ACK from an unregistered consumer or with a bad body")
+            }
+            for id in ack.messageIds { settle(id, consumer: key, rejection: nil) }
+        case HopFrame.nack:
+            guard let key = routes[routingID], let nack = try? Iblagh_V1_Nack(serializedBytes: frames[2]) else {
+                return refuse(routingID, role: role, reason: "NACK from an unregistered consumer or with a bad body")
+            }
+            logger.warning("message refused by consumer", metadata: ["message_id": "\(nack.messageID)", "consumer": "\(key)", "reason": "\(nack.reason)"])
+            settle(nack.messageID, consumer: key, rejection: nack.reason)
+        default:
+            refuse(routingID, role: role, reason: "unknown command")
+        }
+    }
+
+    private func refuse(_ routingID: [UInt8], role: String?, reason: String) {
+        groups.values.first?.metrics.refusedFrames.increment()
+        logger.warning("dispatch frame refused", metadata: ["role": "\(role ?? "-")", "reason": "\(reason)"])
+        guard !routingID.isEmpty else { return }
+        let error = Iblagh_V1_ErrorReply.with {
+            $0.code = .roleNotAllowed
+            $0.reason = reason
+        }
+        _ = try? socket.send(Multipart([routingID, HopFrame.error, (try? error.serializedBytes()) ?? []]), dontWait: true)
+    }
+
+    private func register(routingID: [UInt8], group: String, consumerID: String, window: Int) {
+        let key = "\(group)/\(consumerID)"
+        let now = ContinuousClock.now
+        if var consumer = consumers[key] {
+            if consumer.routingID != routingID {
+                // The instance restarted (or reconnected): it gets back what it held, in case it lost it.
+                if let old = consumer.routingID { routes[old] = nil }
+                consumer.routingID = routingID
+                logger.info("consumer back", metadata: ["consumer": "\(key)", "holding": "\(consumer.outstanding.count)"])
+                consumers[key] = consumer
+                routes[routingID] = key
+                resend(consumer: key)
+            }
+            consumers[key]?.window = window
+            consumers[key]?.lastSeen = now
+            consumers[key]?.absentSince = nil
+        } else {
+            logger.info("consumer joined", metadata: ["consumer": "\(key)", "credit": "\(window)"])
+            consumers[key] = ConsumerState(key: key, group: group, routingID: routingID, window: window, lastSeen: now)
+            routes[routingID] = key
+        }
+    }
+
+    /// ACK (rejection nil) or NACK of one message by one consumer.
+    private func settle(_ messageID: String, consumer key: String, rejection: String?) {
+        guard let group = consumers[key]?.group else { return }
+        consumers[key]?.outstanding.remove(messageID)
+        if let flight = groups[group]?.inFlight.removeValue(forKey: messageID), flight.consumer != key {
+            consumers[flight.consumer]?.outstanding.remove(messageID)
+        }
+        if let rejection {
+            rejections.append((group, messageID, rejection))
+        } else {
+            acknowledgements.append((group, messageID))
+        }
+        groups[group]?.metrics.acknowledged.increment()
+    }
+
+    // MARK: Delivering
+
+    private func pump() {
+        for key in consumers.keys.sorted() {
+            guard var consumer = consumers[key], let routingID = consumer.routingID, consumer.absentSince == nil else { continue }
+            while consumer.outstanding.count < consumer.window, let delivery = groups[consumer.group]?.ready.popFirst() {
+                guard send(delivery, to: routingID) else {
+                    groups[consumer.group]?.ready.prepend(delivery)
+                    markAbsent(key)
+                    break
+                }
+                consumer.outstanding.insert(delivery.messageID)
+                groups[consumer.group]?.inFlight[delivery.messageID] = InFlight(
+                    delivery: delivery, consumer: key, deadline: .now + configuration.redeliveryTimeout)
+                groups[consumer.group]?.metrics.delivered.increment()
+            }
+            if consumers[key]?.absentSince == nil { consumers[key]?.outstanding = consumer.outstanding }
+        }
+        for (group, queue) in groups {
+            queue.metrics.inFlight.record(queue.inFlight.count)
+            if queue.ready.count < configuration.loadBatch / 2 { load(group) }
+        }
+    }
+
+    private func send(_ delivery: Delivery, to routingID: [UInt8]) -> Bool {
+        let frames = Multipart([routingID, HopFrame.deliver, Array(delivery.messageID.utf8), delivery.frame])
+        do {
+            return try socket.send(frames, dontWait: true)
+        } catch {
+            return false  // EHOSTUNREACH: the peer is gone
+        }
+    }
+
+    private func resend(consumer key: String) {
+        guard let consumer = consumers[key], let routingID = consumer.routingID else { return }
+        for id in consumer.outstanding {
+            guard let flight = groups[consumer.group]?.inFlight[id] else { continue }
+            if send(flight.delivery, to: routingID) {
+                groups[consumer.group]?.inFlight[id]?.deadline = .now + configuration.redeliveryTimeout
+                groups[consumer.group]?.metrics.redelivered.increment()
+            }
+        }
+    }
+
+    private func markAbsent(_ key: String) {
+        guard let routingID = consumers[key]?.routingID else { return }
+        routes[routingID] = nil
+        consumers[key]?.routingID = nil
+        consumers[key]?.absentSince = .now
+        logger.notice("consumer absent", metadata: ["consumer": "\(key)", "holding": "\(consumers[key]?.outstanding.count ?? 0)"])
+    }
+
+    /// Gives a consumer's messages to the rest of its group.
+    private func requeue(_ ids: [String], of group: String) {
+        for id in ids.reversed() {
+            guard let flight = groups[group]?.inFlight.removeValue(forKey: id) else { continue }
+            consumers[flight.consumer]?.outstanding.remove(id)
+            groups[group]?.ready.prepend(flight.delivery)
+            groups[group]?.metrics.redelivered.increment()
+        }
+    }
+
+    private func tick() {
+        let now = ContinuousClock.now
+        for (key, consumer) in consumers {
+            if consumer.absentSince == nil, now - consumer.lastSeen > configuration.heartbeatTimeout {
+                markAbsent(key)
+            } else if let since = consumer.absentSince, now - since > configuration.failoverTimeout {
+                logger.notice("consumer gone: its messages go to the rest of its group", metadata: ["consumer": "\(key)"])
+                requeue(Array(consumer.outstanding), of: consumer.group)
+                consumers[key] = nil
+            }
+        }
+        for (group, queue) in groups {
+            let late = queue.inFlight.values.filter { $0.deadline < now && consumers[$0.consumer]?.absentSince == nil }
+            if !late.isEmpty {
+                logger.notice("unacknowledged messages redelivered", metadata: ["group": "\(group)", "count": "\(late.count)"])
+                requeue(late.sorted { $0.delivery.seq < $1.delivery.seq }.map(\.delivery.messageID), of: group)
+            }
+            if now - queue.lastLoad > configuration.pollInterval { load(group) }
+        }
+        if now - lastPrune > .seconds(5) {
+            lastPrune = now
+            Task { try? await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq IN (SELECT o.seq FROM hop_outbox o WHERE NOT EXISTS (SELECT 1 FROM hop_pending p WHERE p.seq = o.seq) LIMIT 10000)", []) } }
+        }
+        pump()
+    }
+
+    // MARK: The outbox on disk
+
+    private func load(_ group: String) {
+        guard let queue = groups[group], !queue.loading else { return }
+        groups[group]?.loading = true
+        groups[group]?.lastLoad = .now
+        let after = queue.loadedThrough, limit = configuration.loadBatch
+        Task {
+            let result: Result<([Delivery], Int64), Error>
+            do {
+                result = .success(try await store.read { transaction in
+                    let rows = try transaction.rows(
+                        """
+                        SELECT p.seq, o.message_id, o.envelope FROM hop_pending p JOIN hop_outbox o ON o.seq = p.seq
+                        WHERE p.consumer_group = ? AND p.seq > ? ORDER BY p.seq LIMIT ?
+                        """, [.text(group), .integer(after), .integer(Int64(limit))])
+                    let depth = try transaction.rows("SELECT COUNT(*) AS n FROM hop_pending WHERE consumer_group = ?", [.text(group)])
+                    return (rows.compactMap { row -> Delivery? in
+                        guard let seq = row.integer("seq"), let id = row.text("message_id"), let frame = row.blob("envelope") else { return nil }
+                        return Delivery(seq: seq, messageID: id, frame: frame)
+                    }, depth.first?.integer("n") ?? 0)
+                })
+            } catch {
+                result = .failure(error)
+            }
+            loaded(group, result)
+        }
+    }
+
+    private func loaded(_ group: String, _ result: Result<([Delivery], Int64), Error>) {
+        groups[group]?.loading = false
+        switch result {
+        case .success(let (deliveries, depth)):
+            groups[group]?.metrics.backlog.record(depth)
+            for delivery in deliveries where groups[group]?.inFlight[delivery.messageID] == nil {
+                groups[group]?.ready.append(delivery)
+            }
+            if let last = deliveries.last { groups[group]?.loadedThrough = last.seq }
+            pump()
+            if deliveries.count == configuration.loadBatch, (groups[group]?.ready.count ?? 0) < configuration.loadBatch { load(group) }
+        case .failure(let error):
+            logger.error("reading the outbox failed", metadata: ["group": "\(group)", "error": "\(error)"])
+        }
+    }
+
+    /// Marks acknowledged messages delivered (and refused ones dead) in one transaction at a time; what arrives
+    /// meanwhile waits for the next one. Losing these on a crash only causes redeliveries, which inboxes absorb.
+    private func commitAcknowledgements() {
+        guard !committing else { return }
+        let acks = acknowledgements, nacks = rejections
+        guard !acks.isEmpty || !nacks.isEmpty else { return }
+        acknowledgements.removeAll()
+        rejections.removeAll()
+        committing = true
+        Task {
+            do {
+                try await store.write { transaction in
+                    for (group, id) in acks {
+                        try transaction.execute(
+                            "DELETE FROM hop_pending WHERE consumer_group = ? AND seq = (SELECT seq FROM hop_outbox WHERE message_id = ?)",
+                            [.text(group), .text(id)])
+                    }
+                    for (group, id, reason) in nacks {
+                        try transaction.execute(
+                            """
+                            INSERT INTO hop_dead_letter (message_id, consumer_group, type, envelope, reason, dead_at)
+                            SELECT message_id, ?, type, envelope, ?, ? FROM hop_outbox WHERE message_id = ?
+                            """, [.text(group), .text(reason), .real(Date().timeIntervalSince1970), .text(id)])
+                        try transaction.execute(
+                            "DELETE FROM hop_pending WHERE consumer_group = ? AND seq = (SELECT seq FROM hop_outbox WHERE message_id = ?)",
+                            [.text(group), .text(id)])
+                    }
+                }
+                for (group, _, _) in nacks { groups[group]?.metrics.deadLettered.increment() }
+            } catch {
+                logger.error("recording acknowledgements failed; they will be redelivered", metadata: ["error": "\(error)"])
+            }
+            committing = false
+            commitAcknowledgements()
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import IblaghSchemas
+import IblaghStore
+import Logging
+import ZeroMQ
+
+/// The consumer side of the reliable hop: one DEALER per upstream producer; each batch of deliveries is applied in
+/// one transaction — inbox record, effect, own outbox rows — committed with fsync, and only **then** acknowledged.
+/// Deliveries that arrive while a commit runs form the next batch (group commit without added delay).
+public actor HopConsumer {
+    public nonisolated let loop: PollLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+
+    private let configuration: ConsumerConfiguration
+    private let store: any Store
+    private let handler: any HopHandler
+    private let afterCommit: @Sendable () async -> Void
+    private let logger: Logger
+    private let metrics: HopMetrics
+    private var sockets: [ZMQSocket] = []
+    private var batch: [Incoming] = []
+    private var committing = false
+    private var heartbeat: Task<Void, Never>?
+
+    struct Incoming: Sendable {
+        let upstream: Int
+        let messageID: String
+        let frame: [UInt8]
+    }
+
+    struct Outcome: Sendable {
+        var acks: [Int: [String]] = [:]
+        var nacks: [(upstream: Int, messageID: String, reason: String)] = []
+        var duplicates = 0
+    }
+
+    /// Connects to every upstream and starts consuming. `afterCommit` runs after each committed batch (a service
+    /// tells its own dispatcher that its outbox grew).
+    public init(
+        configuration: ConsumerConfiguration, context: ZMQContext, store: any Store, handler: any HopHandler,
+        afterCommit: @escaping @Sendable () async -> Void = {}, logger: Logger = Logger(label: "iblagh.hop.consumer")
+    ) async throws {
+        self.loop = PollLoop(name: "consumer")
+        self.configuration = configuration
+        self.store = store
+        self.handler = handler
+        self.afterCommit = afterCommit
+        self.logger = logger
+        self.metrics = HopMetrics(side: "consumer", group: configuration.group)
+        for (index, upstream) in configuration.upstreams.enumerated() {
+            let socket = try context.socket(.dealer)
+            try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: upstream.serverKey)
+            try socket.setMaxMessageSize(Int64(Iblagh_V1_Envelope.maximumFrameBytes) + 1024)
+            try socket.setHeartbeat(interval: .seconds(1), timeout: .seconds(5), ttl: .seconds(10))
+            try socket.setImmediate(true)  // CREDIT/ACK go to a live connection or not at all
+            try socket.connect(upstream.endpoint)
+            sockets.append(socket)
+            loop.watch(socket) { [unowned self] _ in
+                assumeIsolated { $0.receive(from: index) }
+            }
+        }
+        let interval = configuration.heartbeatInterval
+        heartbeat = Task { [weak self] in
+            while !Task.isCancelled {
+                await self?.grantCredit()
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Stops consuming; what was not acknowledged is redelivered by the producers.
+    public func stop() {
+        heartbeat?.cancel()
+        for socket in sockets { loop.unwatch(socket) }
+        sockets.removeAll()
+        loop.stop()
+    }
+
+    private func grantCredit() {
+        let credit = Iblagh_V1_Credit.with {
+            $0.consumerGroup = configuration.group
+            $0.consumerID = configuration.consumerID
+            $0.credit = configuration.credit
+        }
+        let body = (try? credit.serializedBytes()) ?? []
+        for socket in sockets { _ = try? socket.send(Multipart([HopFrame.credit, body]), dontWait: true) }
+    }
+
+    private func receive(from upstream: Int) {
+        guard upstream < sockets.count else { return }
+        let socket = sockets[upstream]
+        var count = 0
+        while count < configuration.maxBatch, let message = try? socket.receive(dontWait: true) {
+            count += 1
+            let frames = message.frames
+            if frames.count == 2, frames[0] == HopFrame.error {
+                let reason = (try? Iblagh_V1_ErrorReply(serializedBytes: frames[1]))?.reason ?? "unreadable"
+                logger.error("producer refused us", metadata: ["upstream": "\(configuration.upstreams[upstream].name)", "reason": "\(reason)"])
+                continue
+            }
+            guard frames.count == 3, frames[0] == HopFrame.deliver,
+                let id = String(validating: frames[1], as: UTF8.self), !id.isEmpty
+            else {
+                metrics.refusedFrames.increment()
+                logger.warning("malformed frame from producer dropped", metadata: ["upstream": "\(configuration.upstreams[upstream].name)", "frames": "\(frames.count)"])
+                continue
+            }
+            batch.append(Incoming(upstream: upstream, messageID: id, frame: frames[2]))
+        }
+        commitIfIdle()
+    }
+
+    private func commitIfIdle() {
+        guard !committing, !batch.isEmpty else { return }
+        let work = Array(batch.prefix(configuration.maxBatch))
+        batch.removeFirst(work.count)
+        committing = true
+        metrics.commitBatch.record(work.count)
+        let upstreams = configuration.upstreams, handler = self.handler
+        Task {
+            do {
+                let outcome = try await store.write { transaction in
+                    try Self.apply(work, upstreams: upstreams, handler: handler, in: transaction)
+                }
+                acknowledge(outcome)
+                await afterCommit()
+            } catch {
+                // Nothing was committed: try the same batch again shortly (the producer also redelivers).
+                logger.error("applying a batch failed; retrying", metadata: ["error": "\(error)", "messages": "\(work.count)"])
+                batch.insert(contentsOf: work, at: 0)
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+            committing = false
+            commitIfIdle()
+        }
+    }
+
+    /// The transaction: for each message, inbox record and effect in a savepoint; a rejected message leaves no trace.
+    private static func apply(
+        _ work: [Incoming], upstreams: [ConsumerConfiguration.Upstream], handler: any HopHandler,
+        in transaction: any StoreTransaction
+    ) throws -> Outcome {
+        var outcome = Outcome()
+        let now = Date().timeIntervalSince1970
+        for incoming in work {
+            let upstream = upstreams[incoming.upstream]
+            do {
+                let envelope = try Iblagh_V1_Envelope(frame: incoming.frame)
+                guard envelope.messageID == incoming.messageID else {
+                    throw HopRejection("the envelope's message_id differs from the delivery's")
+                }
+                guard upstream.acceptedTypes.contains(envelope.type) else {
+                    throw HopRejection("\(upstream.name) may not send \(envelope.type) to this consumer group")
+                }
+                let fresh = try transaction.savepoint { () throws -> Bool in
+                    let inserted = try transaction.execute(
+                        "INSERT INTO hop_inbox (message_id, upstream, received_at) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+                        [.text(incoming.messageID), .text(upstream.name), .real(now)])
+                    guard inserted == 1 else { return false }
+                    try handler.apply(envelope, from: upstream.name, in: transaction)
+                    return true
+                }
+                if !fresh { outcome.duplicates += 1 }
+                outcome.acks[incoming.upstream, default: []].append(incoming.messageID)
+            } catch let error as SchemaError {
+                outcome.nacks.append((incoming.upstream, incoming.messageID, error.reason))
+            } catch let rejection as HopRejection {
+                outcome.nacks.append((incoming.upstream, incoming.messageID, rejection.reason))
+            }
+        }
+        return outcome
+    }
+
+    private func acknowledge(_ outcome: Outcome) {
+        metrics.duplicatesIgnored.increment(by: outcome.duplicates)
+        for (upstream, ids) in outcome.acks where upstream < sockets.count {
+            let ack = Iblagh_V1_Ack.with { $0.messageIds = ids }
+            _ = try? sockets[upstream].send(Multipart([HopFrame.ack, (try? ack.serializedBytes()) ?? []]), dontWait: true)
+            metrics.acknowledged.increment(by: ids.count)
+        }
+        for nack in outcome.nacks where nack.upstream < sockets.count {
+            logger.warning("message refused", metadata: ["message_id": "\(nack.messageID)", "reason": "\(nack.reason)"])
+            let body = Iblagh_V1_Nack.with {
+                $0.messageID = nack.messageID
+                $0.reason = nack.reason
+            }
+            _ = try? sockets[nack.upstream].send(Multipart([HopFrame.nack, (try? body.serializedBytes()) ?? []]), dontWait: true)
+            metrics.deadLettered.increment()
+        }
+    }
+}
