@@ -78,6 +78,15 @@ let package = Package(
             ],
             path: "Benchmarks/ZeroMQBench"),
 
+        .executableTarget(
+            name: "HopHarness",
+            dependencies: [
+                "ReliableHop", "ZeroMQ", "IblaghSchemas", "IblaghStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HopHarness"),
+
         // Tests: one target per module.
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"], path: "Tests/ZeroMQTests"),
         .testTarget(name: "IblaghCryptoTests", dependencies: ["IblaghCrypto"], path: "Tests/IblaghCryptoTests"),
@@ -86,6 +95,10 @@ let package = Package(
             dependencies: ["IblaghSchemas", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/IblaghSchemasTests"),
         .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ"], path: "Tests/IblaghTests"),
+        .testTarget(
+            name: "ReliableHopTests",
+            dependencies: ["HopHarness", "ReliableHop", "IblaghStore", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/ReliableHopTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,6 +27,10 @@ public actor Dispatcher {
     private var committing = false
     private var ticker: Task<Void, Never>?
     private var lastPrune = ContinuousClock.now
+    /// This run of the producer; consumers that see it change replay their recent ACKs (lost with the last run).
+    private let epoch = Array(String(UInt64.random(in: 1...UInt64.max), radix: 16).utf8)
+    /// Until then, only listen: deliveries wait for the replayed ACKs (see `recoveryPeriod`).
+    private var recoveringUntil: ContinuousClock.Instant?
 
     struct Delivery {
         let seq: Int64
@@ -89,11 +93,12 @@ public actor Dispatcher {
                 await self?.tick()
             }
         }
-        for group in groups.keys { load(group) }
+        recoveringUntil = .now + configuration.recoveryPeriod
     }
 
     /// Tells the dispatcher that the outbox gained rows (call after committing them).
     public func outboxChanged() {
+        guard recoveringUntil == nil else { return }
         for group in groups.keys { load(group) }
     }
 
@@ -134,6 +139,7 @@ public actor Dispatcher {
                 return refuse(routingID, role: role, reason: "CREDIT needs a consumer_id and a positive credit")
             }
             register(routingID: routingID, group: role, consumerID: credit.consumerID, window: Int(credit.credit))
+            _ = try? socket.send(Multipart([routingID, HopFrame.epoch, epoch]), dontWait: true)
         case HopFrame.ack:
             guard let key = routes[routingID], let ack = try? Iblagh_V1_Ack(serializedBytes: frames[2]) else {
                 return refuse(routingID, role: role, reason: "ACK from an unregistered consumer or with a bad body")
@@ -202,6 +208,7 @@ public actor Dispatcher {
     // MARK: Delivering
 
     private func pump() {
+        guard recoveringUntil == nil else { return }
         for key in consumers.keys.sorted() {
             guard var consumer = consumers[key], let routingID = consumer.routingID, consumer.absentSince == nil else { continue }
             while consumer.outstanding.count < consumer.window, let delivery = groups[consumer.group]?.ready.popFirst() {
@@ -263,6 +270,13 @@ public actor Dispatcher {
 
     private func tick() {
         let now = ContinuousClock.now
+        if let until = recoveringUntil {
+            // Deliver only once the replayed ACKs are on disk, so what a consumer applied is not sent to another.
+            guard now >= until, !committing, acknowledgements.isEmpty, rejections.isEmpty else { return }
+            recoveringUntil = nil
+            logger.info("recovered: delivering", metadata: ["consumers": "\(consumers.count)"])
+            for group in groups.keys { load(group) }
+        }
         for (key, consumer) in consumers {
             if consumer.absentSince == nil, now - consumer.lastSeen > configuration.heartbeatTimeout {
                 markAbsent(key)

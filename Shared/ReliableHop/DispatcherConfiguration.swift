@@ -15,6 +15,9 @@ public struct DispatcherConfiguration: Sendable {
     /// An absent consumer's unacknowledged messages go to another instance after this long. Until then they wait
     /// for it: a consumer that restarts finds its own messages again, and applies none twice.
     public var failoverTimeout: Duration = .seconds(20)
+    /// After a (re)start, how long the producer only listens — collecting the ACKs consumers replay for what they
+    /// applied just before the restart — before it delivers again. Longer than the consumers' heartbeat interval.
+    public var recoveryPeriod: Duration = .seconds(3)
     /// Rows other processes add to the outbox (an operator's replay) are noticed within this.
     public var pollInterval: Duration = .seconds(1)
     /// Messages read from the outbox per query.

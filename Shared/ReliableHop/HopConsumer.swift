@@ -21,6 +21,9 @@ public actor HopConsumer {
     private var batch: [Incoming] = []
     private var committing = false
     private var heartbeat: Task<Void, Never>?
+    private var epochs: [Int: [UInt8]] = [:]
+    private var lastHeard: [Int: Date] = [:]
+    private let started = Date()
 
     struct Incoming: Sendable {
         let upstream: Int
@@ -93,6 +96,15 @@ public actor HopConsumer {
         while count < configuration.maxBatch, let message = try? socket.receive(dontWait: true) {
             count += 1
             let frames = message.frames
+            let heard = lastHeard[upstream]
+            lastHeard[upstream] = Date()
+            if frames.count == 2, frames[0] == HopFrame.epoch {
+                if epochs[upstream] != frames[1] {
+                    epochs[upstream] = frames[1]
+                    replayAcknowledgements(to: upstream, since: (heard ?? started).addingTimeInterval(-10))
+                }
+                continue
+            }
             if frames.count == 2, frames[0] == HopFrame.error {
                 let reason = (try? Iblagh_V1_ErrorReply(serializedBytes: frames[1]))?.reason ?? "unreadable"
                 logger.error("producer refused us", metadata: ["upstream": "\(configuration.upstreams[upstream].name)", "reason": "\(reason)"])
@@ -169,6 +181,30 @@ public actor HopConsumer {
             }
         }
         return outcome
+    }
+
+    /// A producer restarted: ACKs sent to its previous run may have died with it. Send again the ids applied from it
+    /// since shortly before we last heard from that run, so it does not give them to another instance.
+    private func replayAcknowledgements(to upstream: Int, since: Date) {
+        let name = configuration.upstreams[upstream].name
+        Task {
+            do {
+                let ids = try await store.read { transaction in
+                    try transaction.rows(
+                        "SELECT message_id FROM hop_inbox WHERE upstream = ? AND received_at >= ?",
+                        [.text(name), .real(since.timeIntervalSince1970)]
+                    ).compactMap { $0.text("message_id") }
+                }
+                guard !ids.isEmpty, upstream < sockets.count else { return }
+                logger.info("producer restarted: replaying acknowledgements", metadata: ["upstream": "\(name)", "count": "\(ids.count)"])
+                for start in stride(from: 0, to: ids.count, by: 5000) {
+                    let ack = Iblagh_V1_Ack.with { $0.messageIds = Array(ids[start..<min(ids.count, start + 5000)]) }
+                    _ = try? sockets[upstream].send(Multipart([HopFrame.ack, (try? ack.serializedBytes()) ?? []]), dontWait: true)
+                }
+            } catch {
+                logger.error("replaying acknowledgements failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func acknowledge(_ outcome: Outcome) {

@@ -5,4 +5,5 @@ enum HopFrame {
     static let ack = Array("ACK".utf8)
     static let nack = Array("NACK".utf8)
     static let error = Array("ERROR".utf8)
+    static let epoch = Array("EPOCH".utf8)
 }

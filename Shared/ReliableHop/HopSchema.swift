@@ -28,6 +28,7 @@ public enum HopSchema {
                 upstream TEXT NOT NULL,
                 received_at REAL NOT NULL) WITHOUT ROWID
             """,
+            "CREATE INDEX hop_inbox_recent ON hop_inbox (upstream, received_at)",
             // Messages a consumer group refused for good, kept for an operator to inspect and replay.
             """
             CREATE TABLE hop_dead_letter (

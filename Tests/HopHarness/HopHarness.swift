@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import IblaghSchemas
+import IblaghStore
+import Logging
+import ReliableHop
+import ZeroMQ
+
+/// A producer and a consumer of the reliable hop as real processes, for the hop's tests and benchmark: they can be
+/// killed with SIGKILL at any moment and restarted with the same arguments.
+@main
+struct HopHarness: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hop-harness", abstract: "Test producer and consumer of the reliable hop.",
+        subcommands: [Produce.self, Consume.self])
+
+    static func bootstrap() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["HOP_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            return handler
+        }
+    }
+}
+
+/// `produce`: enqueue messages `m-<n>` in batches (idempotently: a restart re-enqueues nothing twice), serve them.
+struct Produce: AsyncParsableCommand {
+    @Option var db: String
+    @Option var endpoint = "tcp://127.0.0.1:*"
+    @Option(help: "Directory with producer.key_secret and consumers/ (public certificates with a role).")
+    var keys: String
+    @Option var count = 10_000
+    @Option(help: "Comma-separated consumer groups each message is published for.") var groups = "g"
+    @Option(help: "Messages per transaction.") var batch = 100
+    @Option(help: "Messages per second (0: as fast as possible).") var rate = 0
+    @Option(help: "Payload bytes per message.") var size = 64
+    @Flag(help: "Also enqueue a malformed envelope and a message of a type the consumer does not accept.")
+    var poison = false
+
+    func run() async throws {
+        HopHarness.bootstrap()
+        let store = try SQLiteStore(path: db, migrations: HopSchema.migrations)
+        let context = try ZMQContext()
+        let configuration = DispatcherConfiguration(
+            endpoint: endpoint,
+            keyPair: try CurveCertificate.loadKeyPair(secretFile: "\(keys)/producer.key_secret"),
+            consumers: try AllowList.load(directory: "\(keys)/consumers"))
+        let dispatcher = try await Dispatcher(configuration: configuration, context: context, store: store)
+        say("ready \(dispatcher.boundEndpoint)")
+
+        let groupList = groups.split(separator: ",").map(String.init)
+        let padding = [UInt8](repeating: 0x2A, count: size)
+        let start = ContinuousClock.now
+        var next = 0
+        while next < count {
+            let first = next, last = min(count, next + batch)
+            try await store.write { transaction in
+                for index in first..<last {
+                    let payload = Iblagh_V1_ReportAccepted.with {
+                        $0.trackingID = "IBL-\(index)"
+                        $0.residence = String(decoding: padding, as: UTF8.self)
+                    }
+                    let envelope = try Iblagh_V1_Envelope(wrapping: payload, messageID: "m-\(index)", producer: "harness")
+                    try Outbox.enqueue(envelope, for: groupList, in: transaction)
+                }
+            }
+            await dispatcher.outboxChanged()
+            next = last
+            if rate > 0 {
+                let due = start + .seconds(Double(next) / Double(rate))
+                if due > .now { try await Task.sleep(until: due) }
+            }
+        }
+        if poison {
+            try await store.write { transaction in
+                try transaction.execute(
+                    "INSERT INTO hop_outbox (message_id, type, envelope, created_at) VALUES ('poison-garbage', 0, ?, 0) ON CONFLICT DO NOTHING",
+                    [.blob([0xFF, 0xFF, 0x01])])
+                let fact = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_CaseFact(), messageID: "poison-type", producer: "harness")
+                try Outbox.enqueue(fact, for: groupList, in: transaction)
+                for group in groupList {
+                    try transaction.execute(
+                        "INSERT OR IGNORE INTO hop_pending (consumer_group, seq) SELECT ?, seq FROM hop_outbox WHERE message_id = 'poison-garbage'",
+                        [.text(group)])
+                }
+            }
+            await dispatcher.outboxChanged()
+        }
+        say("enqueued \(count)")
+        while true { try await Task.sleep(for: .seconds(3600)) }
+    }
+}
+
+/// `consume`: apply each message as a row in `effects` (no uniqueness there: a second apply would show).
+struct Consume: AsyncParsableCommand {
+    @Option var db: String
+    @Option(help: "Producer endpoints, comma-separated (one DEALER each).") var connect: String
+    @Option(help: "Directory with producer.key (the producers' public key) and NAME.key_secret.") var keys: String
+    @Option var id: String
+    @Option var group = "g"
+    @Option(help: "The name of this consumer's key pair in --keys.") var key: String
+    @Option var credit: UInt32 = 1000
+
+    struct Effects: HopHandler {
+        let consumer: String
+        func apply(_ envelope: Iblagh_V1_Envelope, from upstream: String, in transaction: any StoreTransaction) throws {
+            _ = try envelope.payload(as: Iblagh_V1_ReportAccepted.self)
+            try transaction.execute(
+                "INSERT INTO effects (message_id, consumer, applied_at) VALUES (?, ?, ?)",
+                [.text(envelope.messageID), .text(consumer), .real(Date().timeIntervalSince1970)])
+        }
+    }
+
+    func run() async throws {
+        HopHarness.bootstrap()
+        let store = try SQLiteStore(
+            path: db,
+            migrations: HopSchema.migrations + [Migration("harness-1", ["CREATE TABLE effects (message_id TEXT NOT NULL, consumer TEXT NOT NULL, applied_at REAL NOT NULL)"])])
+        let context = try ZMQContext()
+        let serverKey = try CurveCertificate.loadPublicKey(file: "\(keys)/producer.key")
+        var configuration = ConsumerConfiguration(
+            group: group, consumerID: id,
+            keyPair: try CurveCertificate.loadKeyPair(secretFile: "\(keys)/\(key).key_secret"),
+            upstreams: connect.split(separator: ",").enumerated().map { index, endpoint in
+                .init(name: "producer-\(index)", endpoint: String(endpoint), serverKey: serverKey, acceptedTypes: [.reportAccepted])
+            })
+        configuration.credit = credit
+        let consumer = try await HopConsumer(configuration: configuration, context: context, store: store, handler: Effects(consumer: id))
+        say("ready")
+        _ = consumer
+        while true { try await Task.sleep(for: .seconds(3600)) }
+    }
+}
+
+/// A line on standard output, flushed at once: the test that started this process waits for it.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import Testing
+import ZeroMQ
+
+/// Keys, databases and processes of one hop under test, in a folder of its own.
+final class HopCluster: @unchecked Sendable {
+    // @unchecked: processes are added by the test's own task only; `stopAll` runs after it.
+    let directory: String
+    let keys: String
+    private(set) var processes: [HopProcess] = []
+
+    init(consumers: [(name: String, role: String)], test: String = #function) throws {
+        directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
+        keys = "\(directory)/keys"
+        try CurveCertificate.write(try CurveKeyPair.generate(), name: "producer", directory: keys)
+        for consumer in consumers {
+            let pair = try CurveKeyPair.generate()
+            try CurveCertificate.write(pair, name: consumer.name, directory: keys)
+            // The producer's allow-list: public certificates with the consumer's role.
+            try CurveCertificate.write(pair, name: consumer.name, directory: "\(keys)/consumers", metadata: ["role": consumer.role])
+            try FileManager.default.removeItem(atPath: "\(keys)/consumers/\(consumer.name).key_secret")
+        }
+    }
+
+    /// Starts a producer; returns it and the endpoint it bound.
+    func producer(
+        _ name: String = "producer", count: Int, groups: String = "g", rate: Int = 0, endpoint: String = "tcp://127.0.0.1:*",
+        poison: Bool = false
+    ) async throws -> (HopProcess, String) {
+        var arguments = ["produce", "--db", "\(directory)/\(name).db", "--keys", keys, "--count", "\(count)",
+                         "--groups", groups, "--rate", "\(rate)", "--endpoint", endpoint]
+        if poison { arguments.append("--poison") }
+        let process = try HopProcess(arguments, outputPath: "\(directory)/\(name).out")
+        processes.append(process)
+        let ready = try await process.waitForLine("ready ")
+        return (process, String(ready.dropFirst("ready ".count)))
+    }
+
+    /// Starts a consumer instance named `name` (its key and its database share the name).
+    func consumer(_ name: String, group: String = "g", connect endpoints: [String], key: String? = nil) async throws -> HopProcess {
+        let process = try HopProcess(
+            ["consume", "--db", "\(directory)/\(name).db", "--connect", endpoints.joined(separator: ","), "--keys", keys,
+             "--id", name, "--key", key ?? name, "--group", group],
+            outputPath: "\(directory)/\(name).out")
+        processes.append(process)
+        _ = try await process.waitForLine("ready")
+        return process
+    }
+
+    /// message id -> how many times it was applied, over the given consumers' databases.
+    func effects(_ consumers: [String]) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for name in consumers {
+            let path = "\(directory)/\(name).db"
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let ids = try queue.read { db in
+                try db.tableExists("effects") ? try String.fetchAll(db, sql: "SELECT message_id FROM effects") : []
+            }
+            for id in ids { counts[id, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    /// Rows of a table in a process's database (e.g. the producer's dead letters).
+    func count(_ sql: String, in database: String) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: "\(directory)/\(database).db", configuration: configuration).read { db in
+            try Int.fetchOne(db, sql: sql) ?? 0
+        }
+    }
+
+    /// Waits until `condition` holds, polling; fails with `describe()` after `seconds`.
+    func waitUntil(within seconds: Double = 120, _ describe: @autoclosure () throws -> String, _ condition: () throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw HopTestError("condition not met within \(seconds) s: \(try describe())")
+    }
+
+    func stopAll() {
+        for process in processes { process.stop() }
+    }
+}
+
+/// The expected ids `m-0` … `m-(count-1)`.
+func expectedIDs(_ count: Int) -> Set<String> { Set((0..<count).map { "m-\($0)" }) }
+
+/// Summary of an effects count for failure messages.
+func summary(_ effects: [String: Int], expected count: Int) -> String {
+    let missing = expectedIDs(count).subtracting(effects.keys).count
+    let duplicated = effects.values.filter { $0 > 1 }.count
+    return "\(effects.count) distinct applied, \(missing) missing, \(duplicated) applied more than once"
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+/// The reliable hop with real processes on loopback: a report is never lost or applied twice, whatever dies.
+@Suite("Reliable hop: nothing lost, nothing applied twice", .serialized)
+struct ReliableHopTests {
+    @Test("10,000 messages through one hop to 2 consumer instances: each applied exactly once, load shared")
+    func tenThousandToTwoConsumers() async throws {
+        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")])
+        defer { cluster.stopAll() }
+        let (_, endpoint) = try await cluster.producer(count: 10_000)
+        _ = try await cluster.consumer("c1", connect: [endpoint])
+        _ = try await cluster.consumer("c2", connect: [endpoint])
+        try await cluster.waitUntil(summary(try cluster.effects(["c1", "c2"]), expected: 10_000)) {
+            try cluster.effects(["c1", "c2"]).count == 10_000
+        }
+        let effects = try cluster.effects(["c1", "c2"])
+        #expect(Set(effects.keys) == expectedIDs(10_000))
+        #expect(effects.values.allSatisfy { $0 == 1 })
+        let shares = try [cluster.effects(["c1"]).count, cluster.effects(["c2"]).count]
+        #expect(shares.allSatisfy { $0 > 1000 }, "load not shared: \(shares)")
+        try await cluster.waitUntil(within: 30, "pending rows remain") {
+            try cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer") == 0
+        }
+    }
+
+    @Test("kill -9 a consumer at random moments, 6 times, and restart it: 0 lost, 0 applied twice")
+    func consumerCrashes() async throws {
+        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")])
+        defer { cluster.stopAll() }
+        let (_, endpoint) = try await cluster.producer(count: 10_000, rate: 1_000)
+        let victim = try await cluster.consumer("c1", connect: [endpoint])
+        _ = try await cluster.consumer("c2", connect: [endpoint])
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<6 {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 300...1200, using: &generator)))
+            victim.crash()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...500, using: &generator)))
+            try victim.restart()
+            _ = try await victim.waitForLine("ready")
+        }
+        try await cluster.waitUntil(summary(try cluster.effects(["c1", "c2"]), expected: 10_000)) {
+            try cluster.effects(["c1", "c2"]).count == 10_000
+        }
+        let effects = try cluster.effects(["c1", "c2"])
+        #expect(Set(effects.keys) == expectedIDs(10_000))
+        #expect(effects.values.allSatisfy { $0 == 1 }, "\(summary(effects, expected: 10_000))")
+    }
+
+    @Test("kill -9 the producer mid-stream and restart it: 0 lost, 0 applied twice")
+    func producerCrashes() async throws {
+        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")])
+        defer { cluster.stopAll() }
+        let (producer, endpoint) = try await cluster.producer(count: 10_000, rate: 2_000)
+        _ = try await cluster.consumer("c1", connect: [endpoint])
+        _ = try await cluster.consumer("c2", connect: [endpoint])
+        for _ in 0..<2 {
+            try await Task.sleep(for: .milliseconds(1500))
+            producer.crash()
+            try producer.restart(endpoint: endpoint)
+            _ = try await producer.waitForLine("ready")
+        }
+        try await cluster.waitUntil(summary(try cluster.effects(["c1", "c2"]), expected: 10_000)) {
+            try cluster.effects(["c1", "c2"]).count == 10_000
+        }
+        let effects = try cluster.effects(["c1", "c2"])
+        #expect(Set(effects.keys) == expectedIDs(10_000))
+        #expect(effects.values.allSatisfy { $0 == 1 }, "\(summary(effects, expected: 10_000))")
+    }
+
+    @Test("with the consumer down the producer keeps committing; after it starts, the backlog drains")
+    func backlogDrains() async throws {
+        let cluster = try HopCluster(consumers: [("c1", "g")])
+        defer { cluster.stopAll() }
+        let (producer, endpoint) = try await cluster.producer(count: 5_000)
+        _ = try await producer.waitForLine("enqueued")
+        #expect(try cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer") == 5_000)
+        _ = try await cluster.consumer("c1", connect: [endpoint])
+        try await cluster.waitUntil(summary(try cluster.effects(["c1"]), expected: 5_000)) {
+            try cluster.effects(["c1"]).count == 5_000
+        }
+        #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
+    }
+
+    @Test("the same message id delivered twice (by two producers) has one effect")
+    func duplicateIDsHaveOneEffect() async throws {
+        let cluster = try HopCluster(consumers: [("c1", "g")])
+        defer { cluster.stopAll() }
+        let (_, first) = try await cluster.producer("producer-a", count: 2_000)
+        let (_, second) = try await cluster.producer("producer-b", count: 2_000)
+        _ = try await cluster.consumer("c1", connect: [first, second])
+        try await cluster.waitUntil(within: 120, "producer-b still has pending rows") {
+            try cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer-a") == 0
+                && cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer-b") == 0
+        }
+        let effects = try cluster.effects(["c1"])
+        #expect(Set(effects.keys) == expectedIDs(2_000))
+        #expect(effects.values.allSatisfy { $0 == 1 })
+        #expect(try cluster.count("SELECT COUNT(*) FROM hop_inbox", in: "c1") == 2_000)
+    }
+
+    @Test("two consumer groups each receive every message exactly once")
+    func fanOutToTwoGroups() async throws {
+        let cluster = try HopCluster(consumers: [("router-1", "router"), ("tracker-1", "tracker"), ("tracker-2", "tracker")])
+        defer { cluster.stopAll() }
+        let (_, endpoint) = try await cluster.producer(count: 3_000, groups: "router,tracker")
+        _ = try await cluster.consumer("router-1", group: "router", connect: [endpoint])
+        _ = try await cluster.consumer("tracker-1", group: "tracker", connect: [endpoint])
+        _ = try await cluster.consumer("tracker-2", group: "tracker", connect: [endpoint])
+        try await cluster.waitUntil(summary(try cluster.effects(["router-1"]), expected: 3_000)) {
+            try cluster.effects(["router-1"]).count == 3_000 && cluster.effects(["tracker-1", "tracker-2"]).count == 3_000
+        }
+        for group in [["router-1"], ["tracker-1", "tracker-2"]] {
+            let effects = try cluster.effects(group)
+            #expect(Set(effects.keys) == expectedIDs(3_000))
+            #expect(effects.values.allSatisfy { $0 == 1 }, "\(group): \(summary(effects, expected: 3_000))")
+        }
+    }
+
+    @Test("a malformed message and a type the consumer may not take are dead-lettered; the hop keeps working")
+    func poisonIsDeadLettered() async throws {
+        let cluster = try HopCluster(consumers: [("c1", "g")])
+        defer { cluster.stopAll() }
+        let (_, endpoint) = try await cluster.producer(count: 1_000, poison: true)
+        _ = try await cluster.consumer("c1", connect: [endpoint])
+        try await cluster.waitUntil("dead letters: \(try cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer"))") {
+            try cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer") == 2
+                && cluster.effects(["c1"]).count == 1_000
+        }
+        #expect(try cluster.count("SELECT COUNT(*) FROM hop_dead_letter WHERE message_id = 'poison-garbage' AND reason LIKE '%not a protobuf%'", in: "producer") == 1)
+        #expect(try cluster.count("SELECT COUNT(*) FROM hop_dead_letter WHERE message_id = 'poison-type' AND reason LIKE '%may not send%'", in: "producer") == 1)
+        #expect(try cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer") == 0)
+        #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
+    }
+
+    @Test("a peer whose role is not the group it claims gets nothing; enrolled consumers are unaffected")
+    func wrongRoleIsRefused() async throws {
+        let cluster = try HopCluster(consumers: [("c1", "g"), ("intruder", "statistics")])
+        defer { cluster.stopAll() }
+        let (_, endpoint) = try await cluster.producer(count: 1_000, groups: "g")
+        // Enrolled as "statistics" but claiming group "g": refused at every CREDIT.
+        _ = try await cluster.consumer("intruder", group: "g", connect: [endpoint])
+        _ = try await cluster.consumer("c1", connect: [endpoint])
+        try await cluster.waitUntil(summary(try cluster.effects(["c1"]), expected: 1_000)) {
+            try cluster.effects(["c1"]).count == 1_000
+        }
+        #expect(try cluster.effects(["intruder"]).isEmpty)
+        #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
+    }
+}
