@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "Iblagh",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -94,10 +94,15 @@ let package = Package(
             name: "IblaghSchemasTests",
             dependencies: ["IblaghSchemas", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/IblaghSchemasTests"),
-        .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ"], path: "Tests/IblaghTests"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ", "TestSupport"], path: "Tests/IblaghTests"),
+        .testTarget(name: "IblaghStoreTests", dependencies: ["IblaghStore"], path: "Tests/IblaghStoreTests"),
         .testTarget(
             name: "ReliableHopTests",
-            dependencies: ["HopHarness", "ReliableHop", "IblaghStore", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HopHarness", "Iblagh", "ReliableHop", "IblaghStore", "IblaghSchemas", "ZeroMQ", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/ReliableHopTests"),
     ],
     swiftLanguageModes: [.v6]

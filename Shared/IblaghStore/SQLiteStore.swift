@@ -31,6 +31,8 @@ public final class SQLiteStore: Store {
             try migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw StoreError("cannot open database \(path): \(error.message ?? "\(error.resultCode)")")
+        } catch {
+            throw StoreError("cannot open database \(path): \(error.localizedDescription)")
         }
     }
 

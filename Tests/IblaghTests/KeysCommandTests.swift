@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import ZeroMQ
 
 @Suite("iblagh keys: certificates integrators can use with their own tools")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A harness process (`hop-harness produce|consume`) started for a test, killed with SIGKILL on demand and always
 /// stopped at the end.
@@ -62,6 +63,4 @@ struct HopTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-var harnessPath: String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("HopHarness").path
-}
+var harnessPath: String { builtExecutable("HopHarness") }

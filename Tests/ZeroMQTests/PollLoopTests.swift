@@ -76,7 +76,9 @@ struct PollLoopTests {
         let sending = Task {
             for index in 0..<total { try await sender.send(Multipart(strings: ["\(index)"])) }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        _ = try await withDeadline(20) {
+            while await sender.waitingSends == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        }
         #expect(try await !sender.trySend(Multipart(strings: ["extra"])))  // full: the backlog waits, nothing dropped
         var received: [String] = []
         while received.count < total {

@@ -54,6 +54,9 @@ public actor AsyncSocket {
         for message in messages { try await send(message) }
     }
 
+    /// How many sends are waiting for room (the socket's queue is full).
+    public var waitingSends: Int { senders.count }
+
     /// Sends `message` only if the socket can take it now; false when it cannot.
     public func trySend(_ message: Multipart) throws -> Bool {
         try requireOpen()

@@ -2,13 +2,13 @@ import Foundation
 import Testing
 
 /// Runs a real process to completion and captures what it printed.
-struct CommandResult {
-    let status: Int32
-    let output: String
-    let error: String
+public struct CommandResult: Sendable {
+    public let status: Int32
+    public let output: String
+    public let error: String
 }
 
-func run(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> CommandResult {
+public func run(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -33,20 +33,23 @@ func run(_ executable: String, _ arguments: [String], timeout: Double = 120) thr
         error: String(decoding: errData, as: UTF8.self))
 }
 
-/// The `iblagh` executable built beside this test bundle.
-var iblaghPath: String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("iblagh").path
+/// An executable of this package, built beside the test bundle.
+public func builtExecutable(_ name: String) -> String {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
 }
 
+/// The `iblagh` command-line tool.
+public var iblaghPath: String { builtExecutable("iblagh") }
+
 /// A fresh directory for one test.
-func temporaryDirectory(_ name: String = #function) throws -> String {
+public func temporaryDirectory(_ name: String = #function) throws -> String {
     let path = NSTemporaryDirectory() + "iblagh-test-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 /// Runs a Python snippet with pyzmq; the README's test command installs pyzmq, so its absence is a failure.
-func python(_ script: String) throws -> CommandResult {
+public func python(_ script: String) throws -> CommandResult {
     let result = try run("/usr/bin/env", ["python3", "-c", script])
     if result.error.contains("No module named 'zmq'") {
         Issue.record("pyzmq is not installed: run the tests through the README's test command (deploy/test.sh)")

@@ -1,0 +1,53 @@
+import Foundation
+import IblaghStore
+
+/// The messages a consumer group refused for good, for an operator to inspect and replay (`iblagh deadletter`).
+public enum DeadLetters {
+    /// One dead letter, without its payload (which may hold personal data).
+    public struct Entry: Sendable {
+        public let id: Int64
+        public let messageID: String
+        public let group: String
+        public let type: Int64
+        public let reason: String
+        public let deadAt: Date
+    }
+
+    public static func list(in transaction: any StoreTransaction, group: String? = nil) throws -> [Entry] {
+        let rows = try transaction.rows(
+            "SELECT id, message_id, consumer_group, type, reason, dead_at FROM hop_dead_letter WHERE ? IS NULL OR consumer_group = ? ORDER BY id",
+            [group.map(StoreValue.text) ?? .null, group.map(StoreValue.text) ?? .null])
+        return rows.map {
+            Entry(id: $0.integer("id") ?? 0, messageID: $0.text("message_id") ?? "", group: $0.text("consumer_group") ?? "",
+                  type: $0.integer("type") ?? 0, reason: $0.text("reason") ?? "", deadAt: Date(timeIntervalSince1970: $0.real("dead_at") ?? 0))
+        }
+    }
+
+    /// Puts dead letter `id` back in its group's queue, as the newest message of the outbox (so a running dispatcher
+    /// picks it up), keeping its message id. Groups that still had the message pending keep it pending. Returns false
+    /// when there is no such dead letter.
+    @discardableResult
+    public static func replay(_ id: Int64, in transaction: any StoreTransaction) throws -> Bool {
+        guard let dead = try transaction.rows(
+            "SELECT message_id, consumer_group, type, envelope FROM hop_dead_letter WHERE id = ?", [.integer(id)]).first,
+            let messageID = dead.text("message_id"), let group = dead.text("consumer_group"), let envelope = dead.blob("envelope")
+        else { return false }
+        var groups = [group]
+        if let old = try transaction.rows("SELECT seq FROM hop_outbox WHERE message_id = ?", [.text(messageID)]).first?.integer("seq") {
+            groups += try transaction.rows("SELECT consumer_group FROM hop_pending WHERE seq = ?", [.integer(old)])
+                .compactMap { $0.text("consumer_group") }.filter { $0 != group }
+            try transaction.execute("DELETE FROM hop_pending WHERE seq = ?", [.integer(old)])
+            try transaction.execute("DELETE FROM hop_outbox WHERE seq = ?", [.integer(old)])
+        }
+        try transaction.execute(
+            "INSERT INTO hop_outbox (message_id, type, envelope, created_at) VALUES (?, ?, ?, ?)",
+            [.text(messageID), dead["type"], .blob(envelope), .real(Date().timeIntervalSince1970)])
+        for target in groups {
+            try transaction.execute(
+                "INSERT INTO hop_pending (consumer_group, seq) SELECT ?, seq FROM hop_outbox WHERE message_id = ?",
+                [.text(target), .text(messageID)])
+        }
+        try transaction.execute("DELETE FROM hop_dead_letter WHERE id = ?", [.integer(id)])
+        return true
+    }
+}

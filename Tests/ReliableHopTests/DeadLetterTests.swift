@@ -1,0 +1,45 @@
+import Foundation
+import IblaghSchemas
+import IblaghStore
+import ReliableHop
+import Testing
+import TestSupport
+
+@Suite("Dead letters: inspect and replay")
+struct DeadLetterTests {
+    @Test("a replayed dead letter is pending again, as the newest row, with its message id, for every group that still wanted it")
+    func replay() async throws {
+        let path = NSTemporaryDirectory() + "iblagh-deadletter-\(UUID().uuidString.prefix(8)).db"
+        let store = try SQLiteStore(path: path, migrations: HopSchema.migrations)
+        let envelope = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ReportAccepted(), messageID: "m-1", producer: "test")
+        try await store.write { transaction in
+            try Outbox.enqueue(envelope, for: ["router", "tracker"], in: transaction)
+            // The router group refused it: what the dispatcher does on NACK.
+            try transaction.execute(
+                "INSERT INTO hop_dead_letter (message_id, consumer_group, type, envelope, reason, dead_at) SELECT message_id, 'router', type, envelope, 'refused', 0 FROM hop_outbox",
+                [])
+            try transaction.execute("DELETE FROM hop_pending WHERE consumer_group = 'router'", [])
+        }
+        let oldSeq = try await store.read { try $0.rows("SELECT seq FROM hop_outbox", []).first?.integer("seq") }
+
+        // Through the command line, as an operator would.
+        let list = try run(iblaghPath, ["deadletter", "list", "--db", path])
+        #expect(list.output.contains("m-1\trouter\t3\t"))
+        #expect(list.output.contains("refused"))
+        let replay = try run(iblaghPath, ["deadletter", "replay", "--db", path, "1"])
+        #expect(replay.status == 0, "\(replay.error)")
+
+        let (pending, dead, newSeq) = try await store.read { transaction in
+            (try transaction.rows("SELECT consumer_group FROM hop_pending ORDER BY consumer_group", []).compactMap { $0.text("consumer_group") },
+             try transaction.rows("SELECT COUNT(*) AS c FROM hop_dead_letter", []).first?.integer("c"),
+             try transaction.rows("SELECT seq FROM hop_outbox WHERE message_id = 'm-1'", []).first?.integer("seq"))
+        }
+        #expect(pending == ["router", "tracker"])
+        #expect(dead == 0)
+        #expect((newSeq ?? 0) > (oldSeq ?? 0))
+
+        let again = try run(iblaghPath, ["deadletter", "replay", "--db", path, "1"])
+        #expect(again.status != 0)
+        #expect(again.error.contains("no dead letter with id 1"))
+    }
+}
