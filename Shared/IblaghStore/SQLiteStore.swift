@@ -49,27 +49,28 @@ public final class SQLiteStore: Store {
 struct GRDBTransaction: StoreTransaction {
     let db: Database
 
+    // Statements are compiled once per connection and reused: the hop runs the same few statements per message.
     func execute(_ sql: String, _ arguments: [StoreValue]) throws -> Int {
-        try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(\.databaseValue)))
         return db.changesCount
     }
 
     func rows(_ sql: String, _ arguments: [StoreValue]) throws -> [StoreRow] {
-        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
             StoreRow(Dictionary(row.columnNames.enumerated().map { ($1, StoreValue(row[$0] as DatabaseValue)) },
                                 uniquingKeysWith: { first, _ in first }))
         }
     }
 
     func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try db.execute(sql: "SAVEPOINT store_savepoint")
+        _ = try execute("SAVEPOINT store_savepoint", [])
         do {
             let result = try body()
-            try db.execute(sql: "RELEASE SAVEPOINT store_savepoint")
+            _ = try execute("RELEASE SAVEPOINT store_savepoint", [])
             return result
         } catch {
-            try db.execute(sql: "ROLLBACK TO SAVEPOINT store_savepoint")
-            try db.execute(sql: "RELEASE SAVEPOINT store_savepoint")
+            _ = try execute("ROLLBACK TO SAVEPOINT store_savepoint", [])
+            _ = try execute("RELEASE SAVEPOINT store_savepoint", [])
             throw error
         }
     }

@@ -34,6 +34,8 @@ struct Produce: AsyncParsableCommand {
     @Option(help: "Messages per transaction.") var batch = 100
     @Option(help: "Messages per second (0: as fast as possible).") var rate = 0
     @Option(help: "Payload bytes per message.") var size = 64
+    @Option(help: "Seconds to wait after binding before enqueueing (past the dispatcher's recovery period).")
+    var warmup: Double = 0
     @Flag(help: "Also enqueue a malformed envelope and a message of a type the consumer does not accept.")
     var poison = false
 
@@ -48,6 +50,7 @@ struct Produce: AsyncParsableCommand {
         let dispatcher = try await Dispatcher(configuration: configuration, context: context, store: store)
         say("ready \(dispatcher.boundEndpoint)")
 
+        if warmup > 0 { try await Task.sleep(for: .seconds(warmup)) }
         let groupList = groups.split(separator: ",").map(String.init)
         let padding = [UInt8](repeating: 0x2A, count: size)
         let start = ContinuousClock.now
@@ -105,9 +108,11 @@ struct Consume: AsyncParsableCommand {
         let consumer: String
         func apply(_ envelope: Iblagh_V1_Envelope, from upstream: String, in transaction: any StoreTransaction) throws {
             _ = try envelope.payload(as: Iblagh_V1_ReportAccepted.self)
+            let now = Date()
             try transaction.execute(
-                "INSERT INTO effects (message_id, consumer, applied_at) VALUES (?, ?, ?)",
-                [.text(envelope.messageID), .text(consumer), .real(Date().timeIntervalSince1970)])
+                "INSERT INTO effects (message_id, consumer, applied_at, latency_us) VALUES (?, ?, ?, ?)",
+                [.text(envelope.messageID), .text(consumer), .real(now.timeIntervalSince1970),
+                 .integer(Int64(now.timeIntervalSince(envelope.createdAt.date) * 1_000_000))])
         }
     }
 
@@ -115,7 +120,7 @@ struct Consume: AsyncParsableCommand {
         HopHarness.bootstrap()
         let store = try SQLiteStore(
             path: db,
-            migrations: HopSchema.migrations + [Migration("harness-1", ["CREATE TABLE effects (message_id TEXT NOT NULL, consumer TEXT NOT NULL, applied_at REAL NOT NULL)"])])
+            migrations: HopSchema.migrations + [Migration("harness-1", ["CREATE TABLE effects (message_id TEXT NOT NULL, consumer TEXT NOT NULL, applied_at REAL NOT NULL, latency_us INTEGER NOT NULL)"])])
         let context = try ZMQContext()
         let serverKey = try CurveCertificate.loadPublicKey(file: "\(keys)/producer.key")
         var configuration = ConsumerConfiguration(

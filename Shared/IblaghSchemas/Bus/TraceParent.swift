@@ -9,11 +9,11 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
 
     /// A new trace.
     public static func random() -> TraceParent {
+        // Three draws, not one per byte: each draw of the system generator is a getrandom(2) call.
         var generator = SystemRandomNumberGenerator()
-        return TraceParent(
-            traceID: (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) } + [],
-            parentID: (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) },
-            sampled: false)
+        let words = [generator.next(), generator.next() | 1, generator.next() | 1] as [UInt64]
+        let bytes = words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
+        return TraceParent(traceID: Array(bytes[0..<16]), parentID: Array(bytes[16..<24]), sampled: false)
     }
 
     /// A child span in the same trace: what a service puts on the messages it sends because of this one.

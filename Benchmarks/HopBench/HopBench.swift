@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import IblaghStore
+import ReliableHop
+import ZeroMQ
+
+/// The reliable hop's benchmark: one producer process, two consumer processes, fsync before every ACK, and the
+/// baseline SQLite group-commit rate on the same disk. Benchmarks/hop.sh runs it beside raw CURVE and the peers.
+@main
+struct HopBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hop-bench", abstract: "Benchmark of the reliable hop and its SQLite baseline.",
+        subcommands: [Hop.self, SQLiteBaseline.self])
+}
+
+/// `hop`: N messages through producer → 2 consumers; prints messages/s and hop latency p50/p99 (µs).
+struct Hop: AsyncParsableCommand {
+    @Option var count = 50_000
+    @Option var size = 1024
+    @Option(help: "The HopHarness executable.") var harness: String
+    @Option(help: "Folder for keys and databases (on the disk being measured).") var dir: String
+
+    func run() async throws {
+        try? FileManager.default.removeItem(atPath: dir)
+        let keys = "\(dir)/keys"
+        try CurveCertificate.write(try CurveKeyPair.generate(), name: "producer", directory: keys)
+        for name in ["c1", "c2"] {
+            let pair = try CurveKeyPair.generate()
+            try CurveCertificate.write(pair, name: name, directory: keys)
+            try CurveCertificate.write(pair, name: name, directory: "\(keys)/consumers", metadata: ["role": "g"])
+            try FileManager.default.removeItem(atPath: "\(keys)/consumers/\(name).key_secret")
+        }
+        let producerOut = "\(dir)/producer.out"
+        let producer = try launch(
+            ["produce", "--db", "\(dir)/producer.db", "--keys", keys, "--count", "\(count)", "--size", "\(size)",
+             "--batch", "1000", "--warmup", "4"], output: producerOut)
+        var processes = [producer]
+        defer { for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let endpoint = try await readyLine(producerOut)
+        for name in ["c1", "c2"] {
+            processes.append(try launch(
+                ["consume", "--db", "\(dir)/\(name).db", "--connect", endpoint, "--keys", keys, "--id", name, "--key", name],
+                output: "\(dir)/\(name).out"))
+        }
+        let consumers = try ["c1", "c2"].map { name -> SQLiteStore in
+            while !FileManager.default.fileExists(atPath: "\(dir)/\(name).db") { usleep(50_000) }
+            usleep(300_000)
+            return try SQLiteStore(path: "\(dir)/\(name).db", migrations: [])
+        }
+        let deadline = Date().addingTimeInterval(600)
+        while try await applied(consumers) < count {
+            guard Date() < deadline else { throw ValidationError("the hop did not finish within 10 minutes") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000)
+        var first = Double.infinity, last = 0.0
+        for store in consumers {
+            let rows = try await store.read { try $0.rows("SELECT applied_at, latency_us FROM effects", []) }
+            for row in rows {
+                let applied = row.real("applied_at") ?? 0, latency = max(0, row.integer("latency_us") ?? 0)
+                _ = histogram.record(UInt64(latency))
+                first = min(first, applied - Double(latency) / 1e6)
+                last = max(last, applied)
+            }
+        }
+        print(String(format: "%.0f %llu %llu", Double(count) / (last - first), histogram.valueAtPercentile(50), histogram.valueAtPercentile(99)))
+    }
+
+    private func applied(_ stores: [SQLiteStore]) async throws -> Int {
+        var total = 0
+        for store in stores {
+            total += Int(try await store.read { try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") } ?? 0)
+        }
+        return total
+    }
+
+    private func launch(_ arguments: [String], output: String) throws -> Process {
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: harness)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        try process.run()
+        return process
+    }
+
+    private func readyLine(_ path: String) async throws -> String {
+        for _ in 0..<600 {
+            if let line = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) {
+                return String(line.dropFirst(6))
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ValidationError("the producer did not start")
+    }
+}
+
+/// `sqlite`: the same disk's durable insert rate, one transaction (one fsync) per `batch` rows of `size` bytes.
+struct SQLiteBaseline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sqlite")
+    @Option var count = 50_000
+    @Option var size = 1024
+    @Option var batch = 1000
+    @Option var dir: String
+
+    func run() async throws {
+        try? FileManager.default.removeItem(atPath: dir)
+        let store = try SQLiteStore(path: "\(dir)/baseline.db", migrations: [
+            Migration("1", ["CREATE TABLE rows (id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, body BLOB NOT NULL)"])])
+        let body = [UInt8](repeating: 0x2A, count: size)
+        let start = ContinuousClock.now
+        var next = 0
+        while next < count {
+            let first = next, last = min(count, next + batch)
+            try await store.write { transaction in
+                for index in first..<last {
+                    try transaction.execute("INSERT INTO rows (message_id, body) VALUES (?, ?)", [.text("m-\(index)"), .blob(body)])
+                }
+            }
+            next = last
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "%.0f", Double(count) / seconds))
+    }
+}
