@@ -32,6 +32,9 @@ public struct ConsumerConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(1)
     /// Most messages committed in one transaction.
     public var maxBatch = 2000
+    /// How long applied message ids are remembered: a redelivery older than this would be applied again. Far longer
+    /// than any redelivery (seconds to minutes); pruning keeps the inbox from growing without bound.
+    public var inboxRetention: Duration = .seconds(7 * 24 * 3600)
 
     public init(group: String, consumerID: String, keyPair: CurveKeyPair, upstreams: [Upstream]) {
         self.group = group

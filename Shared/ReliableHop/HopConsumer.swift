@@ -64,8 +64,11 @@ public actor HopConsumer {
         }
         let interval = configuration.heartbeatInterval
         heartbeat = Task { [weak self] in
+            var beats = 0
             while !Task.isCancelled {
                 await self?.grantCredit()
+                if beats % 60 == 0 { await self?.pruneInbox() }
+                beats += 1
                 try? await Task.sleep(for: interval)
             }
         }
@@ -87,6 +90,16 @@ public actor HopConsumer {
         }
         let body = (try? credit.serializedBytes()) ?? []
         for socket in sockets { _ = try? socket.send(Multipart([HopFrame.credit, body]), dontWait: true) }
+    }
+
+    private func pruneInbox() async {
+        let retention = configuration.inboxRetention.components.seconds
+        let cutoff = Date().timeIntervalSince1970 - Double(retention)
+        do {
+            try await store.write { try $0.execute("DELETE FROM hop_inbox WHERE received_at < ?", [.real(cutoff)]) }
+        } catch {
+            logger.error("pruning the inbox failed", metadata: ["error": "\(error)"])
+        }
     }
 
     private func receive(from upstream: Int) {
