@@ -51,12 +51,12 @@ struct GRDBTransaction: StoreTransaction {
 
     // Statements are compiled once per connection and reused: the hop runs the same few statements per message.
     func execute(_ sql: String, _ arguments: [StoreValue]) throws -> Int {
-        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(\.databaseValue)))
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map { $0.databaseValue }))
         return db.changesCount
     }
 
     func rows(_ sql: String, _ arguments: [StoreValue]) throws -> [StoreRow] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map { $0.databaseValue })).map { row in
             StoreRow(Dictionary(row.columnNames.enumerated().map { ($1, StoreValue(row[$0] as DatabaseValue)) },
                                 uniquingKeysWith: { first, _ in first }))
         }

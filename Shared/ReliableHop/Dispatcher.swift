@@ -22,7 +22,7 @@ public actor Dispatcher {
     private var groups: [String: GroupQueue] = [:]
     private var consumers: [String: ConsumerState] = [:]  // by "group/consumer-id"
     private var routes: [[UInt8]: String] = [:]  // routing id -> consumer key
-    private var acknowledgements: [(group: String, messageID: String)] = []
+    private var acknowledgements: [(group: String, messageID: String, seq: Int64?)] = []
     private var rejections: [(group: String, messageID: String, reason: String)] = []
     private var committing = false
     private var ticker: Task<Void, Never>?
@@ -194,13 +194,14 @@ public actor Dispatcher {
     private func settle(_ messageID: String, consumer key: String, rejection: String?) {
         guard let group = consumers[key]?.group else { return }
         consumers[key]?.outstanding.remove(messageID)
-        if let flight = groups[group]?.inFlight.removeValue(forKey: messageID), flight.consumer != key {
+        let flight = groups[group]?.inFlight.removeValue(forKey: messageID)
+        if let flight, flight.consumer != key {
             consumers[flight.consumer]?.outstanding.remove(messageID)
         }
         if let rejection {
             rejections.append((group, messageID, rejection))
         } else {
-            acknowledgements.append((group, messageID))
+            acknowledgements.append((group, messageID, flight?.delivery.seq))
         }
         groups[group]?.metrics.acknowledged.increment()
     }
@@ -358,10 +359,15 @@ public actor Dispatcher {
         Task {
             do {
                 try await store.write { transaction in
-                    for (group, id) in acks {
-                        try transaction.execute(
-                            "DELETE FROM hop_pending WHERE consumer_group = ? AND seq = (SELECT seq FROM hop_outbox WHERE message_id = ?)",
-                            [.text(group), .text(id)])
+                    for (group, id, seq) in acks {
+                        if let seq {
+                            try transaction.execute(
+                                "DELETE FROM hop_pending WHERE consumer_group = ? AND seq = ?", [.text(group), .integer(seq)])
+                        } else {  // acknowledged to an earlier run of this producer: find it by id
+                            try transaction.execute(
+                                "DELETE FROM hop_pending WHERE consumer_group = ? AND seq = (SELECT seq FROM hop_outbox WHERE message_id = ?)",
+                                [.text(group), .text(id)])
+                        }
                     }
                     for (group, id, reason) in nacks {
                         try transaction.execute(

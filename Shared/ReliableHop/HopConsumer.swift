@@ -160,16 +160,33 @@ public actor HopConsumer {
         }
     }
 
-    /// The transaction: for each message, inbox record and effect in a savepoint; a rejected message leaves no trace.
+    /// The transaction: inbox record and effect for every message. Optimistically all in one savepoint; when one
+    /// message is refused, the batch is redone with a savepoint per message, so a refused one leaves no trace.
     private static func apply(
         _ work: [Incoming], upstreams: [ConsumerConfiguration.Upstream], handler: any HopHandler,
         in transaction: any StoreTransaction
+    ) throws -> Outcome {
+        do {
+            return try transaction.savepoint {
+                try apply(work, upstreams: upstreams, handler: handler, in: transaction, isolated: false)
+            }
+        } catch is BatchNeedsIsolation {
+            return try apply(work, upstreams: upstreams, handler: handler, in: transaction, isolated: true)
+        }
+    }
+
+    /// Thrown out of the optimistic pass when a message is refused: its partial effects must be undone alone.
+    private struct BatchNeedsIsolation: Error {}
+
+    private static func apply(
+        _ work: [Incoming], upstreams: [ConsumerConfiguration.Upstream], handler: any HopHandler,
+        in transaction: any StoreTransaction, isolated: Bool
     ) throws -> Outcome {
         var outcome = Outcome()
         let now = Date().timeIntervalSince1970
         for incoming in work {
             let upstream = upstreams[incoming.upstream]
-            do {
+            let applyOne = { () throws -> Bool in
                 let envelope = try Iblagh_V1_Envelope(frame: incoming.frame)
                 guard envelope.messageID == incoming.messageID else {
                     throw HopRejection("the envelope's message_id differs from the delivery's")
@@ -177,19 +194,22 @@ public actor HopConsumer {
                 guard upstream.acceptedTypes.contains(envelope.type) else {
                     throw HopRejection("\(upstream.name) may not send \(envelope.type) to this consumer group")
                 }
-                let fresh = try transaction.savepoint { () throws -> Bool in
-                    let inserted = try transaction.execute(
-                        "INSERT INTO hop_inbox (message_id, upstream, received_at) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-                        [.text(incoming.messageID), .text(upstream.name), .real(now)])
-                    guard inserted == 1 else { return false }
-                    try handler.apply(envelope, from: upstream.name, in: transaction)
-                    return true
-                }
+                let inserted = try transaction.execute(
+                    "INSERT INTO hop_inbox (message_id, upstream, received_at) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+                    [.text(incoming.messageID), .text(upstream.name), .real(now)])
+                guard inserted == 1 else { return false }
+                try handler.apply(envelope, from: upstream.name, in: transaction)
+                return true
+            }
+            do {
+                let fresh = isolated ? try transaction.savepoint(applyOne) : try applyOne()
                 if !fresh { outcome.duplicates += 1 }
                 outcome.acks[incoming.upstream, default: []].append(incoming.messageID)
             } catch let error as SchemaError {
+                guard isolated else { throw BatchNeedsIsolation() }
                 outcome.nacks.append((incoming.upstream, incoming.messageID, error.reason))
             } catch let rejection as HopRejection {
+                guard isolated else { throw BatchNeedsIsolation() }
                 outcome.nacks.append((incoming.upstream, incoming.messageID, rejection.reason))
             }
         }
