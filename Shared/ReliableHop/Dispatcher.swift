@@ -208,22 +208,30 @@ public actor Dispatcher {
 
     // MARK: Delivering
 
+    /// Hands ready messages to consumers with free credit, one at a time in turn, so instances share the load.
     private func pump() {
         guard recoveringUntil == nil else { return }
-        for key in consumers.keys.sorted() {
-            guard var consumer = consumers[key], let routingID = consumer.routingID, consumer.absentSince == nil else { continue }
-            while consumer.outstanding.count < consumer.window, let delivery = groups[consumer.group]?.ready.popFirst() {
+        var open = consumers.values
+            .filter { $0.routingID != nil && $0.absentSince == nil && $0.outstanding.count < $0.window }
+            .map(\.key).sorted()
+        while !open.isEmpty {
+            var stillOpen: [String] = []
+            for key in open {
+                guard let consumer = consumers[key], let routingID = consumer.routingID,
+                    let delivery = groups[consumer.group]?.ready.popFirst()
+                else { continue }
                 guard send(delivery, to: routingID) else {
                     groups[consumer.group]?.ready.prepend(delivery)
                     markAbsent(key)
-                    break
+                    continue
                 }
-                consumer.outstanding.insert(delivery.messageID)
+                consumers[key]?.outstanding.insert(delivery.messageID)
                 groups[consumer.group]?.inFlight[delivery.messageID] = InFlight(
                     delivery: delivery, consumer: key, deadline: .now + configuration.redeliveryTimeout)
                 groups[consumer.group]?.metrics.delivered.increment()
+                if (consumers[key]?.outstanding.count ?? .max) < consumer.window { stillOpen.append(key) }
             }
-            if consumers[key]?.absentSince == nil { consumers[key]?.outstanding = consumer.outstanding }
+            open = stillOpen
         }
         for (group, queue) in groups {
             queue.metrics.inFlight.record(queue.inFlight.count)
