@@ -1,4 +1,5 @@
 import CZeroMQ
+import Glibc
 
 /// A libzmq socket that owns its handle and closes itself.
 ///
@@ -19,6 +20,9 @@ public final class ZMQSocket {
     public let type: SocketType
     public private(set) var security: Security = .none
     let handle: UnsafeMutableRawPointer
+    /// The last `User-Id` read, by libzmq's pointer: the text lives with the connection's metadata, so messages
+    /// from one peer share it and we build the Swift string once per peer, not once per message.
+    private var cachedUserID: (pointer: UnsafePointer<CChar>, value: String)?
     /// Keeps the context alive while the socket exists; nil only for the authenticator's own socket, which the
     /// context itself owns.
     private let context: ZMQContext?
@@ -177,7 +181,15 @@ public final class ZMQSocket {
             })
             // A ROUTER's routing-id frame carries no connection metadata; the first wire frame does.
             if userID == nil, let value = zmq_msg_gets(&message, "User-Id") {
-                userID = String(cString: value)
+                if let cached = cachedUserID, cached.pointer == value, cached.value.utf8.elementsEqual(
+                    UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
+                {
+                    userID = cached.value
+                } else {
+                    let text = String(cString: value)
+                    cachedUserID = (value, text)
+                    userID = text
+                }
             }
             if zmq_msg_more(&message) == 0 { break }
         }
