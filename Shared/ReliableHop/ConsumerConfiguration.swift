@@ -32,6 +32,10 @@ public struct ConsumerConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(1)
     /// Most messages committed in one transaction.
     public var maxBatch = 2000
+    /// A delivery not committed within this long after it arrived is dropped unapplied and unacknowledged: by then
+    /// the producer may be about to give it to another instance (its failover timeout must be longer). This keeps an
+    /// instance that was paused (SIGSTOP, a long GC-like stall) from applying what another instance now holds.
+    public var deliveryLease: Duration = .seconds(10)
     /// How long applied message ids are remembered: a redelivery older than this would be applied again. Far longer
     /// than any redelivery (seconds to minutes); pruning keeps the inbox from growing without bound.
     public var inboxRetention: Duration = .seconds(7 * 24 * 3600)

@@ -29,6 +29,7 @@ public actor HopConsumer {
         let upstream: Int
         let messageID: String
         let frame: [UInt8]
+        let arrived: ContinuousClock.Instant
     }
 
     struct Outcome: Sendable {
@@ -130,22 +131,31 @@ public actor HopConsumer {
                 logger.warning("malformed frame from producer dropped", metadata: ["upstream": "\(configuration.upstreams[upstream].name)", "frames": "\(frames.count)"])
                 continue
             }
-            batch.append(Incoming(upstream: upstream, messageID: id, frame: frames[2]))
+            batch.append(Incoming(upstream: upstream, messageID: id, frame: frames[2], arrived: .now))
         }
         commitIfIdle()
     }
 
     private func commitIfIdle() {
         guard !committing, !batch.isEmpty else { return }
-        let work = Array(batch.prefix(configuration.maxBatch))
+        var work = Array(batch.prefix(configuration.maxBatch))
         batch.removeFirst(work.count)
+        let lease = configuration.deliveryLease
+        let expired = work.filter { ContinuousClock.now - $0.arrived > lease }
+        if !expired.isEmpty {
+            logger.warning("deliveries held past their lease dropped unapplied", metadata: ["count": "\(expired.count)"])
+            work.removeAll { ContinuousClock.now - $0.arrived > lease }
+            guard !work.isEmpty else { return commitIfIdle() }
+        }
         committing = true
         metrics.commitBatch.record(work.count)
-        let upstreams = configuration.upstreams, handler = self.handler
+        let upstreams = configuration.upstreams, handler = self.handler, taken = work
         Task {
             do {
                 let outcome = try await store.write { transaction in
-                    try Self.apply(work, upstreams: upstreams, handler: handler, in: transaction)
+                    // Checked again inside the transaction: a pause between here and above must not slip through.
+                    let live = taken.filter { ContinuousClock.now - $0.arrived <= lease }
+                    return try Self.apply(live, upstreams: upstreams, handler: handler, in: transaction)
                 }
                 acknowledge(outcome)
                 await afterCommit()

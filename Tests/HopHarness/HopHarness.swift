@@ -34,6 +34,8 @@ struct Produce: AsyncParsableCommand {
     @Option(help: "Messages per transaction.") var batch = 100
     @Option(help: "Messages per second (0: as fast as possible).") var rate = 0
     @Option(help: "Payload bytes per message.") var size = 64
+    @Option(help: "Seconds of consumer silence before it is absent.") var heartbeatTimeout = 3.0
+    @Option(help: "Seconds an absent consumer's messages wait for it.") var failover = 20.0
     @Option(help: "Seconds to wait after binding before enqueueing (past the dispatcher's recovery period).")
     var warmup: Double = 0
     @Flag(help: "Also enqueue a malformed envelope and a message of a type the consumer does not accept.")
@@ -43,10 +45,12 @@ struct Produce: AsyncParsableCommand {
         HopHarness.bootstrap()
         let store = try SQLiteStore(path: db, migrations: HopSchema.migrations)
         let context = try ZMQContext()
-        let configuration = DispatcherConfiguration(
+        var configuration = DispatcherConfiguration(
             endpoint: endpoint,
             keyPair: try CurveCertificate.loadKeyPair(secretFile: "\(keys)/producer.key_secret"),
             consumers: try AllowList.load(directory: "\(keys)/consumers"))
+        configuration.heartbeatTimeout = .seconds(heartbeatTimeout)
+        configuration.failoverTimeout = .seconds(failover)
         let dispatcher = try await Dispatcher(configuration: configuration, context: context, store: store)
         say("ready \(dispatcher.boundEndpoint)")
 
@@ -103,11 +107,15 @@ struct Consume: AsyncParsableCommand {
     @Option var group = "g"
     @Option(help: "The name of this consumer's key pair in --keys.") var key: String
     @Option var credit: UInt32 = 1000
+    @Option(help: "Seconds a delivery may wait to be committed.") var lease = 10.0
+    @Option(help: "Milliseconds each effect takes (a slow consumer holds many messages).") var slowMs = 0
 
     struct Effects: HopHandler {
         let consumer: String
+        let slowMs: Int
         func apply(_ envelope: Iblagh_V1_Envelope, from upstream: String, in transaction: any StoreTransaction) throws {
             _ = try envelope.payload(as: Iblagh_V1_ReportAccepted.self)
+            if slowMs > 0 { usleep(useconds_t(slowMs * 1000)) }
             let now = Date()
             try transaction.execute(
                 "INSERT INTO effects (message_id, consumer, applied_at, latency_us) VALUES (?, ?, ?, ?)",
@@ -130,7 +138,8 @@ struct Consume: AsyncParsableCommand {
                 .init(name: "producer-\(index)", endpoint: String(endpoint), serverKey: serverKey, acceptedTypes: [.reportAccepted])
             })
         configuration.credit = credit
-        let consumer = try await HopConsumer(configuration: configuration, context: context, store: store, handler: Effects(consumer: id))
+        configuration.deliveryLease = .seconds(lease)
+        let consumer = try await HopConsumer(configuration: configuration, context: context, store: store, handler: Effects(consumer: id, slowMs: slowMs))
         say("ready")
         _ = consumer
         while true { try await Task.sleep(for: .seconds(3600)) }

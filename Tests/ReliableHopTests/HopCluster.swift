@@ -26,10 +26,10 @@ final class HopCluster: @unchecked Sendable {
     /// Starts a producer; returns it and the endpoint it bound.
     func producer(
         _ name: String = "producer", count: Int, groups: String = "g", rate: Int = 0, endpoint: String = "tcp://127.0.0.1:*",
-        poison: Bool = false
+        poison: Bool = false, failover: Double = 20
     ) async throws -> (HopProcess, String) {
         var arguments = ["produce", "--db", "\(directory)/\(name).db", "--keys", keys, "--count", "\(count)",
-                         "--groups", groups, "--rate", "\(rate)", "--endpoint", endpoint]
+                         "--groups", groups, "--rate", "\(rate)", "--endpoint", endpoint, "--failover", "\(failover)"]
         if poison { arguments.append("--poison") }
         let process = try HopProcess(arguments, outputPath: "\(directory)/\(name).out")
         processes.append(process)
@@ -38,10 +38,13 @@ final class HopCluster: @unchecked Sendable {
     }
 
     /// Starts a consumer instance named `name` (its key and its database share the name).
-    func consumer(_ name: String, group: String = "g", connect endpoints: [String], key: String? = nil) async throws -> HopProcess {
+    func consumer(
+        _ name: String, group: String = "g", connect endpoints: [String], key: String? = nil, lease: Double = 10,
+        slowMs: Int = 0
+    ) async throws -> HopProcess {
         let process = try HopProcess(
             ["consume", "--db", "\(directory)/\(name).db", "--connect", endpoints.joined(separator: ","), "--keys", keys,
-             "--id", name, "--key", key ?? name, "--group", group],
+             "--id", name, "--key", key ?? name, "--group", group, "--lease", "\(lease)", "--slow-ms", "\(slowMs)"],
             outputPath: "\(directory)/\(name).out")
         processes.append(process)
         _ = try await process.waitForLine("ready")

@@ -47,6 +47,29 @@ struct ReliableHopTests {
         #expect(effects.values.allSatisfy { $0 == 1 }, "\(summary(effects, expected: 10_000))")
     }
 
+    @Test("a consumer that dies for good: after the failover timeout the other instance gets its messages; none lost")
+    func consumerGoneForGood() async throws {
+        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")])
+        defer { cluster.stopAll() }
+        let (_, endpoint) = try await cluster.producer(count: 5_000, failover: 3)
+        // c1 is slow, so it holds a full credit window of unacknowledged messages when it dies.
+        let doomed = try await cluster.consumer("c1", connect: [endpoint], slowMs: 2)
+        _ = try await cluster.consumer("c2", connect: [endpoint])
+        try await cluster.waitUntil("c1 applied nothing yet") { try cluster.effects(["c1"]).count > 100 }
+        doomed.crash()
+        let appliedByC1 = try cluster.effects(["c1"]).count
+        try await cluster.waitUntil(summary(try cluster.effects(["c1", "c2"]), expected: 5_000)) {
+            Set(try cluster.effects(["c1", "c2"]).keys) == expectedIDs(5_000)
+        }
+        // Each instance applied each message at most once. Applied by both can only be what c1 committed in its
+        // last moment and could not acknowledge — its own database holds the proof, for an operator to reconcile.
+        #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
+        #expect(try cluster.effects(["c2"]).values.allSatisfy { $0 == 1 })
+        let both = try Set(cluster.effects(["c1"]).keys).intersection(cluster.effects(["c2"]).keys)
+        #expect(both.count <= 1_000, "more overlap than one credit window: \(both.count)")
+        #expect(try cluster.effects(["c2"]).count >= 5_000 - appliedByC1)  // c2 took over what c1 held
+    }
+
     @Test("kill -9 the producer mid-stream and restart it: 0 lost, 0 applied twice")
     func producerCrashes() async throws {
         let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")])
