@@ -22,7 +22,7 @@ public final class ZMQSocket {
     let handle: UnsafeMutableRawPointer
     /// The last `User-Id` read, by libzmq's pointer: the text lives with the connection's metadata, so messages
     /// from one peer share it and we build the Swift string once per peer, not once per message.
-    private var cachedUserID: (pointer: UnsafePointer<CChar>, value: String)?
+    private var cachedUserID: (pointer: UnsafePointer<CChar>, text: [CChar], value: String)?
     /// Keeps the context alive while the socket exists; nil only for the authenticator's own socket, which the
     /// context itself owns.
     private let context: ZMQContext?
@@ -164,6 +164,7 @@ public final class ZMQSocket {
     /// Receives one whole message. With `dontWait`, returns nil when none is waiting.
     public func receive(dontWait: Bool = false) throws -> Multipart? {
         var frames: [[UInt8]] = []
+        frames.reserveCapacity(4)
         var userID: String?
         var message = zmq_msg_t()
         zmq_msg_init(&message)
@@ -181,14 +182,13 @@ public final class ZMQSocket {
             })
             // A ROUTER's routing-id frame carries no connection metadata; the first wire frame does.
             if userID == nil, let value = zmq_msg_gets(&message, "User-Id") {
-                if let cached = cachedUserID, cached.pointer == value, cached.value.utf8.elementsEqual(
-                    UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
-                {
+                if let cached = cachedUserID, cached.pointer == value, strcmp(cached.text, value) == 0 {
                     userID = cached.value
                 } else {
-                    let text = String(cString: value)
-                    cachedUserID = (value, text)
-                    userID = text
+                    let text = Array(UnsafeBufferPointer(start: value, count: strlen(value) + 1))
+                    let string = String(cString: value)
+                    cachedUserID = (value, text, string)
+                    userID = string
                 }
             }
             if zmq_msg_more(&message) == 0 { break }
