@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "HopBench",
             dependencies: [
-                "ZeroMQ", "IblaghStore", "ReliableHop",
+                "IblaghStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

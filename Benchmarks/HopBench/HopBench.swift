@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import Histogram
 import IblaghStore
-import ReliableHop
-import ZeroMQ
 
 /// The reliable hop's benchmark: one producer process, two consumer processes, fsync before every ACK, and the
 /// baseline SQLite group-commit rate on the same disk. Benchmarks/hop.sh runs it beside raw CURVE and the peers.
@@ -23,14 +21,11 @@ struct Hop: AsyncParsableCommand {
 
     func run() async throws {
         try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let keys = "\(dir)/keys"
-        try CurveCertificate.write(try CurveKeyPair.generate(), name: "producer", directory: keys)
-        for name in ["c1", "c2"] {
-            let pair = try CurveKeyPair.generate()
-            try CurveCertificate.write(pair, name: name, directory: keys)
-            try CurveCertificate.write(pair, name: name, directory: "\(keys)/consumers", metadata: ["role": "g"])
-            try FileManager.default.removeItem(atPath: "\(keys)/consumers/\(name).key_secret")
-        }
+        let keyMaker = try launch(["keys", "--dir", keys, "--consumers", "c1:g,c2:g"], output: "\(dir)/keys.out")
+        keyMaker.waitUntilExit()
+        guard keyMaker.terminationStatus == 0 else { throw ValidationError("hop-harness keys failed") }
         let producerOut = "\(dir)/producer.out"
         let producer = try launch(
             ["produce", "--db", "\(dir)/producer.db", "--keys", keys, "--count", "\(count)", "--size", "\(size)",

@@ -12,13 +12,32 @@ import ZeroMQ
 struct HopHarness: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hop-harness", abstract: "Test producer and consumer of the reliable hop.",
-        subcommands: [Produce.self, Consume.self])
+        subcommands: [Keys.self, Produce.self, Consume.self])
 
     static func bootstrap() {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["HOP_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
             return handler
+        }
+    }
+}
+
+/// `keys`: the key files of one hop — `producer.key(_secret)`, each consumer's pair, and `consumers/`, the
+/// producer's allow-list of public certificates with each consumer's role.
+struct Keys: ParsableCommand {
+    @Option var dir: String
+    @Option(help: "Consumers as NAME:ROLE, comma-separated.") var consumers: String
+
+    func run() throws {
+        try CurveCertificate.write(try CurveKeyPair.generate(), name: "producer", directory: dir)
+        for entry in consumers.split(separator: ",") {
+            let parts = entry.split(separator: ":").map(String.init)
+            guard parts.count == 2 else { throw ValidationError("consumer \(entry) is not NAME:ROLE") }
+            let pair = try CurveKeyPair.generate()
+            try CurveCertificate.write(pair, name: parts[0], directory: dir)
+            try CurveCertificate.write(pair, name: parts[0], directory: "\(dir)/consumers", metadata: ["role": parts[1]])
+            try FileManager.default.removeItem(atPath: "\(dir)/consumers/\(parts[0]).key_secret")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 import ZeroMQ
 
 /// Keys, databases and processes of one hop under test, in a folder of its own.
@@ -13,14 +14,8 @@ final class HopCluster: @unchecked Sendable {
     init(consumers: [(name: String, role: String)], test: String = #function) throws {
         directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         keys = "\(directory)/keys"
-        try CurveCertificate.write(try CurveKeyPair.generate(), name: "producer", directory: keys)
-        for consumer in consumers {
-            let pair = try CurveKeyPair.generate()
-            try CurveCertificate.write(pair, name: consumer.name, directory: keys)
-            // The producer's allow-list: public certificates with the consumer's role.
-            try CurveCertificate.write(pair, name: consumer.name, directory: "\(keys)/consumers", metadata: ["role": consumer.role])
-            try FileManager.default.removeItem(atPath: "\(keys)/consumers/\(consumer.name).key_secret")
-        }
+        let made = try run(harnessPath, ["keys", "--dir", keys, "--consumers", consumers.map { "\($0.name):\($0.role)" }.joined(separator: ",")])
+        guard made.status == 0 else { throw HopTestError("hop-harness keys failed: \(made.error)") }
     }
 
     /// Starts a producer; returns it and the endpoint it bound.
