@@ -111,6 +111,8 @@ let package = Package(
             dependencies: [
                 "HopHarness", "Iblagh", "ReliableHop", "IblaghStore", "IblaghSchemas", "ZeroMQ", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Tests/ReliableHopTests"),
     ],

@@ -1,0 +1,78 @@
+import Foundation
+import IblaghSchemas
+import IblaghStore
+import Metrics
+import MetricsTestKit
+import ReliableHop
+import Testing
+import ZeroMQ
+
+/// The hop's library API in one process, and the figures it reports. The only suite that bootstraps metrics.
+@Suite("Reliable hop in one process: metrics")
+struct HopMetricsTests {
+    static let metrics: TestMetrics = {
+        let metrics = TestMetrics()
+        MetricsSystem.bootstrap(metrics)
+        return metrics
+    }()
+
+    struct Effects: HopHandler {
+        func apply(_ envelope: Iblagh_V1_Envelope, from upstream: String, in transaction: any StoreTransaction) throws {
+            try transaction.execute("INSERT INTO effects (message_id) VALUES (?)", [.text(envelope.messageID)])
+        }
+    }
+
+    @Test("delivered, acknowledged, duplicates ignored, batch sizes and outbox depth are reported")
+    func metricsAreReported() async throws {
+        let metrics = Self.metrics
+        let directory = NSTemporaryDirectory() + "iblagh-hop-metrics-\(UUID().uuidString.prefix(8))"
+        let group = "metrics-\(UUID().uuidString.prefix(6))"
+        let context = try ZMQContext()
+        let consumerKeys = try CurveKeyPair.generate()
+
+        // Two producers publish overlapping ids: m-0..m-199 and m-150..m-249 (50 in common).
+        var producers: [(Dispatcher, CurvePublicKey)] = []
+        for (name, range) in [("a", 0..<200), ("b", 150..<250)] {
+            let keys = try CurveKeyPair.generate()
+            let store = try SQLiteStore(path: "\(directory)/producer-\(name).db", migrations: HopSchema.migrations)
+            var configuration = DispatcherConfiguration(
+                endpoint: "tcp://127.0.0.1:*", keyPair: keys, consumers: AllowList([consumerKeys.publicKey: group]))
+            configuration.recoveryPeriod = .milliseconds(200)
+            try await store.write { transaction in
+                for index in range {
+                    let envelope = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ReportAccepted(), messageID: "m-\(index)", producer: name)
+                    try Outbox.enqueue(envelope, for: [group], in: transaction)
+                }
+            }
+            producers.append((try await Dispatcher(configuration: configuration, context: context, store: store), keys.publicKey))
+        }
+        let consumerStore = try SQLiteStore(
+            path: "\(directory)/consumer.db",
+            migrations: HopSchema.migrations + [Migration("effects", ["CREATE TABLE effects (message_id TEXT NOT NULL)"])])
+        let consumer = try await HopConsumer(
+            configuration: ConsumerConfiguration(
+                group: group, consumerID: "c1", keyPair: consumerKeys,
+                upstreams: producers.enumerated().map { index, producer in
+                    .init(name: "producer-\(index)", endpoint: producer.0.boundEndpoint, serverKey: producer.1, acceptedTypes: [.reportAccepted])
+                }),
+            context: context, store: consumerStore, handler: Effects())
+
+        let producerSide = [("side", "producer"), ("group", group)], consumerSide = [("side", "consumer"), ("group", group)]
+        let deadline = Date().addingTimeInterval(60)
+        while metrics.counterTotal(label: "iblagh_hop_acknowledged_total", dimensions: producerSide) < 300, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let effects = try await consumerStore.read { try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") }
+        #expect(effects == 250)  // 300 deliveries, 250 distinct ids
+        #expect(metrics.counterTotal(label: "iblagh_hop_delivered_total", dimensions: producerSide) == 300)
+        #expect(metrics.counterTotal(label: "iblagh_hop_acknowledged_total", dimensions: consumerSide) == 300)
+        #expect(metrics.counterTotal(label: "iblagh_hop_duplicates_ignored_total", dimensions: consumerSide) == 50)
+        let batches = try metrics.expectRecorder("iblagh_hop_commit_batch_size", consumerSide)
+        #expect(batches.values.reduce(0, +) >= 300)
+        let depth = try metrics.expectGauge("iblagh_hop_outbox_depth", producerSide)
+        #expect(depth.values.contains { $0 > 0 })
+
+        await consumer.stop()
+        for (dispatcher, _) in producers { await dispatcher.stop() }
+    }
+}
