@@ -24,7 +24,7 @@ public enum DeadLetters {
     }
 
     /// Puts dead letter `id` back in its group's queue, as the newest message of the outbox (so a running dispatcher
-    /// picks it up), keeping its message id. Groups that still had the message pending keep it pending. Returns false
+    /// picks it up), keeping its message id. Groups that had not yet passed the message keep it too. Returns false
     /// when there is no such dead letter.
     @discardableResult
     public static func replay(_ id: Int64, in transaction: any StoreTransaction) throws -> Bool {
@@ -33,20 +33,19 @@ public enum DeadLetters {
             let messageID = dead.text("message_id"), let group = dead.text("consumer_group"), let envelope = dead.blob("envelope")
         else { return false }
         var groups = [group]
-        if let old = try transaction.rows("SELECT seq FROM hop_outbox WHERE message_id = ?", [.text(messageID)]).first?.integer("seq") {
-            groups += try transaction.rows("SELECT consumer_group FROM hop_pending WHERE seq = ?", [.integer(old)])
-                .compactMap { $0.text("consumer_group") }.filter { $0 != group }
-            try transaction.execute("DELETE FROM hop_pending WHERE seq = ?", [.integer(old)])
-            try transaction.execute("DELETE FROM hop_outbox WHERE seq = ?", [.integer(old)])
+        if let old = try transaction.rows("SELECT seq, groups FROM hop_outbox WHERE message_id = ?", [.text(messageID)]).first,
+            let seq = old.integer("seq")
+        {
+            for other in (old.text("groups") ?? "").split(separator: ",").map(String.init) where other != group {
+                let cursor = try transaction.rows("SELECT acked_through FROM hop_cursor WHERE consumer_group = ?", [.text(other)])
+                    .first?.integer("acked_through") ?? 0
+                if cursor < seq { groups.append(other) }
+            }
+            try transaction.execute("DELETE FROM hop_outbox WHERE seq = ?", [.integer(seq)])
         }
         try transaction.execute(
-            "INSERT INTO hop_outbox (message_id, type, envelope, created_at) VALUES (?, ?, ?, ?)",
-            [.text(messageID), dead["type"], .blob(envelope), .real(Date().timeIntervalSince1970)])
-        for target in groups {
-            try transaction.execute(
-                "INSERT INTO hop_pending (consumer_group, seq) SELECT ?, seq FROM hop_outbox WHERE message_id = ?",
-                [.text(target), .text(messageID)])
-        }
+            "INSERT INTO hop_outbox (message_id, type, envelope, groups, created_at) VALUES (?, ?, ?, ?, ?)",
+            [.text(messageID), dead["type"], .blob(envelope), .text(Outbox.groupList(groups)), .real(Date().timeIntervalSince1970)])
         try transaction.execute("DELETE FROM hop_dead_letter WHERE id = ?", [.integer(id)])
         return true
     }

@@ -22,7 +22,6 @@ public actor Dispatcher {
     private var groups: [String: GroupQueue] = [:]
     private var consumers: [String: ConsumerState] = [:]  // by "group/consumer-id"
     private var routes: [[UInt8]: String] = [:]  // routing id -> consumer key
-    private var acknowledgements: [(group: String, messageID: String, seq: Int64?)] = []
     private var rejections: [(group: String, messageID: String, reason: String)] = []
     private var committing = false
     private var ticker: Task<Void, Never>?
@@ -47,10 +46,32 @@ public actor Dispatcher {
     struct GroupQueue {
         var ready = Deque<Delivery>()
         var inFlight: [String: InFlight] = [:]
+        /// Loaded and not yet acknowledged, in outbox order; the cursor stops before the first of them.
+        var unacknowledged = Deque<Int64>()
+        /// Acknowledged, but behind an unacknowledged one.
+        var acknowledgedAhead = Set<Int64>()
+        /// Ids acknowledged before they were loaded (ACKs replayed to a restarted producer).
+        var acknowledgedEarly = Set<String>()
+        /// Every row up to here is acknowledged; nil until read from `hop_cursor`.
+        var cursor: Int64?
+        var cursorDirty = false
         var loadedThrough: Int64 = 0
         var loading = false
         var lastLoad = ContinuousClock.now
         let metrics: HopMetrics
+
+        /// Marks `seq` acknowledged and moves the cursor past every acknowledged row at the front.
+        mutating func acknowledge(_ seq: Int64) {
+            acknowledgedAhead.insert(seq)
+            while let first = unacknowledged.first, acknowledgedAhead.remove(first) != nil {
+                unacknowledged.removeFirst()
+            }
+            let advanced = unacknowledged.first.map { $0 - 1 } ?? loadedThrough
+            if advanced > (cursor ?? 0) {
+                cursor = advanced
+                cursorDirty = true
+            }
+        }
     }
 
     struct ConsumerState {
@@ -117,7 +138,7 @@ public actor Dispatcher {
             count += 1
             handle(message)
         }
-        if !acknowledgements.isEmpty || !rejections.isEmpty { commitAcknowledgements() }
+        commitAcknowledgements()
         pump()
     }
 
@@ -194,14 +215,18 @@ public actor Dispatcher {
     private func settle(_ messageID: String, consumer key: String, rejection: String?) {
         guard let group = consumers[key]?.group else { return }
         consumers[key]?.outstanding.remove(messageID)
-        let flight = groups[group]?.inFlight.removeValue(forKey: messageID)
-        if let flight, flight.consumer != key {
-            consumers[flight.consumer]?.outstanding.remove(messageID)
+        var seq: Int64?
+        if let flight = groups[group]?.inFlight.removeValue(forKey: messageID) {
+            if flight.consumer != key { consumers[flight.consumer]?.outstanding.remove(messageID) }
+            seq = flight.delivery.seq
+        } else if let index = groups[group]?.ready.firstIndex(where: { $0.messageID == messageID }) {
+            seq = groups[group]?.ready.remove(at: index).seq  // requeued, then acknowledged by its first holder
         }
-        if let rejection {
-            rejections.append((group, messageID, rejection))
+        if let rejection { rejections.append((group, messageID, rejection)) }
+        if let seq {
+            groups[group]?.acknowledge(seq)
         } else {
-            acknowledgements.append((group, messageID, flight?.delivery.seq))
+            groups[group]?.acknowledgedEarly.insert(messageID)
         }
         groups[group]?.metrics.acknowledged.increment()
     }
@@ -281,7 +306,7 @@ public actor Dispatcher {
         let now = ContinuousClock.now
         if let until = recoveringUntil {
             // Deliver only once the replayed ACKs are on disk, so what a consumer applied is not sent to another.
-            guard now >= until, !committing, acknowledgements.isEmpty, rejections.isEmpty else { return }
+            guard now >= until, !committing, rejections.isEmpty else { return }
             recoveringUntil = nil
             logger.info("recovered: delivering", metadata: ["consumers": "\(consumers.count)"])
             for group in groups.keys { load(group) }
@@ -305,7 +330,10 @@ public actor Dispatcher {
         }
         if now - lastPrune > .seconds(5) {
             lastPrune = now
-            Task { try? await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq IN (SELECT o.seq FROM hop_outbox o WHERE NOT EXISTS (SELECT 1 FROM hop_pending p WHERE p.seq = o.seq) LIMIT 10000)", []) } }
+            // Rows every group has passed are done. (A dispatcher serves every group its outbox names.)
+            if let floor = groups.values.map({ $0.cursor ?? 0 }).min(), floor > 0 {
+                Task { try? await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq <= ?", [.integer(floor)]) } }
+            }
         }
         pump()
     }
@@ -316,21 +344,20 @@ public actor Dispatcher {
         guard let queue = groups[group], !queue.loading else { return }
         groups[group]?.loading = true
         groups[group]?.lastLoad = .now
-        let after = queue.loadedThrough, limit = configuration.loadBatch
+        let known = queue.cursor, after = queue.loadedThrough, limit = configuration.loadBatch
         Task {
-            let result: Result<([Delivery], Int64), Error>
+            let result: Result<([Delivery], Int64, Int), Error>
             do {
                 result = .success(try await store.read { transaction in
+                    let cursor = try known ?? transaction.rows(
+                        "SELECT acked_through FROM hop_cursor WHERE consumer_group = ?", [.text(group)]).first?.integer("acked_through") ?? 0
                     let rows = try transaction.rows(
-                        """
-                        SELECT p.seq, o.message_id, o.envelope FROM hop_pending p JOIN hop_outbox o ON o.seq = p.seq
-                        WHERE p.consumer_group = ? AND p.seq > ? ORDER BY p.seq LIMIT ?
-                        """, [.text(group), .integer(after), .integer(Int64(limit))])
-                    let depth = try transaction.rows("SELECT COUNT(*) AS n FROM hop_pending WHERE consumer_group = ?", [.text(group)])
+                        "SELECT seq, message_id, envelope FROM hop_outbox WHERE seq > ? AND groups LIKE ? ORDER BY seq LIMIT ?",
+                        [.integer(max(after, cursor)), .text("%,\(group),%"), .integer(Int64(limit))])
                     return (rows.compactMap { row -> Delivery? in
                         guard let seq = row.integer("seq"), let id = row.text("message_id"), let frame = row.blob("envelope") else { return nil }
                         return Delivery(seq: seq, messageID: id, frame: frame)
-                    }, depth.first?.integer("n") ?? 0)
+                    }, cursor, try Outbox.depth(of: group, in: transaction))
                 })
             } catch {
                 result = .failure(error)
@@ -339,58 +366,66 @@ public actor Dispatcher {
         }
     }
 
-    private func loaded(_ group: String, _ result: Result<([Delivery], Int64), Error>) {
+    private func loaded(_ group: String, _ result: Result<([Delivery], Int64, Int), Error>) {
         groups[group]?.loading = false
         switch result {
-        case .success(let (deliveries, depth)):
-            groups[group]?.metrics.backlog.record(depth)
-            for delivery in deliveries where groups[group]?.inFlight[delivery.messageID] == nil {
-                groups[group]?.ready.append(delivery)
+        case .success(let (deliveries, cursor, depth)):
+            guard var queue = groups[group] else { return }
+            if queue.cursor == nil {
+                queue.cursor = cursor
+                queue.loadedThrough = max(queue.loadedThrough, cursor)
             }
-            if let last = deliveries.last { groups[group]?.loadedThrough = last.seq }
+            queue.metrics.backlog.record(depth)
+            for delivery in deliveries where delivery.seq > queue.loadedThrough {
+                queue.unacknowledged.append(delivery.seq)
+                queue.loadedThrough = delivery.seq
+                if queue.acknowledgedEarly.remove(delivery.messageID) != nil {
+                    queue.acknowledge(delivery.seq)
+                } else {
+                    queue.ready.append(delivery)
+                }
+            }
+            groups[group] = queue
+            commitAcknowledgements()
             pump()
-            if deliveries.count == configuration.loadBatch, (groups[group]?.ready.count ?? 0) < configuration.loadBatch { load(group) }
+            if deliveries.count == configuration.loadBatch, queue.ready.count < configuration.loadBatch { load(group) }
         case .failure(let error):
             logger.error("reading the outbox failed", metadata: ["group": "\(group)", "error": "\(error)"])
         }
     }
 
-    /// Marks acknowledged messages delivered (and refused ones dead) in one transaction at a time; what arrives
-    /// meanwhile waits for the next one. Losing these on a crash only causes redeliveries, which inboxes absorb.
+    /// Stores the groups' cursors (and refused messages as dead letters) in one transaction at a time; what arrives
+    /// meanwhile waits for the next one. Losing a cursor move on a crash only causes redeliveries, which inboxes absorb.
     private func commitAcknowledgements() {
         guard !committing else { return }
-        let acks = acknowledgements, nacks = rejections
-        guard !acks.isEmpty || !nacks.isEmpty else { return }
-        acknowledgements.removeAll()
+        let cursors = groups.compactMap { group, queue in queue.cursorDirty ? (group, queue.cursor ?? 0) : nil }
+        let nacks = rejections
+        guard !cursors.isEmpty || !nacks.isEmpty else { return }
+        for (group, _) in cursors { groups[group]?.cursorDirty = false }
         rejections.removeAll()
         committing = true
         Task {
             do {
                 try await store.write { transaction in
-                    for (group, id, seq) in acks {
-                        if let seq {
-                            try transaction.execute(
-                                "DELETE FROM hop_pending WHERE consumer_group = ? AND seq = ?", [.text(group), .integer(seq)])
-                        } else {  // acknowledged to an earlier run of this producer: find it by id
-                            try transaction.execute(
-                                "DELETE FROM hop_pending WHERE consumer_group = ? AND seq = (SELECT seq FROM hop_outbox WHERE message_id = ?)",
-                                [.text(group), .text(id)])
-                        }
-                    }
                     for (group, id, reason) in nacks {
                         try transaction.execute(
                             """
                             INSERT INTO hop_dead_letter (message_id, consumer_group, type, envelope, reason, dead_at)
                             SELECT message_id, ?, type, envelope, ?, ? FROM hop_outbox WHERE message_id = ?
                             """, [.text(group), .text(reason), .real(Date().timeIntervalSince1970), .text(id)])
+                    }
+                    for (group, cursor) in cursors {
                         try transaction.execute(
-                            "DELETE FROM hop_pending WHERE consumer_group = ? AND seq = (SELECT seq FROM hop_outbox WHERE message_id = ?)",
-                            [.text(group), .text(id)])
+                            """
+                            INSERT INTO hop_cursor (consumer_group, acked_through) VALUES (?, ?)
+                            ON CONFLICT (consumer_group) DO UPDATE SET acked_through = excluded.acked_through
+                            """, [.text(group), .integer(cursor)])
                     }
                 }
                 for (group, _, _) in nacks { groups[group]?.metrics.deadLettered.increment() }
             } catch {
                 logger.error("recording acknowledgements failed; they will be redelivered", metadata: ["error": "\(error)"])
+                for (group, _) in cursors { groups[group]?.cursorDirty = true }
             }
             committing = false
             commitAcknowledgements()

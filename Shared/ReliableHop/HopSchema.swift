@@ -4,23 +4,25 @@ import IblaghStore
 public enum HopSchema {
     public static let migrations: [Migration] = [
         Migration("hop-1", [
-            // Messages this service publishes, in commit order; a row lives until every group has it.
+            // Messages this service publishes, in commit order, with the consumer groups each is for
+            // (",router,tracker,"). A row lives until every group it is for has acknowledged it.
             """
             CREATE TABLE hop_outbox (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 message_id TEXT NOT NULL UNIQUE,
                 type INTEGER NOT NULL,
                 envelope BLOB NOT NULL,
+                groups TEXT NOT NULL,
                 created_at REAL NOT NULL)
             """,
-            // One row per (consumer group, message) not yet acknowledged: each group's delivery cursor.
+            // Each group's delivery cursor: every row up to `acked_through` is acknowledged by that group. Rows after it
+            // that were acknowledged are only known in memory; after a crash they are delivered again, and the
+            // consumers' inboxes absorb them.
             """
-            CREATE TABLE hop_pending (
-                consumer_group TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                PRIMARY KEY (consumer_group, seq)) WITHOUT ROWID
+            CREATE TABLE hop_cursor (
+                consumer_group TEXT PRIMARY KEY,
+                acked_through INTEGER NOT NULL) WITHOUT ROWID
             """,
-            "CREATE INDEX hop_pending_seq ON hop_pending (seq)",
             // Message ids this service applied (consumer side): a second delivery of one has no effect.
             """
             CREATE TABLE hop_inbox (

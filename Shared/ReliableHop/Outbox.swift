@@ -13,24 +13,24 @@ public enum Outbox {
     ) throws -> Bool {
         precondition(!groups.isEmpty, "a message must be published for at least one consumer group")
         let inserted = try transaction.execute(
-            "INSERT INTO hop_outbox (message_id, type, envelope, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+            "INSERT INTO hop_outbox (message_id, type, envelope, groups, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
             [.text(envelope.messageID), .integer(Int64(envelope.type.rawValue)), .blob(envelope.frame),
-             .real(Date().timeIntervalSince1970)])
-        guard inserted == 1 else { return false }
-        for group in groups {
-            try transaction.execute(
-                "INSERT INTO hop_pending (consumer_group, seq) SELECT ?, seq FROM hop_outbox WHERE message_id = ?",
-                [.text(group), .text(envelope.messageID)])
-        }
-        return true
+             .text(groupList(groups)), .real(Date().timeIntervalSince1970)])
+        return inserted == 1
     }
 
-    /// Messages waiting for each group (the backlog), for metrics and operators.
-    public static func depth(in transaction: any StoreTransaction) throws -> [String: Int] {
-        var depth: [String: Int] = [:]
-        for row in try transaction.rows("SELECT consumer_group, COUNT(*) AS n FROM hop_pending GROUP BY consumer_group", []) {
-            depth[row.text("consumer_group") ?? ""] = Int(row.integer("n") ?? 0)
-        }
-        return depth
+    /// How many messages wait for `group` (not yet acknowledged as far as the stored cursor knows).
+    public static func depth(of group: String, in transaction: any StoreTransaction) throws -> Int {
+        let rows = try transaction.rows(
+            """
+            SELECT COUNT(*) AS n FROM hop_outbox WHERE groups LIKE ?
+            AND seq > COALESCE((SELECT acked_through FROM hop_cursor WHERE consumer_group = ?), 0)
+            """, [.text("%,\(group),%"), .text(group)])
+        return Int(rows.first?.integer("n") ?? 0)
+    }
+
+    /// The stored form of a group list: ",a,b,", so `LIKE '%,a,%'` finds a group without matching `ab`.
+    static func groupList(_ groups: [String]) -> String {
+        "," + groups.joined(separator: ",") + ","
     }
 }

@@ -100,15 +100,10 @@ struct Produce: AsyncParsableCommand {
         if poison {
             try await store.write { transaction in
                 try transaction.execute(
-                    "INSERT INTO hop_outbox (message_id, type, envelope, created_at) VALUES ('poison-garbage', 0, ?, 0) ON CONFLICT DO NOTHING",
-                    [.blob([0xFF, 0xFF, 0x01])])
+                    "INSERT INTO hop_outbox (message_id, type, envelope, groups, created_at) VALUES ('poison-garbage', 0, ?, ?, 0) ON CONFLICT DO NOTHING",
+                    [.blob([0xFF, 0xFF, 0x01]), .text("," + groupList.joined(separator: ",") + ",")])
                 let fact = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_CaseFact(), messageID: "poison-type", producer: "harness")
                 try Outbox.enqueue(fact, for: groupList, in: transaction)
-                for group in groupList {
-                    try transaction.execute(
-                        "INSERT OR IGNORE INTO hop_pending (consumer_group, seq) SELECT ?, seq FROM hop_outbox WHERE message_id = 'poison-garbage'",
-                        [.text(group)])
-                }
             }
             await dispatcher.outboxChanged()
         }

@@ -63,6 +63,15 @@ final class HopCluster: @unchecked Sendable {
         return counts
     }
 
+    /// Messages the producer `database` still holds for `group` (not yet acknowledged, by its stored cursor).
+    func pending(in database: String = "producer", group: String = "g") throws -> Int {
+        try count(
+            """
+            SELECT COUNT(*) FROM hop_outbox WHERE groups LIKE '%,\(group),%'
+            AND seq > COALESCE((SELECT acked_through FROM hop_cursor WHERE consumer_group = '\(group)'), 0)
+            """, in: database)
+    }
+
     /// Rows of a table in a process's database (e.g. the producer's dead letters).
     func count(_ sql: String, in database: String) throws -> Int {
         var configuration = Configuration()

@@ -19,8 +19,8 @@ struct ReliableHopTests {
         #expect(effects.values.allSatisfy { $0 == 1 })
         let shares = try [cluster.effects(["c1"]).count, cluster.effects(["c2"]).count]
         #expect(shares.allSatisfy { $0 > 1000 }, "load not shared: \(shares)")
-        try await cluster.waitUntil(within: 30, "pending rows remain") {
-            try cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer") == 0
+        try await cluster.waitUntil(within: 30, "messages still pending") {
+            try cluster.pending() == 0
         }
     }
 
@@ -97,7 +97,7 @@ struct ReliableHopTests {
         defer { cluster.stopAll() }
         let (producer, endpoint) = try await cluster.producer(count: 5_000)
         _ = try await producer.waitForLine("enqueued")
-        #expect(try cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer") == 5_000)
+        #expect(try cluster.pending() == 5_000)
         _ = try await cluster.consumer("c1", connect: [endpoint])
         try await cluster.waitUntil(summary(try cluster.effects(["c1"]), expected: 5_000)) {
             try cluster.effects(["c1"]).count == 5_000
@@ -112,9 +112,8 @@ struct ReliableHopTests {
         let (_, first) = try await cluster.producer("producer-a", count: 2_000)
         let (_, second) = try await cluster.producer("producer-b", count: 2_000)
         _ = try await cluster.consumer("c1", connect: [first, second])
-        try await cluster.waitUntil(within: 120, "producer-b still has pending rows") {
-            try cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer-a") == 0
-                && cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer-b") == 0
+        try await cluster.waitUntil(within: 120, "messages still pending at a producer") {
+            try cluster.pending(in: "producer-a") == 0 && cluster.pending(in: "producer-b") == 0
         }
         let effects = try cluster.effects(["c1"])
         #expect(Set(effects.keys) == expectedIDs(2_000))
@@ -152,7 +151,7 @@ struct ReliableHopTests {
         }
         #expect(try cluster.count("SELECT COUNT(*) FROM hop_dead_letter WHERE message_id = 'poison-garbage' AND reason LIKE '%not a protobuf%'", in: "producer") == 1)
         #expect(try cluster.count("SELECT COUNT(*) FROM hop_dead_letter WHERE message_id = 'poison-type' AND reason LIKE '%may not send%'", in: "producer") == 1)
-        #expect(try cluster.count("SELECT COUNT(*) FROM hop_pending", in: "producer") == 0)
+        #expect(try cluster.pending() == 0)
         #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
     }
 
