@@ -242,19 +242,21 @@ public actor Dispatcher {
         while !open.isEmpty {
             var stillOpen: [String] = []
             for key in open {
-                guard let consumer = consumers[key], let routingID = consumer.routingID,
-                    let delivery = groups[consumer.group]?.ready.popFirst()
+                // Read fields, never copy the whole state: a copy would share `outstanding`, and the insert below
+                // would then copy the set — once per delivery.
+                guard let group = consumers[key]?.group, let routingID = consumers[key]?.routingID,
+                    let window = consumers[key]?.window, let delivery = groups[group]?.ready.popFirst()
                 else { continue }
                 guard send(delivery, to: routingID) else {
-                    groups[consumer.group]?.ready.prepend(delivery)
+                    groups[group]?.ready.prepend(delivery)
                     markAbsent(key)
                     continue
                 }
                 consumers[key]?.outstanding.insert(delivery.messageID)
-                groups[consumer.group]?.inFlight[delivery.messageID] = InFlight(
+                groups[group]?.inFlight[delivery.messageID] = InFlight(
                     delivery: delivery, consumer: key, deadline: .now + configuration.redeliveryTimeout)
-                groups[consumer.group]?.metrics.delivered.increment()
-                if (consumers[key]?.outstanding.count ?? .max) < consumer.window { stillOpen.append(key) }
+                groups[group]?.metrics.delivered.increment()
+                if (consumers[key]?.outstanding.count ?? .max) < window { stillOpen.append(key) }
             }
             open = stillOpen
         }
@@ -309,6 +311,7 @@ public actor Dispatcher {
             guard now >= until, !committing, rejections.isEmpty else { return }
             recoveringUntil = nil
             logger.info("recovered: delivering", metadata: ["consumers": "\(consumers.count)"])
+            recordBacklog()
             for group in groups.keys { load(group) }
         }
         for (key, consumer) in consumers {
@@ -330,6 +333,7 @@ public actor Dispatcher {
         }
         if now - lastPrune > .seconds(5) {
             lastPrune = now
+            recordBacklog()
             // Rows every group has passed are done. (A dispatcher serves every group its outbox names.)
             if let floor = groups.values.map({ $0.cursor ?? 0 }).min(), floor > 0 {
                 Task { try? await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq <= ?", [.integer(floor)]) } }
@@ -340,13 +344,23 @@ public actor Dispatcher {
 
     // MARK: The outbox on disk
 
+    /// The backlog gauge: a count over the waiting rows, so only at start and every few seconds, never per load.
+    private func recordBacklog() {
+        for (group, queue) in groups {
+            let metrics = queue.metrics
+            Task {
+                if let depth = try? await store.read({ try Outbox.depth(of: group, in: $0) }) { metrics.backlog.record(depth) }
+            }
+        }
+    }
+
     private func load(_ group: String) {
         guard let queue = groups[group], !queue.loading else { return }
         groups[group]?.loading = true
         groups[group]?.lastLoad = .now
         let known = queue.cursor, after = queue.loadedThrough, limit = configuration.loadBatch
         Task {
-            let result: Result<([Delivery], Int64, Int), Error>
+            let result: Result<([Delivery], Int64), Error>
             do {
                 result = .success(try await store.read { transaction in
                     let cursor = try known ?? transaction.rows(
@@ -357,7 +371,7 @@ public actor Dispatcher {
                     return (rows.compactMap { row -> Delivery? in
                         guard let seq = row.integer("seq"), let id = row.text("message_id"), let frame = row.blob("envelope") else { return nil }
                         return Delivery(seq: seq, messageID: id, frame: frame)
-                    }, cursor, try Outbox.depth(of: group, in: transaction))
+                    }, cursor)
                 })
             } catch {
                 result = .failure(error)
@@ -366,16 +380,16 @@ public actor Dispatcher {
         }
     }
 
-    private func loaded(_ group: String, _ result: Result<([Delivery], Int64, Int), Error>) {
+    private func loaded(_ group: String, _ result: Result<([Delivery], Int64), Error>) {
         groups[group]?.loading = false
         switch result {
-        case .success(let (deliveries, cursor, depth)):
-            guard var queue = groups[group] else { return }
+        case .success(let (deliveries, cursor)):
+            // Take the queue out while changing it, so its collections are not copied on write.
+            guard var queue = groups.removeValue(forKey: group) else { return }
             if queue.cursor == nil {
                 queue.cursor = cursor
                 queue.loadedThrough = max(queue.loadedThrough, cursor)
             }
-            queue.metrics.backlog.record(depth)
             for delivery in deliveries where delivery.seq > queue.loadedThrough {
                 queue.unacknowledged.append(delivery.seq)
                 queue.loadedThrough = delivery.seq
