@@ -30,7 +30,7 @@ struct ZeroMQBench: AsyncParsableCommand {
         let push = try context.socket(.push)
         try push.makeCurveClient(keyPair: clientKeys, serverKey: serverKeys.publicKey)
         try push.connect(endpoint)
-        push.linger = .seconds(-1)
+        try push.setLinger(nil)
         let payload = Multipart([UInt8](repeating: 0, count: size))
 
         let rate: Double

@@ -2,11 +2,10 @@ import CZeroMQ
 
 /// The socket options Iblagh relies on, typed.
 extension ZMQSocket {
-    /// How long unsent messages are kept after close; our default is 0 because durability lives in the database,
-    /// never in a socket queue.
-    public var linger: Duration {
-        get { .milliseconds((try? option(ZMQ_LINGER) as Int32) ?? 0) }
-        set { try? setOption(ZMQ_LINGER, Int32(clamping: newValue.milliseconds)) }
+    /// How long unsent messages are kept after close (nil: until sent). Our default is 0, because durability lives
+    /// in the database, never in a socket queue.
+    public func setLinger(_ limit: Duration?) throws {
+        try setOption(ZMQ_LINGER, limit.map { Int32(clamping: $0.milliseconds) } ?? -1)
     }
 
     /// Queue messages only to completed connections, so a send never waits in a pipe to a peer that may not exist.

@@ -22,14 +22,14 @@ public final class ZAPAuthenticator: Sendable {
         var running = true
     }
 
-    /// A decision, as reported to ``onDecision`` observers and tests.
-    public struct Decision: Sendable {
-        public let domain: String
-        public let mechanism: String
-        public let key: CurvePublicKey?
+    /// One handshake's verdict.
+    struct Decision: Sendable {
+        let domain: String
+        let mechanism: String
+        let key: CurvePublicKey?
         /// The role granted, or nil when refused.
-        public let role: String?
-        public let reason: String
+        let role: String?
+        let reason: String
     }
 
     init(contextHandle: UnsafeMutableRawPointer, logger: Logger) throws {
