@@ -87,6 +87,9 @@ struct EnvelopeTests {
         #expect(TraceParent("00-00000000000000000000000000000000-00f067aa0ba902b7-01") == nil)
         #expect(TraceParent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01") == nil)
         #expect(TraceParent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01") == nil)
+        let traces = (0..<10_000).map { _ in TraceParent.random() }
+        #expect(Set(traces.map(\.traceID)).count == 10_000)  // every message starts a trace of its own
+        #expect(traces.allSatisfy { TraceParent($0.description) == $0 })
         let parent = TraceParent.random()
         #expect(parent.child().traceID == parent.traceID)
         #expect(parent.child().parentID != parent.parentID)

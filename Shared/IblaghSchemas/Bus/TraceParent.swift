@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A W3C Trace Context `traceparent` value (version 00), carried in every envelope so a report can be followed
 /// across services.
 public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
@@ -9,11 +11,20 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
 
     /// A new trace.
     public static func random() -> TraceParent {
-        // Three draws, not one per byte: each draw of the system generator is a getrandom(2) call.
-        var generator = SystemRandomNumberGenerator()
-        let words = [generator.next(), generator.next() | 1, generator.next() | 1] as [UInt64]
+        let words = [nextWord(), nextWord() | 1, nextWord() | 1]
         let bytes = words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
         return TraceParent(traceID: Array(bytes[0..<16]), parentID: Array(bytes[16..<24]), sampled: false)
+    }
+
+    /// SplitMix64 over a per-process random seed: unique, well-mixed ids without a getrandom(2) call per message
+    /// (every envelope carries a new trace id). Trace ids need uniqueness, not secrecy.
+    private static let state = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+
+    private static func nextWord() -> UInt64 {
+        var z = state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// A child span in the same trace: what a service puts on the messages it sends because of this one.
