@@ -225,7 +225,9 @@ public actor Dispatcher {
         if let rejection { rejections.append((group, messageID, rejection)) }
         if let seq {
             groups[group]?.acknowledge(seq)
-        } else {
+        } else if recoveringUntil != nil {
+            // An ACK replayed for a message this run has not loaded yet: skip it when it is loaded. After recovery
+            // such ACKs are late duplicates (the message was acknowledged already); remembering them would only leak.
             groups[group]?.acknowledgedEarly.insert(messageID)
         }
         groups[group]?.metrics.acknowledged.increment()
