@@ -81,6 +81,12 @@ final class HopCluster: @unchecked Sendable {
         }
     }
 
+    /// Waits until `consumers` together have applied `count` distinct messages, and returns what they applied.
+    func waitForEffects(_ consumers: [String], count: Int) async throws -> [String: Int] {
+        try await waitUntil(summary(try effects(consumers), expected: count)) { try effects(consumers).count == count }
+        return try effects(consumers)
+    }
+
     /// Waits until `condition` holds, polling; fails with `describe()` after `seconds`.
     func waitUntil(within seconds: Double = 120, _ describe: @autoclosure () throws -> String, _ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
@@ -98,6 +104,12 @@ final class HopCluster: @unchecked Sendable {
 
 /// The expected ids `m-0` … `m-(count-1)`.
 func expectedIDs(_ count: Int) -> Set<String> { Set((0..<count).map { "m-\($0)" }) }
+
+/// Every expected id `m-0` … `m-(count-1)` applied, each exactly once.
+func expectExactlyOnce(_ effects: [String: Int], count: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(Set(effects.keys) == expectedIDs(count), sourceLocation: sourceLocation)
+    #expect(effects.values.allSatisfy { $0 == 1 }, "\(summary(effects, expected: count))", sourceLocation: sourceLocation)
+}
 
 /// Summary of an effects count for failure messages.
 func summary(_ effects: [String: Int], expected count: Int) -> String {

@@ -11,12 +11,7 @@ struct ReliableHopTests {
         let (_, endpoint) = try await cluster.producer(count: 10_000)
         _ = try await cluster.consumer("c1", connect: [endpoint])
         _ = try await cluster.consumer("c2", connect: [endpoint])
-        try await cluster.waitUntil(summary(try cluster.effects(["c1", "c2"]), expected: 10_000)) {
-            try cluster.effects(["c1", "c2"]).count == 10_000
-        }
-        let effects = try cluster.effects(["c1", "c2"])
-        #expect(Set(effects.keys) == expectedIDs(10_000))
-        #expect(effects.values.allSatisfy { $0 == 1 })
+        expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 10_000), count: 10_000)
         let shares = try [cluster.effects(["c1"]).count, cluster.effects(["c2"]).count]
         #expect(shares.allSatisfy { $0 > 1000 }, "load not shared: \(shares)")
         try await cluster.waitUntil(within: 30, "messages still pending") {
@@ -39,12 +34,7 @@ struct ReliableHopTests {
             try victim.restart()
             _ = try await victim.waitForLine("ready")
         }
-        try await cluster.waitUntil(summary(try cluster.effects(["c1", "c2"]), expected: 10_000)) {
-            try cluster.effects(["c1", "c2"]).count == 10_000
-        }
-        let effects = try cluster.effects(["c1", "c2"])
-        #expect(Set(effects.keys) == expectedIDs(10_000))
-        #expect(effects.values.allSatisfy { $0 == 1 }, "\(summary(effects, expected: 10_000))")
+        expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 10_000), count: 10_000)
     }
 
     @Test("a consumer that dies for good: after the failover timeout the other instance gets its messages; none lost")
@@ -83,12 +73,7 @@ struct ReliableHopTests {
             try producer.restart(endpoint: endpoint)
             _ = try await producer.waitForLine("ready")
         }
-        try await cluster.waitUntil(summary(try cluster.effects(["c1", "c2"]), expected: 10_000)) {
-            try cluster.effects(["c1", "c2"]).count == 10_000
-        }
-        let effects = try cluster.effects(["c1", "c2"])
-        #expect(Set(effects.keys) == expectedIDs(10_000))
-        #expect(effects.values.allSatisfy { $0 == 1 }, "\(summary(effects, expected: 10_000))")
+        expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 10_000), count: 10_000)
     }
 
     @Test("with the consumer down the producer keeps committing; after it starts, the backlog drains")
@@ -99,10 +84,8 @@ struct ReliableHopTests {
         _ = try await producer.waitForLine("enqueued")
         #expect(try cluster.pending() == 5_000)
         _ = try await cluster.consumer("c1", connect: [endpoint])
-        try await cluster.waitUntil(summary(try cluster.effects(["c1"]), expected: 5_000)) {
-            try cluster.effects(["c1"]).count == 5_000
-        }
-        #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
+        let effects = try await cluster.waitForEffects(["c1"], count: 5_000)
+        #expect(effects.values.allSatisfy { $0 == 1 })
     }
 
     @Test("the same message id delivered twice (by two producers) has one effect")
@@ -163,10 +146,8 @@ struct ReliableHopTests {
         // Enrolled as "statistics" but claiming group "g": refused at every CREDIT.
         _ = try await cluster.consumer("intruder", group: "g", connect: [endpoint])
         _ = try await cluster.consumer("c1", connect: [endpoint])
-        try await cluster.waitUntil(summary(try cluster.effects(["c1"]), expected: 1_000)) {
-            try cluster.effects(["c1"]).count == 1_000
-        }
+        let effects = try await cluster.waitForEffects(["c1"], count: 1_000)
         #expect(try cluster.effects(["intruder"]).isEmpty)
-        #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
+        #expect(effects.values.allSatisfy { $0 == 1 })
     }
 }
