@@ -50,7 +50,10 @@ let package = Package(
 
         .target(
             name: "IblaghStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             path: "Shared/IblaghStore"),
         .target(
             name: "ReliableHop",

@@ -46,11 +46,20 @@ public enum StoreValue: Sendable, Equatable, ExpressibleByStringLiteral, Express
 
 /// One row of a query result, by column name.
 public struct StoreRow: Sendable {
-    public let values: [String: StoreValue]
+    /// The query's column names (one array shared by all its rows) and this row's values in the same order.
+    public let columns: [String]
+    public let values: [StoreValue]
 
-    public init(_ values: [String: StoreValue]) { self.values = values }
+    public init(columns: [String], values: [StoreValue]) {
+        self.columns = columns
+        self.values = values
+    }
 
-    public subscript(_ column: String) -> StoreValue { values[column] ?? .null }
+    /// The value of `column` (`.null` when the query has no such column). A linear search: rows have few columns,
+    /// and this costs less than hashing a dictionary per row.
+    public subscript(_ column: String) -> StoreValue {
+        columns.firstIndex(of: column).map { values[$0] } ?? .null
+    }
 
     public func integer(_ column: String) -> Int64? {
         if case .integer(let value) = self[column] { return value }
