@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "iblagh", targets: ["Iblagh"]),
+        .executable(name: "iblagh-intake", targets: ["Intake"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
@@ -22,6 +23,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(
+            url: "https://github.com/apple/swift-configuration", from: "1.0.0",
+            traits: [.defaults, "CommandLineArguments"]),
     ],
     targets: [
         // System libraries from Debian's packages.
@@ -65,7 +72,31 @@ let package = Package(
             ],
             path: "Shared/ReliableHop"),
 
+        .target(
+            name: "ServiceBootstrap",
+            dependencies: [
+                "ZeroMQ", "IblaghCrypto", "IblaghStore", "ReliableHop",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/ServiceBootstrap"),
+
         // Executables.
+        .executableTarget(
+            name: "Intake",
+            dependencies: [
+                "ServiceBootstrap", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Intake"),
         .executableTarget(
             name: "Iblagh",
             dependencies: [
@@ -108,6 +139,13 @@ let package = Package(
             path: "Tests/IblaghSchemasTests"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ", "TestSupport"], path: "Tests/IblaghTests"),
+        .testTarget(
+            name: "IntakeTests",
+            dependencies: [
+                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/IntakeTests"),
         .testTarget(name: "IblaghStoreTests", dependencies: ["IblaghStore"], path: "Tests/IblaghStoreTests"),
         .testTarget(
             name: "ReliableHopTests",

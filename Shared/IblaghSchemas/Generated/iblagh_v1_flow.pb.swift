@@ -180,6 +180,13 @@ public nonisolated struct Iblagh_V1_CaseOpened: Sendable {
 
   public var reportedAccountCount: UInt32 = 0
 
+  /// Reports naming one of the same accounts, URLs or numbers form a bundle, named by its first report's tracking id
+  /// (this report's own when it is the first).
+  public var bundleID: String = String()
+
+  /// How many reports the bundle holds, this one included: how many people reported it.
+  public var reportersInBundle: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -649,7 +656,7 @@ nonisolated extension Iblagh_V1_ReportAccepted: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Iblagh_V1_CaseOpened: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseOpened"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tracking_id\0\u{1}category\0\u{1}channel\0\u{3}submitted_at\0\u{3}occurred_at\0\u{3}victim_is_minor\0\u{3}reporter_anonymous\0\u{3}evidence_sha256\0\u{3}reported_account_count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tracking_id\0\u{1}category\0\u{1}channel\0\u{3}submitted_at\0\u{3}occurred_at\0\u{3}victim_is_minor\0\u{3}reporter_anonymous\0\u{3}evidence_sha256\0\u{3}reported_account_count\0\u{3}bundle_id\0\u{3}reporters_in_bundle\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -666,6 +673,8 @@ nonisolated extension Iblagh_V1_CaseOpened: SwiftProtobuf.Message, SwiftProtobuf
       case 7: try { try decoder.decodeSingularBoolField(value: &self.reporterAnonymous) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.evidenceSha256) }()
       case 9: try { try decoder.decodeSingularUInt32Field(value: &self.reportedAccountCount) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.bundleID) }()
+      case 11: try { try decoder.decodeSingularUInt32Field(value: &self.reportersInBundle) }()
       default: break
       }
     }
@@ -703,6 +712,12 @@ nonisolated extension Iblagh_V1_CaseOpened: SwiftProtobuf.Message, SwiftProtobuf
     if self.reportedAccountCount != 0 {
       try visitor.visitSingularUInt32Field(value: self.reportedAccountCount, fieldNumber: 9)
     }
+    if !self.bundleID.isEmpty {
+      try visitor.visitSingularStringField(value: self.bundleID, fieldNumber: 10)
+    }
+    if self.reportersInBundle != 0 {
+      try visitor.visitSingularUInt32Field(value: self.reportersInBundle, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -716,6 +731,8 @@ nonisolated extension Iblagh_V1_CaseOpened: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.reporterAnonymous != rhs.reporterAnonymous {return false}
     if lhs.evidenceSha256 != rhs.evidenceSha256 {return false}
     if lhs.reportedAccountCount != rhs.reportedAccountCount {return false}
+    if lhs.bundleID != rhs.bundleID {return false}
+    if lhs.reportersInBundle != rhs.reportersInBundle {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -15,37 +15,37 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from iblagh.v1 import report_pb2 as iblagh_dot_v1_dot_report__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14iblagh/v1/flow.proto\x12\tiblagh.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16iblagh/v1/report.proto\"\xa1\x02\n\x0eReportAccepted\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x02 \x01(\x0e\x32\x19.iblagh.v1.ReportCategory\x12\x11\n\tresidence\x18\x03 \x01(\t\x12\x19\n\x11residence_country\x18\x04 \x01(\t\x12\x17\n\x0fvictim_is_minor\x18\x05 \x01(\x08\x12#\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x12.iblagh.v1.Channel\x12\x30\n\x0csubmitted_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x12preferred_language\x18\x08 \x01(\x0e\x32\x13.iblagh.v1.Language\"\xc4\x02\n\nCaseOpened\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x02 \x01(\x0e\x32\x19.iblagh.v1.ReportCategory\x12#\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x12.iblagh.v1.Channel\x12\x30\n\x0csubmitted_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fvictim_is_minor\x18\x06 \x01(\x08\x12\x1a\n\x12reporter_anonymous\x18\x07 \x01(\x08\x12\x17\n\x0f\x65vidence_sha256\x18\x08 \x03(\t\x12\x1e\n\x16reported_account_count\x18\t \x01(\r\"#\n\x07UnitRef\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\xa5\x03\n\nCaseRouted\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x02 \x01(\x0e\x32\x19.iblagh.v1.ReportCategory\x12%\n\x08priority\x18\x03 \x01(\x0e\x32\x13.iblagh.v1.Priority\x12,\n\x10territorial_unit\x18\x04 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12,\n\x10\x61\x64\x64itional_units\x18\x05 \x03(\x0b\x32\x12.iblagh.v1.UnitRef\x12.\n\x12prosecution_office\x18\x06 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\x13\n\x0bregion_code\x18\x07 \x01(\t\x12\x15\n\rprovince_code\x18\x08 \x01(\t\x12\x12\n\nrule_codes\x18\t \x03(\t\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\x12-\n\trouted_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1e\n\x16reference_data_version\x18\x0c \x01(\t\"\xd6\x02\n\x0cUnitNotified\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12 \n\x04unit\x18\x02 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\x41\n\x10\x64\x65livery_channel\x18\x03 \x01(\x0e\x32\'.iblagh.v1.UnitNotified.DeliveryChannel\x12\x18\n\x10\x65scalation_level\x18\x04 \x01(\r\x12/\n\x0bnotified_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0e\x61\x63knowledge_by\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"M\n\x0f\x44\x65liveryChannel\x12 \n\x1c\x44\x45LIVERY_CHANNEL_UNSPECIFIED\x10\x00\x12\x0b\n\x07\x43ONSOLE\x10\x01\x12\x0b\n\x07WEBHOOK\x10\x02\"\x92\x01\n\x10UnitAcknowledged\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12 \n\x04unit\x18\x02 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\x12\n\nofficer_id\x18\x03 \x01(\t\x12\x33\n\x0f\x61\x63knowledged_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcf\x02\n\tEscalated\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12%\n\tfrom_unit\x18\x02 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12#\n\x07to_unit\x18\x03 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\r\n\x05level\x18\x04 \x01(\r\x12+\n\x06reason\x18\x05 \x01(\x0e\x32\x1b.iblagh.v1.Escalated.Reason\x12\x30\n\x0c\x65scalated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"s\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x41\x43KNOWLEDGE_DEADLINE_MISSED\x10\x01\x12\x1b\n\x17\x43ONTACT_DEADLINE_MISSED\x10\x02\x12\x13\n\x0f\x44\x45LIVERY_FAILED\x10\x03\"\xa8\x02\n\x14\x43omplainantContacted\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12 \n\x04unit\x18\x02 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\x12\n\nofficer_id\x18\x03 \x01(\t\x12=\n\x06method\x18\x04 \x01(\x0e\x32-.iblagh.v1.ComplainantContacted.ContactMethod\x12\x30\n\x0c\x63ontacted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"T\n\rContactMethod\x12\x1e\n\x1a\x43ONTACT_METHOD_UNSPECIFIED\x10\x00\x12\t\n\x05PHONE\x10\x01\x12\t\n\x05\x45MAIL\x10\x02\x12\r\n\tIN_PERSON\x10\x03*_\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43HANNEL_WEB_FORM\x10\x01\x12\x14\n\x10\x43HANNEL_HTTP_API\x10\x02\x12\x0f\n\x0b\x43HANNEL_BUS\x10\x03*N\n\x08Priority\x12\x18\n\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x13\n\x0fPRIORITY_NORMAL\x10\x01\x12\x13\n\x0fPRIORITY_URGENT\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14iblagh/v1/flow.proto\x12\tiblagh.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16iblagh/v1/report.proto\"\xa1\x02\n\x0eReportAccepted\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x02 \x01(\x0e\x32\x19.iblagh.v1.ReportCategory\x12\x11\n\tresidence\x18\x03 \x01(\t\x12\x19\n\x11residence_country\x18\x04 \x01(\t\x12\x17\n\x0fvictim_is_minor\x18\x05 \x01(\x08\x12#\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x12.iblagh.v1.Channel\x12\x30\n\x0csubmitted_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x12preferred_language\x18\x08 \x01(\x0e\x32\x13.iblagh.v1.Language\"\xf4\x02\n\nCaseOpened\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x02 \x01(\x0e\x32\x19.iblagh.v1.ReportCategory\x12#\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x12.iblagh.v1.Channel\x12\x30\n\x0csubmitted_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fvictim_is_minor\x18\x06 \x01(\x08\x12\x1a\n\x12reporter_anonymous\x18\x07 \x01(\x08\x12\x17\n\x0f\x65vidence_sha256\x18\x08 \x03(\t\x12\x1e\n\x16reported_account_count\x18\t \x01(\r\x12\x11\n\tbundle_id\x18\n \x01(\t\x12\x1b\n\x13reporters_in_bundle\x18\x0b \x01(\r\"#\n\x07UnitRef\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\xa5\x03\n\nCaseRouted\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12+\n\x08\x63\x61tegory\x18\x02 \x01(\x0e\x32\x19.iblagh.v1.ReportCategory\x12%\n\x08priority\x18\x03 \x01(\x0e\x32\x13.iblagh.v1.Priority\x12,\n\x10territorial_unit\x18\x04 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12,\n\x10\x61\x64\x64itional_units\x18\x05 \x03(\x0b\x32\x12.iblagh.v1.UnitRef\x12.\n\x12prosecution_office\x18\x06 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\x13\n\x0bregion_code\x18\x07 \x01(\t\x12\x15\n\rprovince_code\x18\x08 \x01(\t\x12\x12\n\nrule_codes\x18\t \x03(\t\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\x12-\n\trouted_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1e\n\x16reference_data_version\x18\x0c \x01(\t\"\xd6\x02\n\x0cUnitNotified\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12 \n\x04unit\x18\x02 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\x41\n\x10\x64\x65livery_channel\x18\x03 \x01(\x0e\x32\'.iblagh.v1.UnitNotified.DeliveryChannel\x12\x18\n\x10\x65scalation_level\x18\x04 \x01(\r\x12/\n\x0bnotified_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0e\x61\x63knowledge_by\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"M\n\x0f\x44\x65liveryChannel\x12 \n\x1c\x44\x45LIVERY_CHANNEL_UNSPECIFIED\x10\x00\x12\x0b\n\x07\x43ONSOLE\x10\x01\x12\x0b\n\x07WEBHOOK\x10\x02\"\x92\x01\n\x10UnitAcknowledged\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12 \n\x04unit\x18\x02 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\x12\n\nofficer_id\x18\x03 \x01(\t\x12\x33\n\x0f\x61\x63knowledged_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcf\x02\n\tEscalated\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12%\n\tfrom_unit\x18\x02 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12#\n\x07to_unit\x18\x03 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\r\n\x05level\x18\x04 \x01(\r\x12+\n\x06reason\x18\x05 \x01(\x0e\x32\x1b.iblagh.v1.Escalated.Reason\x12\x30\n\x0c\x65scalated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"s\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x41\x43KNOWLEDGE_DEADLINE_MISSED\x10\x01\x12\x1b\n\x17\x43ONTACT_DEADLINE_MISSED\x10\x02\x12\x13\n\x0f\x44\x45LIVERY_FAILED\x10\x03\"\xa8\x02\n\x14\x43omplainantContacted\x12\x13\n\x0btracking_id\x18\x01 \x01(\t\x12 \n\x04unit\x18\x02 \x01(\x0b\x32\x12.iblagh.v1.UnitRef\x12\x12\n\nofficer_id\x18\x03 \x01(\t\x12=\n\x06method\x18\x04 \x01(\x0e\x32-.iblagh.v1.ComplainantContacted.ContactMethod\x12\x30\n\x0c\x63ontacted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"T\n\rContactMethod\x12\x1e\n\x1a\x43ONTACT_METHOD_UNSPECIFIED\x10\x00\x12\t\n\x05PHONE\x10\x01\x12\t\n\x05\x45MAIL\x10\x02\x12\r\n\tIN_PERSON\x10\x03*_\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43HANNEL_WEB_FORM\x10\x01\x12\x14\n\x10\x43HANNEL_HTTP_API\x10\x02\x12\x0f\n\x0b\x43HANNEL_BUS\x10\x03*N\n\x08Priority\x12\x18\n\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x13\n\x0fPRIORITY_NORMAL\x10\x01\x12\x13\n\x0fPRIORITY_URGENT\x10\x02\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'iblagh.v1.flow_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _CHANNEL._serialized_start=2303
-  _CHANNEL._serialized_end=2398
-  _PRIORITY._serialized_start=2400
-  _PRIORITY._serialized_end=2478
+  _CHANNEL._serialized_start=2351
+  _CHANNEL._serialized_end=2446
+  _PRIORITY._serialized_start=2448
+  _PRIORITY._serialized_end=2526
   _REPORTACCEPTED._serialized_start=93
   _REPORTACCEPTED._serialized_end=382
   _CASEOPENED._serialized_start=385
-  _CASEOPENED._serialized_end=709
-  _UNITREF._serialized_start=711
-  _UNITREF._serialized_end=746
-  _CASEROUTED._serialized_start=749
-  _CASEROUTED._serialized_end=1170
-  _UNITNOTIFIED._serialized_start=1173
-  _UNITNOTIFIED._serialized_end=1515
-  _UNITNOTIFIED_DELIVERYCHANNEL._serialized_start=1438
-  _UNITNOTIFIED_DELIVERYCHANNEL._serialized_end=1515
-  _UNITACKNOWLEDGED._serialized_start=1518
-  _UNITACKNOWLEDGED._serialized_end=1664
-  _ESCALATED._serialized_start=1667
-  _ESCALATED._serialized_end=2002
-  _ESCALATED_REASON._serialized_start=1887
-  _ESCALATED_REASON._serialized_end=2002
-  _COMPLAINANTCONTACTED._serialized_start=2005
-  _COMPLAINANTCONTACTED._serialized_end=2301
-  _COMPLAINANTCONTACTED_CONTACTMETHOD._serialized_start=2217
-  _COMPLAINANTCONTACTED_CONTACTMETHOD._serialized_end=2301
+  _CASEOPENED._serialized_end=757
+  _UNITREF._serialized_start=759
+  _UNITREF._serialized_end=794
+  _CASEROUTED._serialized_start=797
+  _CASEROUTED._serialized_end=1218
+  _UNITNOTIFIED._serialized_start=1221
+  _UNITNOTIFIED._serialized_end=1563
+  _UNITNOTIFIED_DELIVERYCHANNEL._serialized_start=1486
+  _UNITNOTIFIED_DELIVERYCHANNEL._serialized_end=1563
+  _UNITACKNOWLEDGED._serialized_start=1566
+  _UNITACKNOWLEDGED._serialized_end=1712
+  _ESCALATED._serialized_start=1715
+  _ESCALATED._serialized_end=2050
+  _ESCALATED_REASON._serialized_start=1935
+  _ESCALATED_REASON._serialized_end=2050
+  _COMPLAINANTCONTACTED._serialized_start=2053
+  _COMPLAINANTCONTACTED._serialized_end=2349
+  _COMPLAINANTCONTACTED_CONTACTMETHOD._serialized_start=2265
+  _COMPLAINANTCONTACTED_CONTACTMETHOD._serialized_end=2349
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,173 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IblaghSchemas
+import ServiceBootstrap
+
+/// The JSON API (and the probes): `POST /v1/reports`, `GET /v1/reports/{tracking}` with the receipt secret in the
+/// `Iblagh-Receipt-Secret` header, `POST /v1/reports/{tracking}/evidence`, `/healthz`, `/readyz`, `/metrics`.
+/// Errors are RFC 9457 problems. Nothing personal goes in a URL, a log line or a metric.
+struct IntakeHTTPAPI: Sendable {
+    static let receiptHeader = HTTPField.Name("Iblagh-Receipt-Secret")!
+    static let fileNameHeader = HTTPField.Name("Iblagh-File-Name")!
+    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
+
+    let intake: ReportIntake
+    let vault: EvidenceVault
+    let limits: Limits
+    let submissions: RateLimiter
+    let lookups: RateLimiter
+    let ready: @Sendable () async -> Bool
+
+    /// Request limits of the HTTP API.
+    struct Limits: Sendable {
+        var reportBodyBytes = 64 * 1024
+        var evidence = EvidencePolicy()
+    }
+
+    func router() -> Router<IntakeRequestContext> {
+        let router = Router(context: IntakeRequestContext.self)
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/readyz") { _, _ -> Response in
+            await ready() ? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+                : ProblemDetails(.serviceUnavailable, "not-ready", title: "Not ready", detail: "The store or the bus is not available yet.").response
+        }
+        router.get("/metrics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
+        }
+        router.post("/v1/reports") { request, context in try await submit(request, context) }
+        router.get("/v1/reports/{tracking}") { request, context in try await status(request, context) }
+        router.post("/v1/reports/{tracking}/evidence") { request, context in try await upload(request, context) }
+        return router
+    }
+
+    private func submit(_ request: Request, _ context: IntakeRequestContext) async throws -> Response {
+        try limit(submissions, context)
+        try requireContentType(request, "application/json")
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limits.reportBodyBytes)
+        } catch {
+            throw ProblemError(ProblemDetails(.contentTooLarge, "too-large", title: "Request too large", detail: "A report body may have at most \(limits.reportBodyBytes / 1024) KiB; upload evidence separately."))
+        }
+        let key = request.headers[Self.idempotencyHeader]
+        if let key, key.isEmpty || key.count > 128 || !key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
+            throw ProblemError(.invalidReport([ReportJSON.violation("Idempotency-Key", "invalid", "Use 1 to 128 printable ASCII characters without spaces.")]))
+        }
+        let report: Iblagh_V1_Report
+        switch ReportJSON.decode(Array(buffer: body)) {
+        case .success(let decoded): report = decoded
+        case .failure(let violations): throw ProblemError(.invalidReport(violations.list))
+        }
+        let violations = intake.validator.violations(of: report)
+        guard violations.isEmpty else {
+            _ = Iblagh_V1_SubmitReportReply.rejected(violations, channel: .httpApi)
+            throw ProblemError(.invalidReport(violations))
+        }
+        let acceptance = try await intake.accept(Submission(report: report, client: "http", clientKey: key, channel: .httpApi))
+        let reply = AcceptedBody(trackingID: acceptance.trackingID, receiptSecret: acceptance.receiptSecret, duplicate: acceptance.duplicate)
+        return try json(reply, status: acceptance.duplicate ? .ok : .created)
+    }
+
+    private func status(_ request: Request, _ context: IntakeRequestContext) async throws -> Response {
+        try limit(lookups, context)
+        let trackingID = try context.parameters.require("tracking")
+        guard ReceiptCode.isTrackingID(trackingID), let secret = request.headers[Self.receiptHeader],
+            let status = try await intake.ledger.status(trackingID: trackingID, secret: secret)
+        else { throw ProblemError(Self.notFound) }
+        return try json(status, status: .ok)
+    }
+
+    private func upload(_ request: Request, _ context: IntakeRequestContext) async throws -> Response {
+        try limit(submissions, context)
+        let trackingID = try context.parameters.require("tracking")
+        guard ReceiptCode.isTrackingID(trackingID), let secret = request.headers[Self.receiptHeader],
+            try await intake.ledger.verify(trackingID: trackingID, secret: secret)
+        else { throw ProblemError(Self.notFound) }
+        let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        let fileName = request.headers[Self.fileNameHeader].flatMap { $0.removingPercentEncoding } ?? ""
+        let policy = limits.evidence
+        if let problem = policy.problems(fileName: fileName, mediaType: mediaType, firstBytes: [], size: nil).first {
+            throw ProblemError(Self.evidenceProblem(problem, policy: policy))
+        }
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > policy.maximumFileBytes {
+            throw ProblemError(Self.evidenceProblem(.init(field: "content", code: "too_large", reason: ""), policy: policy))
+        }
+        // Hash and seal as the bytes arrive; stop at the cap. Nothing is stored until the whole file is in.
+        var upload = try vault.upload(fileName: fileName, mediaType: mediaType)
+        for try await buffer in request.body {
+            try upload.append(buffer.readableBytesView)
+            if upload.size > policy.maximumFileBytes {
+                throw ProblemError(Self.evidenceProblem(.init(field: "content", code: "too_large", reason: ""), policy: policy))
+            }
+        }
+        if let problem = policy.problems(fileName: fileName, mediaType: mediaType, firstBytes: upload.head, size: upload.size).first {
+            throw ProblemError(Self.evidenceProblem(problem, policy: policy))
+        }
+        let sealed = try upload.finish()
+        let sha256: String
+        do {
+            sha256 = try await intake.ledger.attach(sealed, to: trackingID)
+        } catch let error as EvidenceError {
+            throw ProblemError(ProblemDetails(.conflict, "too-many-files", title: "Too many files", detail: error.description))
+        }
+        return try json(EvidenceReceipt(sha256: sha256, size: sealed.size), status: .created)
+    }
+
+    static let notFound = ProblemDetails(.notFound, "not-found", title: "No such report", detail: "No report matches this tracking id and receipt secret.")
+
+    static func evidenceProblem(_ problem: EvidencePolicy.Problem, policy: EvidencePolicy) -> ProblemDetails {
+        switch problem.code {
+        case "too_large":
+            ProblemDetails(.contentTooLarge, "too-large", title: "File too large", detail: "A file may have at most \(policy.maximumFileBytes / 1024 / 1024) MiB; nothing was stored.")
+        case "forbidden_type":
+            ProblemDetails(.unsupportedMediaType, "forbidden-type", title: "File type not accepted", detail: problem.reason)
+        default:
+            ProblemDetails(.unprocessableContent, "invalid-evidence", title: "The file is not acceptable", detail: problem.reason,
+                           violations: [ReportJSON.violation(problem.field, problem.code, problem.reason)])
+        }
+    }
+
+    private func limit(_ limiter: RateLimiter, _ context: IntakeRequestContext) throws {
+        if let wait = limiter.take(context.client) {
+            throw ProblemError(ProblemDetails(.tooManyRequests, "rate-limited", title: "Too many requests", detail: "Try again in \(wait) seconds."))
+        }
+    }
+
+    private func requireContentType(_ request: Request, _ expected: String) throws {
+        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard type == expected else {
+            throw ProblemError(ProblemDetails(.unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type", detail: "Send the report as \(expected)."))
+        }
+    }
+
+    private func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+/// The answer to an accepted report.
+struct AcceptedBody: Codable, Sendable {
+    let trackingID: String
+    let receiptSecret: String
+    let duplicate: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case trackingID = "tracking_id", receiptSecret = "receipt_secret", duplicate
+    }
+}
+
+/// The answer to an uploaded file: its hash as received (the reporter can check it) and size.
+struct EvidenceReceipt: Codable, Sendable {
+    let sha256: String
+    let size: Int
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import IblaghStore
+import Logging
+import ReliableHop
+import ServiceLifecycle
+import ZeroMQ
+
+/// The intake process put together: its store, the reliable hop's dispatcher, the integrators' bus endpoint and the
+/// JSON API. `run()` serves until SIGTERM/SIGINT (or cancellation), then stops taking requests and closes the bus.
+final class IntakeService: Sendable {
+    let configuration: IntakeConfiguration
+    let intake: ReportIntake
+    let submissions: SubmissionEndpoint
+    let dispatcher: Dispatcher
+    private let store: SQLiteStore
+    private let logger: Logger
+
+    init(configuration: IntakeConfiguration, context: ZMQContext, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try SQLiteStore(path: configuration.database, migrations: IntakeSchema.migrations)
+        dispatcher = try await Dispatcher(
+            configuration: DispatcherConfiguration(
+                endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
+            context: context, store: store, logger: logger)
+        let vault = EvidenceVault(keys: configuration.dataKeys, knownMaterial: configuration.knownMaterial)
+        let ledger = ReportLedger(store: store, keys: configuration.dataKeys, receiptCost: configuration.receiptCost, vault: vault, producer: configuration.id)
+        var validator = ReportValidator()
+        validator.evidencePolicy = configuration.evidence
+        intake = ReportIntake(ledger: ledger, validator: validator, dispatcher: dispatcher, producer: configuration.id, logger: logger)
+        submissions = try await SubmissionEndpoint(
+            endpoint: configuration.busEndpoint, keyPair: configuration.keyPair, integrators: configuration.integrators,
+            context: context, intake: intake, logger: logger)
+    }
+
+    /// Serves until shutdown. `onRunning` gets the HTTP port actually bound (useful with port 0).
+    func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let api = IntakeHTTPAPI(
+            intake: intake, vault: EvidenceVault(keys: configuration.dataKeys, knownMaterial: configuration.knownMaterial),
+            limits: .init(evidence: configuration.evidence),
+            submissions: RateLimiter(perMinute: configuration.submissionsPerMinute, burst: configuration.submissionBurst),
+            lookups: RateLimiter(perMinute: configuration.lookupsPerMinute, burst: 5),
+            ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+        let http = Application(
+            router: api.router(),
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-intake"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        let bus = BusService(endpoint: submissions)
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: bus), .init(service: http)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await dispatcher.stop()
+    }
+}
+
+/// The submission endpoint as a lifecycle service: serves until graceful shutdown, then closes its socket.
+struct BusService: Service {
+    let endpoint: SubmissionEndpoint
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await endpoint.run()
+        }
+        await endpoint.close()
+    }
+}

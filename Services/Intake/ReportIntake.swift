@@ -1,0 +1,71 @@
+import Foundation
+import IblaghSchemas
+import Logging
+import Metrics
+import ReliableHop
+
+/// What every door (bus, JSON API, web form) calls: validate, commit, wake the dispatcher, count.
+final class ReportIntake: Sendable {
+    let ledger: ReportLedger
+    let validator: ReportValidator
+    let producer: String
+    private let dispatcher: Dispatcher?
+    private let logger: Logger
+
+    init(ledger: ReportLedger, validator: ReportValidator, dispatcher: Dispatcher?, producer: String, logger: Logger) {
+        self.ledger = ledger
+        self.validator = validator
+        self.dispatcher = dispatcher
+        self.producer = producer
+        self.logger = logger
+    }
+
+    /// A bus submission: its own report key is the idempotency key, scoped to the submitting integrator.
+    func submit(_ submit: Iblagh_V1_SubmitReport, client: String, channel: Iblagh_V1_Channel) async throws -> Iblagh_V1_SubmitReportReply {
+        let violations = validator.violations(of: submit)
+        guard violations.isEmpty else { return .rejected(violations, channel: channel) }
+        let acceptance = try await accept(Submission(report: submit.report, client: client, clientKey: submit.integratorReportKey, channel: channel))
+        return .with {
+            $0.accepted = .with {
+                $0.trackingID = acceptance.trackingID
+                $0.receiptSecret = acceptance.receiptSecret
+                $0.duplicate = acceptance.duplicate
+            }
+        }
+    }
+
+    /// Commits a validated submission and tells the dispatcher its outbox grew.
+    func accept(_ submission: Submission) async throws -> Acceptance {
+        let started = ContinuousClock.now
+        let acceptance = try await ledger.accept(submission)
+        await dispatcher?.outboxChanged()
+        let channel = Self.channelLabel(submission.channel)
+        Counter(label: "iblagh_intake_reports_total", dimensions: [("channel", channel), ("outcome", acceptance.duplicate ? "duplicate" : "accepted")]).increment()
+        Timer(label: "iblagh_intake_accept_seconds", dimensions: [("channel", channel)]).recordInterval(since: started)
+        logger.info("report accepted", metadata: ["tracking_id": "\(acceptance.trackingID)", "channel": "\(channel)", "duplicate": "\(acceptance.duplicate)"])
+        return acceptance
+    }
+
+    static func channelLabel(_ channel: Iblagh_V1_Channel) -> String {
+        switch channel {
+        case .webForm: "web"
+        case .httpApi: "http"
+        case .bus: "bus"
+        default: "unknown"
+        }
+    }
+}
+
+extension Timer {
+    func recordInterval(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}
+
+extension Iblagh_V1_SubmitReportReply {
+    static func rejected(_ violations: [Iblagh_V1_FieldViolation], channel: Iblagh_V1_Channel) -> Self {
+        Counter(label: "iblagh_intake_reports_total", dimensions: [("channel", ReportIntake.channelLabel(channel)), ("outcome", "rejected")]).increment()
+        return .with { $0.rejected = .with { $0.violations = violations } }
+    }
+}
