@@ -142,8 +142,8 @@ let package = Package(
         .testTarget(
             name: "IntakeTests",
             dependencies: [
-                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "ReliableHop", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/IntakeTests"),
         .testTarget(name: "IblaghStoreTests", dependencies: ["IblaghStore"], path: "Tests/IblaghStoreTests"),

@@ -9,24 +9,24 @@ final class HopCluster: @unchecked Sendable {
     // @unchecked: processes are added by the test's own task only; `stopAll` runs after it.
     let directory: String
     let keys: String
-    private(set) var processes: [HopProcess] = []
+    private(set) var processes: [ServiceProcess] = []
 
     init(consumers: [(name: String, role: String)], test: String = #function) throws {
         directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         keys = "\(directory)/keys"
         let made = try run(harnessPath, ["keys", "--dir", keys, "--consumers", consumers.map { "\($0.name):\($0.role)" }.joined(separator: ",")])
-        guard made.status == 0 else { throw HopTestError("hop-harness keys failed: \(made.error)") }
+        guard made.status == 0 else { throw ProcessTestError("hop-harness keys failed: \(made.error)") }
     }
 
     /// Starts a producer; returns it and the endpoint it bound.
     func producer(
         _ name: String = "producer", count: Int, groups: String = "g", rate: Int = 0, endpoint: String = "tcp://127.0.0.1:*",
         poison: Bool = false, failover: Double = 20
-    ) async throws -> (HopProcess, String) {
+    ) async throws -> (ServiceProcess, String) {
         var arguments = ["produce", "--db", "\(directory)/\(name).db", "--keys", keys, "--count", "\(count)",
                          "--groups", groups, "--rate", "\(rate)", "--endpoint", endpoint, "--failover", "\(failover)"]
         if poison { arguments.append("--poison") }
-        let process = try HopProcess(arguments, outputPath: "\(directory)/\(name).out")
+        let process = try ServiceProcess(harnessPath, arguments, outputPath: "\(directory)/\(name).out")
         processes.append(process)
         let ready = try await process.waitForLine("ready ")
         return (process, String(ready.dropFirst("ready ".count)))
@@ -36,8 +36,9 @@ final class HopCluster: @unchecked Sendable {
     func consumer(
         _ name: String, group: String = "g", connect endpoints: [String], key: String? = nil, lease: Double = 10,
         slowMs: Int = 0
-    ) async throws -> HopProcess {
-        let process = try HopProcess(
+    ) async throws -> ServiceProcess {
+        let process = try ServiceProcess(
+            harnessPath,
             ["consume", "--db", "\(directory)/\(name).db", "--connect", endpoints.joined(separator: ","), "--keys", keys,
              "--id", name, "--key", key ?? name, "--group", group, "--lease", "\(lease)", "--slow-ms", "\(slowMs)"],
             outputPath: "\(directory)/\(name).out")
@@ -94,7 +95,7 @@ final class HopCluster: @unchecked Sendable {
             if (try? condition()) == true { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw HopTestError("condition not met within \(seconds) s: \(try describe())")
+        throw ProcessTestError("condition not met within \(seconds) s: \(try describe())")
     }
 
     func stopAll() {
@@ -117,3 +118,4 @@ func summary(_ effects: [String: Int], expected count: Int) -> String {
     let duplicated = effects.values.filter { $0 > 1 }.count
     return "\(effects.count) distinct applied, \(missing) missing, \(duplicated) applied more than once"
 }
+var harnessPath: String { builtExecutable("HopHarness") }

@@ -1,0 +1,140 @@
+import Foundation
+import IblaghSchemas
+import Testing
+import TestSupport
+import ZeroMQ
+
+@Suite("Intake over the bus: accepted once, durably, or rejected with reasons", .serialized)
+struct BusSubmissionTests {
+    @Test("a valid report is accepted only once it is on disk, with its hand-off in the outbox")
+    func acceptedReportIsOnDiskAndInTheOutbox() async throws {
+        let intake = try await IntakeFixture()
+        let socket = try await intake.integrator()
+        let reply = try await intake.submit(Canary.submit(key: "acme-1"), on: socket, messageID: "req-1")
+        #expect(reply.type == .submitReportReply)
+        #expect(reply.correlationID == "req-1")
+        let accepted = try reply.payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        #expect(accepted.trackingID.hasPrefix("IBL-"))
+        #expect(accepted.receiptSecret.count == 23)
+        #expect(!accepted.duplicate)
+        // The reply came after the commit: the rows are there as soon as we look.
+        let rows = try await intake.query("SELECT tracking_id FROM intake_report")
+        #expect(rows.map { $0.text("tracking_id") } == [accepted.trackingID])
+        let outbox = try await intake.query("SELECT message_id, groups FROM hop_outbox ORDER BY seq")
+        #expect(outbox.map { $0.text("message_id") ?? "" } == ["report-accepted:\(accepted.trackingID)", "case-opened:\(accepted.trackingID)"])
+        #expect(outbox.map { $0.text("groups") ?? "" } == [",router,", ",tracker,"])
+    }
+
+    @Test("a retry with the same integrator key gets the same tracking id and secret and creates nothing")
+    func retryIsIdempotent() async throws {
+        let intake = try await IntakeFixture()
+        let socket = try await intake.integrator()
+        let first = try await intake.submit(Canary.submit(key: "acme-42"), on: socket).payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        let again = try await intake.submit(Canary.submit(key: "acme-42"), on: socket).payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        #expect(again.trackingID == first.trackingID)
+        #expect(again.receiptSecret == first.receiptSecret)
+        #expect(again.duplicate)
+        #expect(try await intake.count("intake_report") == 1)
+        #expect(try await intake.count("hop_outbox") == 2)
+        // The key is the integrator's own: another integrator's identical key is another report.
+        let other = try await intake.integrator("other")
+        let theirs = try await intake.submit(Canary.submit(key: "acme-42"), on: other).payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        #expect(theirs.trackingID != first.trackingID)
+        #expect(!theirs.duplicate)
+    }
+
+    @Test("many pipelined requests on one connection are each answered, matched by correlation id")
+    func pipelinedRequests() async throws {
+        let intake = try await IntakeFixture()
+        let socket = try await intake.integrator()
+        let count = 200
+        for index in 0..<count {
+            let envelope = try Iblagh_V1_Envelope(wrapping: Canary.submit(key: "pipe-\(index)"), messageID: "pipe-req-\(index)", producer: "test")
+            try await socket.send(Multipart([envelope.frame]))
+        }
+        var answered = Set<String>()
+        for _ in 0..<count {
+            let reply = try Iblagh_V1_Envelope(frame: try await socket.receive().frames[0])
+            #expect(try reply.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID.hasPrefix("IBL-"))
+            answered.insert(reply.correlationID)
+        }
+        #expect(answered == Set((0..<count).map { "pipe-req-\($0)" }))
+        #expect(try await intake.count("intake_report") == count)
+    }
+
+    @Test("an invalid report is rejected field by field and nothing is stored")
+    func invalidReportIsRejected() async throws {
+        let intake = try await IntakeFixture()
+        let socket = try await intake.integrator()
+        var report = Canary.report()
+        report.category = .unspecified
+        report.description_p = ""
+        report.residence = ""
+        report.reporter.email = "not-an-address"
+        report.reporter.phone = "12"
+        report.preferredLanguage = .unspecified
+        let reply = try await intake.submit(Canary.submit(key: "bad key with spaces", report: report), on: socket)
+        let violations = try reply.payload(as: Iblagh_V1_SubmitReportReply.self).rejected.violations
+        #expect(Set(violations.map(\.field)) == [
+            "integrator_report_key", "report.category", "report.description", "report.residence", "report.reporter.email",
+            "report.reporter.phone", "report.preferred_language",
+        ])
+        #expect(violations.allSatisfy { !$0.reason.contains("not-an-address") })
+        #expect(try await intake.count("intake_report") == 0)
+        #expect(try await intake.count("hop_outbox") == 0)
+    }
+
+    @Test("a frame that is not an envelope, the wrong type and a key not enrolled are refused")
+    func badFramesAndStrangersAreRefused() async throws {
+        let intake = try await IntakeFixture()
+        let socket = try await intake.integrator()
+        try await socket.send(Multipart([[0xFF, 0x00, 0x13]]))
+        let garbage = try Iblagh_V1_Envelope(frame: try await socket.receive().frames[0])
+        #expect(garbage.type == .errorReply)
+        #expect(try garbage.payload(as: Iblagh_V1_ErrorReply.self).code == .malformedEnvelope)
+        let fact = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_CaseFact(), messageID: "wrong-type", producer: "test")
+        try await socket.send(Multipart([fact.frame]))
+        let wrongType = try Iblagh_V1_Envelope(frame: try await socket.receive().frames[0])
+        #expect(try wrongType.payload(as: Iblagh_V1_ErrorReply.self).code == .unknownMessageType)
+        #expect(wrongType.correlationID == "wrong-type")
+        // A key not on the allow-list never completes the handshake: its request gets no answer at all.
+        let stranger = try await intake.integrator("intruder")
+        let envelope = try Iblagh_V1_Envelope(wrapping: Canary.submit(key: "x-1"), messageID: "stranger", producer: "test")
+        try await stranger.send(Multipart([envelope.frame]))
+        let answer = try await withTimeout(.seconds(2)) { try await stranger.receive() }
+        #expect(answer == nil)
+        #expect(try await intake.count("intake_report") == 0)
+        // ... and the enrolled integrator is unaffected.
+        let ok = try await intake.submit(Canary.submit(key: "acme-after"), on: socket)
+        #expect(try ok.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID.hasPrefix("IBL-"))
+    }
+
+    @Test("kill -9 right after an Accepted reply: after restart the report is there and is handed on")
+    func crashAfterAcceptLosesNothing() async throws {
+        let intake = try await IntakeFixture()
+        let socket = try await intake.integrator()
+        let accepted = try await intake.submit(Canary.submit(key: "acme-crash"), on: socket).payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        try await intake.crashAndRestart()
+        #expect(try await intake.query("SELECT tracking_id FROM intake_report").map { $0.text("tracking_id") } == [accepted.trackingID])
+        // A router consumer connecting now receives the hand-off.
+        let delivered = try await RouterConsumer.receive(from: intake, count: 1)
+        #expect(delivered == ["report-accepted:\(accepted.trackingID)"])
+        // And the retry after the crash is still recognised.
+        let again = try await intake.submit(Canary.submit(key: "acme-crash"), on: try await intake.integrator())
+        #expect(try again.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID == accepted.trackingID)
+    }
+}
+
+/// `body`'s result, or nil when it takes longer than `limit`.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import IblaghCrypto
+import IblaghSchemas
+import IblaghStore
+import SwiftProtobuf
+import TestSupport
+import ZeroMQ
+
+/// A real intake process for a test: its keys, data key, known-material list and JSON configuration in a fresh
+/// folder, started with ephemeral ports, and clients for its bus and HTTP doors.
+final class IntakeFixture: @unchecked Sendable {
+    // @unchecked: the fields are set in init; `process` is only restarted by the test's own task.
+    let directory: String
+    let process: ServiceProcess
+    private(set) var httpPort = 0
+    private(set) var busEndpoint = ""
+    private(set) var dispatchEndpoint = ""
+    let context: ZMQContext
+    /// SHA-256 of `knownFile`, listed as known material.
+    static let knownFile = Array("harmless test file standing in for known material\n".utf8)
+
+    var database: String { "\(directory)/intake.db" }
+    var logPath: String { "\(directory)/intake.log" }
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(httpPort)")! }
+
+    init(test: String = #function, extra: [String: Any] = [:]) async throws {
+        directory = try temporaryDirectory(test)
+        let keys = "\(directory)/keys"
+        for folder in ["integrators", "consumers", "own"] {
+            try FileManager.default.createDirectory(atPath: "\(keys)/\(folder)", withIntermediateDirectories: true)
+        }
+        let intake = try CurveKeyPair.generate()
+        try CurveCertificate.write(intake, name: "intake", directory: "\(keys)/own")
+        for (name, role) in [("acme", "integrator:acme"), ("other", "integrator:other"), ("intruder", "router")] {
+            let pair = try CurveKeyPair.generate()
+            try CurveCertificate.write(pair, name: name, directory: "\(keys)/own")
+            if role.hasPrefix("integrator:") {
+                try CurveCertificate.write(pair, name: name, directory: "\(keys)/integrators", metadata: ["role": role])
+                try FileManager.default.removeItem(atPath: "\(keys)/integrators/\(name).key_secret")
+            }
+        }
+        for role in ["router", "tracker"] {
+            let pair = try CurveKeyPair.generate()
+            try CurveCertificate.write(pair, name: role, directory: "\(keys)/own")
+            try CurveCertificate.write(pair, name: role, directory: "\(keys)/consumers", metadata: ["role": role])
+            try FileManager.default.removeItem(atPath: "\(keys)/consumers/\(role).key_secret")
+        }
+        try DataKeyFile.generate("\(keys)/data.keys", id: "test-1")
+        let knownHash = SHA256.hash(Self.knownFile).map { String(format: "%02x", $0) }.joined()
+        try "# test hashes only\n\(knownHash)\n".write(toFile: "\(keys)/known.sha256", atomically: true, encoding: .utf8)
+        var intakeSettings: [String: Any] = [
+            "id": "intake-test", "database": "\(directory)/intake.db", "key": "\(keys)/own/intake.key_secret",
+            "integrators": "\(keys)/integrators", "consumers": "\(keys)/consumers", "dataKey": "\(keys)/data.keys",
+            "knownMaterial": "\(keys)/known.sha256",
+            "bus": ["endpoint": "tcp://127.0.0.1:*"], "dispatch": ["endpoint": "tcp://127.0.0.1:*"],
+            "http": ["host": "127.0.0.1", "port": 0],
+            "receipt": ["scryptLogN": 10],
+            "rateLimit": ["perMinute": 6000, "burst": 1000],
+            "statusLimit": ["perMinute": 6000],
+            "evidence": ["maxMiB": 1],
+        ]
+        intakeSettings.merge(extra) { _, new in new }
+        let configuration: [String: Any] = ["intake": intakeSettings, "log": ["level": "debug"]]
+        try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: "\(directory)/intake.json"))
+        context = try ZMQContext()
+        process = try ServiceProcess(
+            builtExecutable("iblagh-intake"), ["--config", "\(directory)/intake.json"],
+            outputPath: "\(directory)/intake.out", errorPath: "\(directory)/intake.log")
+        try await waitUntilReady()
+    }
+
+    deinit { process.stop() }
+
+    /// Reads the `ready` line: `ready http=PORT bus=ENDPOINT dispatch=ENDPOINT`.
+    func waitUntilReady() async throws {
+        let line = try await process.waitForLine("ready ")
+        for part in line.split(separator: " ").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+            switch pair[0] {
+            case "http": httpPort = Int(pair[1]) ?? 0
+            case "bus": busEndpoint = pair[1]
+            case "dispatch": dispatchEndpoint = pair[1]
+            default: break
+            }
+        }
+    }
+
+    /// kill -9 and start again on the same ports, database and keys.
+    func crashAndRestart() async throws {
+        process.crash()
+        try? FileManager.default.removeItem(atPath: process.outputPath)
+        // Pin the ports the first start chose, so clients reconnect to the same place.
+        let configURL = URL(fileURLWithPath: "\(directory)/intake.json")
+        var configuration = try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any] ?? [:]
+        var intake = configuration["intake"] as? [String: Any] ?? [:]
+        intake["bus"] = ["endpoint": busEndpoint]
+        intake["dispatch"] = ["endpoint": dispatchEndpoint]
+        intake["http"] = ["host": "127.0.0.1", "port": httpPort]
+        configuration["intake"] = intake
+        try JSONSerialization.data(withJSONObject: configuration).write(to: configURL)
+        try process.restart()
+        try await waitUntilReady()
+    }
+
+    // MARK: Clients
+
+    /// A DEALER connected as integrator `name` (a key pair in keys/own).
+    func integrator(_ name: String = "acme") async throws -> AsyncSocket {
+        let socket = try context.socket(.dealer)
+        try socket.makeCurveClient(
+            keyPair: try CurveCertificate.loadKeyPair(secretFile: "\(directory)/keys/own/\(name).key_secret"),
+            serverKey: try CurveCertificate.loadPublicKey(file: "\(directory)/keys/own/intake.key"))
+        try socket.setLinger(.zero)
+        try socket.connect(busEndpoint)
+        return await AsyncSocket(socket, loop: PollLoop(name: "test-integrator"))
+    }
+
+    /// Sends `submit` on `socket` and waits for the reply whose correlation id is the request's id.
+    func submit(_ submit: Iblagh_V1_SubmitReport, on socket: AsyncSocket, messageID: String = UUID().uuidString) async throws -> Iblagh_V1_Envelope {
+        let envelope = try Iblagh_V1_Envelope(wrapping: submit, messageID: messageID, producer: "test")
+        try await socket.send(Multipart([envelope.frame]))
+        let reply = try await socket.receive()
+        return try Iblagh_V1_Envelope(frame: reply.frames[0])
+    }
+
+    /// An HTTP request to the JSON API; returns status, headers and body.
+    func http(
+        _ method: String, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:]
+    ) async throws -> (status: Int, headers: [String: String], body: [UInt8]) {
+        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        request.httpMethod = method
+        request.httpBody = body.map { Data($0) }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] { fields["\(name.base)".lowercased()] = "\(value)" }
+        return (http?.statusCode ?? 0, fields, [UInt8](data))
+    }
+
+    /// Runs a query on the intake's database (a second connection; WAL lets it read while intake writes).
+    func query(_ sql: String, _ arguments: [StoreValue] = []) async throws -> [StoreRow] {
+        let store = try SQLiteStore(path: database, migrations: [])
+        return try await store.read { try $0.rows(sql, arguments) }
+    }
+
+    func count(_ table: String) async throws -> Int {
+        Int(try await query("SELECT COUNT(*) AS n FROM \(table)").first?.integer("n") ?? -1)
+    }
+}
+
+/// A valid report with canary values, so tests can look for them where they must not be.
+enum Canary {
+    static let name = "Canaryname Zzqxj"
+    static let phone = "+212 6 99 88 77 66"
+    static let description = "canary-description-7f3a9 threatened to publish photos"
+
+    static func report(accounts: [String] = ["@canary_extorter_1"]) -> Iblagh_V1_Report {
+        .with {
+            $0.category = .sextortion
+            $0.description_p = description
+            $0.occurredAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(-86_400))
+            $0.residence = "Kénitra"
+            $0.victimIsMinor = false
+            $0.reportedAccounts = accounts.map { value in .with {
+                $0.kind = .socialMediaAccount
+                $0.value = value
+                $0.platform = "instagram"
+            } }
+            $0.reporter = .with {
+                $0.fullName = name
+                $0.phone = phone
+            }
+            $0.preferredLanguage = .french
+        }
+    }
+
+    static func submit(key: String, report: Iblagh_V1_Report = report()) -> Iblagh_V1_SubmitReport {
+        .with {
+            $0.integratorReportKey = key
+            $0.report = report
+        }
+    }
+
+    static let json = """
+        {"category": "sextortion", "description": "\(description)", "occurred_at": "2026-11-01T21:00:00Z",
+         "residence": "القنيطرة", "victim_is_minor": false,
+         "reported_accounts": [{"kind": "phone_number", "value": "0699887766"}],
+         "reporter": {"full_name": "\(name)", "phone": "\(phone)"}, "preferred_language": "ar"}
+        """
+}
