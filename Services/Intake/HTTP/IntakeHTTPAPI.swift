@@ -133,7 +133,9 @@ struct IntakeHTTPAPI: Sendable {
 
     private func limit(_ limiter: RateLimiter, _ context: IntakeRequestContext) throws {
         if let wait = limiter.take(context.client) {
-            throw ProblemError(ProblemDetails(.tooManyRequests, "rate-limited", title: "Too many requests", detail: "Try again in \(wait) seconds."))
+            var problem = ProblemDetails(.tooManyRequests, "rate-limited", title: "Too many requests", detail: "Try again in \(wait) seconds.")
+            problem.retryAfter = wait
+            throw ProblemError(problem)
         }
     }
 

@@ -17,6 +17,10 @@ struct ProblemDetails: Encodable, Sendable {
     let status: Int
     let detail: String
     var violations: [FieldProblem]? = nil
+    /// Seconds a client should wait (sent as `Retry-After`, not in the body).
+    var retryAfter: Int? = nil
+
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, violations }
 
     init(_ status: HTTPResponse.Status, _ code: String, title: String, detail: String, violations: [Iblagh_V1_FieldViolation]? = nil) {
         self.type = "urn:iblagh:problem:\(code)"
@@ -34,7 +38,11 @@ struct ProblemDetails: Encodable, Sendable {
     var response: Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
-        let body = (try? JSONEncoder().encode(self)) ?? Data()
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+        // Sorted keys: equal problems are equal bytes (an unknown id and a wrong secret must look the same).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = (try? encoder.encode(self)) ?? Data()
         return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
