@@ -45,6 +45,16 @@ struct IntakeConfiguration: Sendable {
     init(settings: Settings) throws {
         id = settings.string("intake.id", default: "intake-1")
         database = settings.string("intake.database", default: "state/\(id)/intake.db")
+        busEndpoint = try settings.endpoint("intake.bus.endpoint", default: "tcp://127.0.0.1:7101")
+        dispatchEndpoint = try settings.endpoint("intake.dispatch.endpoint", default: "tcp://127.0.0.1:7102")
+        httpHost = settings.string("intake.http.host", default: "127.0.0.1")
+        httpPort = try settings.int("intake.http.port", default: 8080, in: 0...65535)
+        receiptCost = ReceiptHash.Cost(n: 1 << UInt64(try settings.int("intake.receipt.scryptLogN", default: 14, in: 4...20)))
+        submissionsPerMinute = try settings.int("intake.rateLimit.perMinute", default: 30, in: 1...1_000_000)
+        submissionBurst = try settings.int("intake.rateLimit.burst", default: 10, in: 1...1_000_000)
+        lookupsPerMinute = try settings.int("intake.statusLimit.perMinute", default: 20, in: 1...1_000_000)
+        evidence = EvidencePolicy(maximumFileBytes: try settings.int("intake.evidence.maxMiB", default: 20, in: 1...100) * 1024 * 1024)
+        // Files last: a wrong number or endpoint is reported before a missing key file.
         keyPair = try Self.named("intake.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("intake.key")) }
         integrators = try Self.named("intake.integrators") { try AllowList.load(directory: try settings.requiredString("intake.integrators")) }
         for role in Set(integrators.roles.values) where role != "web" && !role.hasPrefix("integrator:") {
@@ -60,15 +70,6 @@ struct IntakeConfiguration: Sendable {
         } else {
             knownMaterial = []
         }
-        busEndpoint = try settings.endpoint("intake.bus.endpoint", default: "tcp://127.0.0.1:7101")
-        dispatchEndpoint = try settings.endpoint("intake.dispatch.endpoint", default: "tcp://127.0.0.1:7102")
-        httpHost = settings.string("intake.http.host", default: "127.0.0.1")
-        httpPort = try settings.int("intake.http.port", default: 8080, in: 0...65535)
-        receiptCost = ReceiptHash.Cost(n: 1 << UInt64(try settings.int("intake.receipt.scryptLogN", default: 14, in: 4...20)))
-        submissionsPerMinute = try settings.int("intake.rateLimit.perMinute", default: 30, in: 1...1_000_000)
-        submissionBurst = try settings.int("intake.rateLimit.burst", default: 10, in: 1...1_000_000)
-        lookupsPerMinute = try settings.int("intake.statusLimit.perMinute", default: 20, in: 1...1_000_000)
-        evidence = EvidencePolicy(maximumFileBytes: try settings.int("intake.evidence.maxMiB", default: 20, in: 1...100) * 1024 * 1024)
     }
 
     /// Runs `load`, turning its error into one that names `key`.

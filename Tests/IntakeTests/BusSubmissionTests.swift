@@ -138,3 +138,25 @@ func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () 
         return first
     }
 }
+
+@Suite("Bundling: reports about the same account join one case")
+struct BundlingTests {
+    @Test("a report naming an already reported account joins its bundle, and the case carries how many reported it")
+    func sameAccountIsBundled() async throws {
+        let intake = try await IntakeFixture()
+        let socket = try await intake.integrator()
+        let first = try await intake.submit(Canary.submit(key: "b-1", report: Canary.report(accounts: ["@Same_Account"])), on: socket)
+            .payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        // The same account written differently, by another integrator.
+        let second = try await intake.submit(Canary.submit(key: "b-2", report: Canary.report(accounts: ["same_account "])), on: try await intake.integrator("other"))
+            .payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        let unrelated = try await intake.submit(Canary.submit(key: "b-3", report: Canary.report(accounts: ["@someone_else"])), on: socket)
+            .payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        let opened = try await intake.query("SELECT envelope FROM hop_outbox WHERE type = ? ORDER BY seq", [.integer(Int64(Iblagh_V1_MessageType.caseOpened.rawValue))])
+            .map { try Iblagh_V1_Envelope(frame: $0.blob("envelope") ?? []).payload(as: Iblagh_V1_CaseOpened.self) }
+        #expect(opened.map(\.bundleID) == [first.trackingID, first.trackingID, unrelated.trackingID])
+        #expect(opened.map(\.reportersInBundle) == [1, 2, 1])
+        #expect(second.trackingID != first.trackingID)
+        #expect(try await intake.query("SELECT reporters FROM intake_bundle WHERE bundle_id = ?", [.text(first.trackingID)]).first?.integer("reporters") == 2)
+    }
+}
