@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("An integrator in Python")
+struct PythonIntegratorTests {
+    @Test("deploy/examples/submit_report.py gets a tracking id from a real intake process, and a retry gets the same")
+    func pythonIntegratorSubmits() async throws {
+        let intake = try await IntakeFixture()
+        let keys = "\(intake.directory)/keys/own"
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/examples/submit_report.py").standardized.path
+        let arguments = [script, "--endpoint", intake.busEndpoint, "--server-key", "\(keys)/intake.key",
+                         "--certificate", "\(keys)/acme.key_secret", "--key", "py-0001"]
+        let first = try run("/usr/bin/env", ["python3"] + arguments)
+        if first.error.contains("No module named") {
+            Issue.record("pyzmq/protobuf missing: run the tests through the README's test command (deploy/test.sh)")
+        }
+        #expect(first.status == 0, "\(first.error)")
+        let trackingID = first.output.split(separator: "\n").first { $0.hasPrefix("tracking id: IBL-") }?.dropFirst("tracking id: ".count)
+        #expect(trackingID != nil)
+        #expect(try await intake.query("SELECT tracking_id FROM intake_report").map { $0.text("tracking_id") ?? "" } == [trackingID.map(String.init) ?? "?"])
+        let again = try run("/usr/bin/env", ["python3"] + arguments)
+        #expect(again.output.contains("tracking id: \(trackingID ?? "?")"))
+        #expect(again.output.contains("submitted before"))
+        #expect(try await intake.count("intake_report") == 1)
+    }
+}
