@@ -25,3 +25,21 @@ struct PythonIntegratorTests {
         #expect(try await intake.count("intake_report") == 1)
     }
 }
+
+@Suite("iblagh submit")
+struct SubmitCommandTests {
+    @Test("iblagh submit sends a report over the bus and prints its tracking id; a rejected field is printed")
+    func submitFromTheCommandLine() async throws {
+        let intake = try await IntakeFixture()
+        let keys = "\(intake.directory)/keys/own"
+        let common = ["submit", "--endpoint", intake.busEndpoint, "--server-key", "\(keys)/intake.key", "--certificate", "\(keys)/acme.key_secret"]
+        let ok = try run(iblaghPath, common + ["--key", "cli-1", "--category", "fraud", "--description", "A fake shop took my money.",
+                                              "--residence", "Kénitra", "--account", "url:https://shop.invalid/x"])
+        #expect(ok.status == 0, "\(ok.error)")
+        #expect(ok.output.contains("tracking id:    IBL-"))
+        let bad = try run(iblaghPath, common + ["--key", "cli-2", "--category", "fraud", "--description", "x", "--residence", "", "--email", "nope"])
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("report.residence"))
+        #expect(try await intake.count("intake_report") == 1)
+    }
+}
