@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IblaghCrypto
 import ZeroMQ
 
 /// `iblagh keys generate|show`: CURVE certificates in the CZMQ/pyzmq format.
@@ -7,7 +8,7 @@ struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Create and inspect CURVE key pairs (NAME.key public, NAME.key_secret secret, mode 0600).",
-        subcommands: [Generate.self, Show.self])
+        subcommands: [Generate.self, Show.self, DataKey.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -51,6 +52,23 @@ struct KeysCommand: ParsableCommand {
             if let role = try CurveCertificate.loadMetadata(file: file)["role"] {
                 print("role        \(role)")
             }
+        }
+    }
+
+    struct DataKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "data-key",
+            abstract: "Write a new data key file (AES-256, mode 0600) that seals a service's personal data at rest.")
+
+        @Argument(help: "The file to create; an existing file is never overwritten.")
+        var file: String
+
+        @Option(help: "The key's id, recorded in everything it seals (rotate by putting a new key first).")
+        var id = "key-\(ISO8601DateFormatter().string(from: Date()).prefix(10))"
+
+        func run() throws {
+            try DataKeyFile.generate(file, id: id)
+            print("data key \(id) written to \(file) (mode 0600: keep it on this machine, and back it up — what it seals cannot be read without it)")
         }
     }
 }

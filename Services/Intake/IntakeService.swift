@@ -60,8 +60,12 @@ struct BusService: Service {
     let endpoint: SubmissionEndpoint
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await endpoint.run()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await endpoint.run()
+            }
+        } catch is CancellationError {
+            // Graceful shutdown: stop taking requests; what was accepted is on disk.
         }
         await endpoint.close()
     }
