@@ -126,6 +126,15 @@ let package = Package(
             path: "Benchmarks/HopBench"),
 
         .executableTarget(
+            name: "IntakeBench",
+            dependencies: [
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Benchmarks/IntakeBench"),
+        .executableTarget(
             name: "HopHarness",
             dependencies: [
                 "ReliableHop", "ZeroMQ", "IblaghSchemas", "IblaghStore",

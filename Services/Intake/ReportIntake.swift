@@ -40,8 +40,8 @@ final class ReportIntake: Sendable {
         let acceptance = try await ledger.accept(submission)
         await dispatcher?.outboxChanged()
         let channel = Self.channelLabel(submission.channel)
-        Counter(label: "iblagh_intake_reports_total", dimensions: [("channel", channel), ("outcome", acceptance.duplicate ? "duplicate" : "accepted")]).increment()
-        Timer(label: "iblagh_intake_accept_seconds", dimensions: [("channel", channel)]).recordInterval(since: started)
+        IntakeMetrics.shared.count(channel: channel, outcome: acceptance.duplicate ? "duplicate" : "accepted")
+        IntakeMetrics.shared.acceptTime(channel: channel).recordInterval(since: started)
         logger.info("report accepted", metadata: ["tracking_id": "\(acceptance.trackingID)", "channel": "\(channel)", "duplicate": "\(acceptance.duplicate)"])
         return acceptance
     }
@@ -65,7 +65,37 @@ extension Timer {
 
 extension Iblagh_V1_SubmitReportReply {
     static func rejected(_ violations: [Iblagh_V1_FieldViolation], channel: Iblagh_V1_Channel) -> Self {
-        Counter(label: "iblagh_intake_reports_total", dimensions: [("channel", ReportIntake.channelLabel(channel)), ("outcome", "rejected")]).increment()
+        IntakeMetrics.shared.count(channel: ReportIntake.channelLabel(channel), outcome: "rejected")
         return .with { $0.rejected = .with { $0.violations = violations } }
+    }
+}
+
+/// Intake's metrics, made once (creating a metric per report costs a registry lookup each time):
+/// `iblagh_intake_reports_total{channel, outcome}` and `iblagh_intake_accept_seconds{channel}`.
+struct IntakeMetrics: Sendable {
+    static let shared = IntakeMetrics()
+    static let channels = ["bus", "http", "web", "unknown"]
+    private let counters: [String: Counter]
+    private let timers: [String: Timer]
+
+    init() {
+        var counters: [String: Counter] = [:]
+        var timers: [String: Timer] = [:]
+        for channel in Self.channels {
+            for outcome in ["accepted", "duplicate", "rejected"] {
+                counters["\(channel)/\(outcome)"] = Counter(label: "iblagh_intake_reports_total", dimensions: [("channel", channel), ("outcome", outcome)])
+            }
+            timers[channel] = Timer(label: "iblagh_intake_accept_seconds", dimensions: [("channel", channel)])
+        }
+        self.counters = counters
+        self.timers = timers
+    }
+
+    func count(channel: String, outcome: String) {
+        counters["\(channel)/\(outcome)"]?.increment()
+    }
+
+    func acceptTime(channel: String) -> Timer {
+        timers[channel] ?? Timer(label: "iblagh_intake_accept_seconds", dimensions: [("channel", channel)])
     }
 }

@@ -120,7 +120,8 @@ public actor Dispatcher {
     /// Tells the dispatcher that the outbox gained rows (call after committing them).
     public func outboxChanged() {
         guard recoveringUntil == nil else { return }
-        for group in groups.keys { load(group) }
+        // Only as much in memory as the consumers can take soon: a backlog waits on disk, not here.
+        for (group, queue) in groups where queue.ready.count < configuration.loadBatch / 2 { load(group) }
     }
 
     /// Stops delivering and closes the endpoint; unacknowledged messages stay in the outbox.
@@ -331,7 +332,7 @@ public actor Dispatcher {
                 logger.notice("unacknowledged messages redelivered", metadata: ["group": "\(group)", "count": "\(late.count)"])
                 requeue(late.sorted { $0.delivery.seq < $1.delivery.seq }.map(\.delivery.messageID), of: group)
             }
-            if now - queue.lastLoad > configuration.pollInterval { load(group) }
+            if now - queue.lastLoad > configuration.pollInterval, queue.ready.count < configuration.loadBatch / 2 { load(group) }
         }
         if now - lastPrune > .seconds(5) {
             lastPrune = now

@@ -22,7 +22,7 @@ struct HTTPAPITests {
         #expect(view?["category"] as? String == "sextortion")
 
         let wrong = try await intake.http("GET", "/v1/reports/\(accepted.tracking_id)", headers: ["Iblagh-Receipt-Secret": "AAAAA-BBBBB-CCCCC-DDDDD"])
-        let unknown = try await intake.http("GET", "/v1/reports/IBL-2026-0000000000", headers: ["Iblagh-Receipt-Secret": accepted.receipt_secret])
+        let unknown = try await intake.http("GET", "/v1/reports/IBL-2026-000000000000", headers: ["Iblagh-Receipt-Secret": accepted.receipt_secret])
         #expect(wrong.status == 404)
         #expect(wrong.body == unknown.body)
         #expect(unknown.status == 404)
@@ -73,7 +73,7 @@ struct HTTPAPITests {
         let intake = try await IntakeFixture(extra: ["statusLimit": ["perMinute": 1]])
         var answers: [(status: Int, headers: [String: String], body: [UInt8])] = []
         for _ in 0..<8 {
-            answers.append(try await intake.http("GET", "/v1/reports/IBL-2026-0000000000", headers: ["Iblagh-Receipt-Secret": "x"]))
+            answers.append(try await intake.http("GET", "/v1/reports/IBL-2026-000000000000", headers: ["Iblagh-Receipt-Secret": "x"]))
         }
         #expect(answers.prefix(5).allSatisfy { $0.status == 404 })
         #expect(answers.last?.status == 429)

@@ -40,8 +40,10 @@ enum IntakeSchema {
                 tracking_id TEXT NOT NULL,
                 PRIMARY KEY (account_hash, tracking_id)) WITHOUT ROWID
             """,
+            // Bundles of two or more reports (a report alone is a bundle of one, with no row here).
             "CREATE TABLE intake_bundle (bundle_id TEXT PRIMARY KEY, reporters INTEGER NOT NULL) WITHOUT ROWID",
-            // The reporter's view of the case, one row per step, filled in as later stages report back.
+            // The reporter's view of the case after "received" (the report row itself): one row per step, filled in
+            // as later stages report back.
             """
             CREATE TABLE intake_status (
                 tracking_id TEXT NOT NULL,

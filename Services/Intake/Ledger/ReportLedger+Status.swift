@@ -31,17 +31,20 @@ extension ReportLedger {
         return try await store.read { transaction in
             guard let row = try transaction.rows(
                 """
-                SELECT r.category, r.submitted_at, b.reporters FROM intake_report r JOIN intake_bundle b ON b.bundle_id = r.bundle_id
-                WHERE r.tracking_id = ?
+                SELECT r.category, r.submitted_at, COALESCE(b.reporters, 1) AS reporters FROM intake_report r
+                LEFT JOIN intake_bundle b ON b.bundle_id = r.bundle_id WHERE r.tracking_id = ?
                 """, [.text(trackingID)]).first
             else { return nil }
-            let steps = try transaction.rows("SELECT step, at FROM intake_status WHERE tracking_id = ? ORDER BY at", [.text(trackingID)])
+            // "received" is the report itself; later steps arrive from the other stages.
+            let submittedAt = Date(timeIntervalSince1970: row.real("submitted_at") ?? 0)
+            let steps = try [CaseStatus.Step(step: "received", at: submittedAt)]
+                + transaction.rows("SELECT step, at FROM intake_status WHERE tracking_id = ? ORDER BY at", [.text(trackingID)])
                 .map { CaseStatus.Step(step: $0.text("step") ?? "", at: Date(timeIntervalSince1970: $0.real("at") ?? 0)) }
             let category = Iblagh_V1_ReportCategory(rawValue: Int(row.integer("category") ?? 0)) ?? .unspecified
             return CaseStatus(
                 trackingID: trackingID, status: steps.last?.step ?? "received",
                 category: ReportJSON.categories.first { $0.value == category }?.key ?? "unknown",
-                submittedAt: Date(timeIntervalSince1970: row.real("submitted_at") ?? 0), steps: steps,
+                submittedAt: submittedAt, steps: steps,
                 reportersInBundle: Int(row.integer("reporters") ?? 1))
         }
     }

@@ -42,7 +42,6 @@ final class ReportLedger: Sendable {
         stripped.evidence = []
         let plaintext: [UInt8] = try stripped.serializedBytes()
         let hashes = accounts.hashes(of: submission.report.reportedAccounts)
-        let year = Calendar(identifier: .gregorian).component(.year, from: now)
         let sealedEvidence = try inlineEvidence.map { try vault.seal($0.content, fileName: $0.fileName, mediaType: $0.mediaType) }
         let keys = self.keys, producer = self.producer, cost = receiptCost
 
@@ -50,21 +49,25 @@ final class ReportLedger: Sendable {
             if let key = submission.clientKey, let earlier = try Self.findSubmission(client: submission.client, key: key, keys: keys, in: transaction) {
                 return earlier
             }
-            var trackingID = ReceiptCode.trackingID(year: year)
-            while try !transaction.rows("SELECT 1 FROM intake_report WHERE tracking_id = ?", [.text(trackingID)]).isEmpty {
-                trackingID = ReceiptCode.trackingID(year: year)
+            // 35 random bits per second of the year: a clash is rare, and simply draws again.
+            let joined = try Self.joinBundle(hashes: hashes, in: transaction)
+            var trackingID = ReceiptCode.trackingID(at: now)
+            var inserted = false
+            while !inserted {
+                inserted = try transaction.execute(
+                    """
+                    INSERT INTO intake_report (tracking_id, category, channel, victim_is_minor, submitted_at, sealed_report,
+                        receipt_salt, receipt_hash, receipt_cost, bundle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (tracking_id) DO NOTHING
+                    """,
+                    [.text(trackingID), .integer(Int64(submission.report.category.rawValue)), .integer(Int64(submission.channel.rawValue)),
+                     .integer(submission.report.victimIsMinor ? 1 : 0), .real(now.timeIntervalSince1970),
+                     .blob(try keys.seal(plaintext, associatedData: Array(trackingID.utf8))), .blob(receipt.salt), .blob(receipt.hash),
+                     .text("\(cost.n):\(cost.r):\(cost.p)"), .text(joined?.id ?? trackingID)]) == 1
+                if !inserted { trackingID = ReceiptCode.trackingID(at: now) }
             }
+            let bundle = joined ?? (trackingID, 1)
             let ad = Array(trackingID.utf8)
-            let bundle = try Self.bundle(for: trackingID, hashes: hashes, in: transaction)
-            try transaction.execute(
-                """
-                INSERT INTO intake_report (tracking_id, category, channel, victim_is_minor, submitted_at, sealed_report,
-                    receipt_salt, receipt_hash, receipt_cost, bundle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.text(trackingID), .integer(Int64(submission.report.category.rawValue)), .integer(Int64(submission.channel.rawValue)),
-                 .integer(submission.report.victimIsMinor ? 1 : 0), .real(now.timeIntervalSince1970),
-                 .blob(try keys.seal(plaintext, associatedData: ad)), .blob(receipt.salt), .blob(receipt.hash),
-                 .text("\(cost.n):\(cost.r):\(cost.p)"), .text(bundle.id)])
             for hash in hashes {
                 try transaction.execute("INSERT INTO intake_account (account_hash, tracking_id) VALUES (?, ?)", [.blob(hash), .text(trackingID)])
             }
@@ -73,8 +76,6 @@ final class ReportLedger: Sendable {
                     "INSERT INTO intake_submission (client, client_key, tracking_id, sealed_receipt) VALUES (?, ?, ?, ?)",
                     [.text(submission.client), .text(key), .text(trackingID), .blob(try keys.seal(Array(secret.utf8), associatedData: ad))])
             }
-            try transaction.execute(
-                "INSERT INTO intake_status (tracking_id, step, at) VALUES (?, 'received', ?)", [.text(trackingID), .real(now.timeIntervalSince1970)])
             var evidenceHashes: [String] = []
             for sealed in sealedEvidence {
                 evidenceHashes.append(try sealed.store(for: trackingID, at: now, in: transaction))
@@ -87,8 +88,8 @@ final class ReportLedger: Sendable {
     private static func findSubmission(client: String, key: String, keys: KeyRing, in transaction: any StoreTransaction) throws -> Acceptance? {
         guard let row = try transaction.rows(
             """
-            SELECT s.tracking_id, s.sealed_receipt, b.reporters FROM intake_submission s
-            JOIN intake_report r ON r.tracking_id = s.tracking_id JOIN intake_bundle b ON b.bundle_id = r.bundle_id
+            SELECT s.tracking_id, s.sealed_receipt, COALESCE(b.reporters, 1) AS reporters FROM intake_submission s
+            JOIN intake_report r ON r.tracking_id = s.tracking_id LEFT JOIN intake_bundle b ON b.bundle_id = r.bundle_id
             WHERE s.client = ? AND s.client_key = ?
             """, [.text(client), .text(key)]).first,
             let trackingID = row.text("tracking_id"), let sealed = row.blob("sealed_receipt")
@@ -97,24 +98,23 @@ final class ReportLedger: Sendable {
         return Acceptance(trackingID: trackingID, receiptSecret: secret, duplicate: true, reportersInBundle: Int(row.integer("reporters") ?? 1))
     }
 
-    /// The bundle this report joins: the one of the earliest report naming one of the same accounts, or its own.
-    private static func bundle(for trackingID: String, hashes: [[UInt8]], in transaction: any StoreTransaction) throws -> (id: String, reporters: Int) {
-        var existing: String?
+    /// The bundle this report joins — the one of the earliest report naming one of the same accounts — counted
+    /// with this report; nil when it starts its own. Only bundles of two or more reports have a row in
+    /// `intake_bundle`: a lone report costs no write here.
+    private static func joinBundle(hashes: [[UInt8]], in transaction: any StoreTransaction) throws -> (id: String, reporters: Int)? {
         for hash in hashes {
-            if let id = try transaction.rows(
+            guard let id = try transaction.rows(
                 "SELECT r.bundle_id FROM intake_account a JOIN intake_report r ON r.tracking_id = a.tracking_id WHERE a.account_hash = ? ORDER BY r.submitted_at LIMIT 1",
-                [.blob(hash)]).first?.text("bundle_id") {
-                existing = id
-                break
-            }
+                [.blob(hash)]).first?.text("bundle_id")
+            else { continue }
+            let reporters = try transaction.rows(
+                """
+                INSERT INTO intake_bundle (bundle_id, reporters) VALUES (?, 2)
+                ON CONFLICT (bundle_id) DO UPDATE SET reporters = reporters + 1 RETURNING reporters
+                """, [.text(id)]).first?.integer("reporters") ?? 2
+            return (id, Int(reporters))
         }
-        guard let existing else {
-            try transaction.execute("INSERT INTO intake_bundle (bundle_id, reporters) VALUES (?, 1)", [.text(trackingID)])
-            return (trackingID, 1)
-        }
-        try transaction.execute("UPDATE intake_bundle SET reporters = reporters + 1 WHERE bundle_id = ?", [.text(existing)])
-        let reporters = try transaction.rows("SELECT reporters FROM intake_bundle WHERE bundle_id = ?", [.text(existing)]).first?.integer("reporters") ?? 1
-        return (existing, Int(reporters))
+        return nil
     }
 
     /// The hand-off: `ReportAccepted` to the router, `CaseOpened` to the tracker, in the report's transaction. Their

@@ -93,16 +93,27 @@ struct ReportValidator: Sendable {
     }
 
     private func check(text: String, field: String, required: Bool, limit: Int, multiline: Bool, into found: inout Violations) {
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             if required { found.add(field, "required", "This field is required.") }
             return
         }
-        if text.count > limit {
+        // Characters as a person counts them; the UTF-8 size bounds it first, so a huge value is not walked.
+        if text.utf8.count > limit * 4 || text.count > limit {
             found.add(field, "too_long", "Use at most \(limit) characters.")
         }
-        let allowed: Set<UInt32> = multiline ? [0x09, 0x0A, 0x0D] : []
-        if text.unicodeScalars.contains(where: { ($0.properties.generalCategory == .control && !allowed.contains($0.value)) }) {
+        if text.unicodeScalars.contains(where: { Self.isControl($0, multiline: multiline) }) {
             found.add(field, "invalid", "Contains control characters.")
+        }
+    }
+
+    /// C0/C1 controls and DEL (tab and line breaks allowed in multi-line text); ASCII is decided without a
+    /// Unicode property lookup.
+    static func isControl(_ scalar: Unicode.Scalar, multiline: Bool) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: !multiline
+        case 0x00..<0x20, 0x7F: true
+        case 0x20..<0x7F: false
+        default: scalar.properties.generalCategory == .control
         }
     }
 
