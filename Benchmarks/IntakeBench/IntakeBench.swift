@@ -210,7 +210,7 @@ enum Load {
                     return histogram
                 }
             }
-            return try await merged(group)
+            return try await merged(&group)
         }
         return await finish(sockets, histograms, count: perConnection * connections, since: start)
     }
@@ -243,7 +243,7 @@ enum Load {
                     return histogram
                 }
             }
-            return try await merged(group)
+            return try await merged(&group)
         }
         return await finish(sockets, histograms, count: perConnection * connections, since: start)
     }
