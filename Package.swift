@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
         .library(name: "IblaghStore", targets: ["IblaghStore"]),
         .library(name: "ReliableHop", targets: ["ReliableHop"]),
+        .library(name: "Jurisdiction", targets: ["Jurisdiction"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -73,6 +74,10 @@ let package = Package(
             ],
             path: "Shared/ReliableHop"),
 
+        .target(
+            name: "Jurisdiction",
+            dependencies: ["IblaghSchemas"],
+            path: "Shared/Jurisdiction"),
         .target(
             name: "ServiceBootstrap",
             dependencies: [
@@ -159,6 +164,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/IntakeTests"),
+        .testTarget(name: "JurisdictionTests", dependencies: ["Jurisdiction", "IblaghSchemas"], path: "Tests/JurisdictionTests"),
         .testTarget(name: "IblaghStoreTests", dependencies: ["IblaghStore"], path: "Tests/IblaghStoreTests"),
         .testTarget(
             name: "ReliableHopTests",
