@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iblagh", targets: ["Iblagh"]),
         .executable(name: "iblagh-intake", targets: ["Intake"]),
+        .executable(name: "iblagh-router", targets: ["JurisdictionRouter"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
@@ -76,7 +77,7 @@ let package = Package(
 
         .target(
             name: "Jurisdiction",
-            dependencies: ["IblaghSchemas"],
+            dependencies: ["IblaghSchemas", "IblaghStore", "ReliableHop"],
             path: "Shared/Jurisdiction"),
         .target(
             name: "ServiceBootstrap",
@@ -108,12 +109,22 @@ let package = Package(
         .executableTarget(
             name: "Iblagh",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Services/Iblagh"),
+        .executableTarget(
+            name: "JurisdictionRouter",
+            dependencies: [
+                "ServiceBootstrap", "Jurisdiction", "ZeroMQ", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/JurisdictionRouter"),
         .executableTarget(
             name: "ZeroMQBench",
             dependencies: [
@@ -155,7 +166,13 @@ let package = Package(
             name: "IblaghSchemasTests",
             dependencies: ["IblaghSchemas", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/IblaghSchemasTests"),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/TestSupport"),
         .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ", "TestSupport"], path: "Tests/IblaghTests"),
         .testTarget(
             name: "IntakeTests",
@@ -165,6 +182,13 @@ let package = Package(
             ],
             path: "Tests/IntakeTests"),
         .testTarget(name: "JurisdictionTests", dependencies: ["Jurisdiction", "IblaghSchemas"], path: "Tests/JurisdictionTests"),
+        .testTarget(
+            name: "JurisdictionRouterTests",
+            dependencies: [
+                "JurisdictionRouter", "Iblagh", "Jurisdiction", "ZeroMQ", "IblaghSchemas", "IblaghStore", "ReliableHop", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/JurisdictionRouterTests"),
         .testTarget(name: "IblaghStoreTests", dependencies: ["IblaghStore"], path: "Tests/IblaghStoreTests"),
         .testTarget(
             name: "ReliableHopTests",

@@ -78,16 +78,13 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     private func buildReport() throws -> Iblagh_V1_Report {
-        let categories: [String: Iblagh_V1_ReportCategory] = [
-            "sextortion": .sextortion, "child_sexual_exploitation_material": .childSexualExploitationMaterial,
-            "incitement_to_violence": .incitementToViolence, "terrorism_praise_or_incitement": .terrorismPraiseOrIncitement,
-            "minors_rights_violation": .minorsRightsViolation, "fraud": .fraud, "other_cybercrime": .otherCybercrime,
-        ]
         let languages: [String: Iblagh_V1_Language] = ["ar": .arabic, "fr": .french, "en": .english, "es": .spanish]
         let kinds: [String: Iblagh_V1_ReportedAccount.Kind] = [
             "url": .url, "social_media_account": .socialMediaAccount, "phone_number": .phoneNumber, "email_address": .emailAddress, "other": .other,
         ]
-        guard let category = categories[category] else { throw ValidationError("--category: one of \(categories.keys.sorted().joined(separator: ", "))") }
+        guard let category = Iblagh_V1_ReportCategory(shortName: category) else {
+            throw ValidationError("--category: one of \(Iblagh_V1_ReportCategory.shortNames.keys.sorted().joined(separator: ", "))")
+        }
         guard let language = languages[language] else { throw ValidationError("--language: one of ar, fr, en, es") }
         var report = Iblagh_V1_Report()
         report.category = category

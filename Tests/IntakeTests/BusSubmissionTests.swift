@@ -117,7 +117,9 @@ struct BusSubmissionTests {
         try await intake.crashAndRestart()
         #expect(try await intake.query("SELECT tracking_id FROM intake_report").map { $0.text("tracking_id") } == [accepted.trackingID])
         // A router consumer connecting now receives the hand-off.
-        let delivered = try await RouterConsumer.receive(from: intake, count: 1)
+        let router = try await intake.routerConsumer()
+        let delivered = try await router.wait(for: 1).map(\.messageID)
+        await router.stop()
         #expect(delivered == ["report-accepted:\(accepted.trackingID)"])
         // And the retry after the crash is still recognised.
         let again = try await intake.submit(Canary.submit(key: "acme-crash"), on: try await intake.integrator())

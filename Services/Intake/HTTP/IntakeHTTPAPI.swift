@@ -27,16 +27,7 @@ struct IntakeHTTPAPI: Sendable {
 
     func router() -> Router<IntakeRequestContext> {
         let router = Router(context: IntakeRequestContext.self)
-        router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/readyz") { _, _ -> Response in
-            await ready() ? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
-                : ProblemDetails(.serviceUnavailable, "not-ready", title: "Not ready", detail: "The store or the bus is not available yet.").response
-        }
-        router.get("/metrics") { _, _ -> Response in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
-        }
+        Probes.add(to: router, ready: ready)
         router.post("/v1/reports") { request, context in try await submit(request, context) }
         router.get("/v1/reports/{tracking}") { request, context in try await status(request, context) }
         router.post("/v1/reports/{tracking}/evidence") { request, context in try await upload(request, context) }

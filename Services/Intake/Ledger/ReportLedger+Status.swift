@@ -43,7 +43,7 @@ extension ReportLedger {
             let category = Iblagh_V1_ReportCategory(rawValue: Int(row.integer("category") ?? 0)) ?? .unspecified
             return CaseStatus(
                 trackingID: trackingID, status: steps.last?.step ?? "received",
-                category: ReportJSON.categories.first { $0.value == category }?.key ?? "unknown",
+                category: category.shortName,
                 submittedAt: submittedAt, steps: steps,
                 reportersInBundle: Int(row.integer("reporters") ?? 1))
         }

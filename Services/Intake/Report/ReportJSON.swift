@@ -12,15 +12,7 @@ import SwiftProtobuf
 ///  "reporter": {"full_name": "...", "email": "...", "phone": "..."}, "preferred_language": "fr"}
 /// ```
 enum ReportJSON {
-    static let categories: [String: Iblagh_V1_ReportCategory] = [
-        "sextortion": .sextortion,
-        "child_sexual_exploitation_material": .childSexualExploitationMaterial,
-        "incitement_to_violence": .incitementToViolence,
-        "terrorism_praise_or_incitement": .terrorismPraiseOrIncitement,
-        "minors_rights_violation": .minorsRightsViolation,
-        "fraud": .fraud,
-        "other_cybercrime": .otherCybercrime,
-    ]
+    static let categories = Iblagh_V1_ReportCategory.shortNames
     static let languages: [String: Iblagh_V1_Language] = ["ar": .arabic, "fr": .french, "en": .english, "es": .spanish]
     static let accountKinds: [String: Iblagh_V1_ReportedAccount.Kind] = [
         "url": .url, "social_media_account": .socialMediaAccount, "phone_number": .phoneNumber, "email_address": .emailAddress, "other": .other,

@@ -11,22 +11,22 @@ import ZeroMQ
 
 /// A real intake process for a test: its keys, data key, known-material list and JSON configuration in a fresh
 /// folder, started with ephemeral ports, and clients for its bus and HTTP doors.
-final class IntakeFixture: @unchecked Sendable {
+public final class IntakeFixture: @unchecked Sendable {
     // @unchecked: the fields are set in init; `process` is only restarted by the test's own task.
-    let directory: String
-    let process: ServiceProcess
-    private(set) var httpPort = 0
-    private(set) var busEndpoint = ""
-    private(set) var dispatchEndpoint = ""
-    let context: ZMQContext
+    public let directory: String
+    public let process: ServiceProcess
+    public private(set) var httpPort = 0
+    public private(set) var busEndpoint = ""
+    public private(set) var dispatchEndpoint = ""
+    public let context: ZMQContext
     /// SHA-256 of `knownFile`, listed as known material.
-    static let knownFile = Array("harmless test file standing in for known material\n".utf8)
+    public static let knownFile = Array("harmless test file standing in for known material\n".utf8)
 
-    var database: String { "\(directory)/intake.db" }
-    var logPath: String { "\(directory)/intake.log" }
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(httpPort)")! }
+    public var database: String { "\(directory)/intake.db" }
+    public var logPath: String { "\(directory)/intake.log" }
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(httpPort)")! }
 
-    init(test: String = #function, extra: [String: Any] = [:]) async throws {
+    public init(test: String = #function, extra: [String: Any] = [:]) async throws {
         directory = try temporaryDirectory(test)
         let keys = "\(directory)/keys"
         for folder in ["integrators", "consumers", "own"] {
@@ -42,11 +42,12 @@ final class IntakeFixture: @unchecked Sendable {
                 try FileManager.default.removeItem(atPath: "\(keys)/integrators/\(name).key_secret")
             }
         }
-        for role in ["router", "tracker"] {
+        // Two router instances (each its own key pair) and a tracker consume intake's messages.
+        for (name, role) in [("router", "router"), ("router-2", "router"), ("tracker", "tracker")] {
             let pair = try CurveKeyPair.generate()
-            try CurveCertificate.write(pair, name: role, directory: "\(keys)/own")
-            try CurveCertificate.write(pair, name: role, directory: "\(keys)/consumers", metadata: ["role": role])
-            try FileManager.default.removeItem(atPath: "\(keys)/consumers/\(role).key_secret")
+            try CurveCertificate.write(pair, name: name, directory: "\(keys)/own")
+            try CurveCertificate.write(pair, name: name, directory: "\(keys)/consumers", metadata: ["role": role])
+            try FileManager.default.removeItem(atPath: "\(keys)/consumers/\(name).key_secret")
         }
         try DataKeyFile.generate("\(keys)/data.keys", id: "test-1")
         let knownHash = SHA256.hash(Self.knownFile).map { String(format: "%02x", $0) }.joined()
@@ -75,7 +76,7 @@ final class IntakeFixture: @unchecked Sendable {
     deinit { process.stop() }
 
     /// Reads the `ready` line: `ready http=PORT bus=ENDPOINT dispatch=ENDPOINT`.
-    func waitUntilReady() async throws {
+    public func waitUntilReady() async throws {
         let line = try await process.waitForLine("ready ")
         for part in line.split(separator: " ").dropFirst() {
             let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
@@ -89,7 +90,7 @@ final class IntakeFixture: @unchecked Sendable {
     }
 
     /// kill -9 and start again on the same ports, database and keys.
-    func crashAndRestart() async throws {
+    public func crashAndRestart() async throws {
         process.crash()
         try? FileManager.default.removeItem(atPath: process.outputPath)
         // Pin the ports the first start chose, so clients reconnect to the same place.
@@ -108,7 +109,7 @@ final class IntakeFixture: @unchecked Sendable {
     // MARK: Clients
 
     /// A DEALER connected as integrator `name` (a key pair in keys/own).
-    func integrator(_ name: String = "acme") async throws -> AsyncSocket {
+    public func integrator(_ name: String = "acme") async throws -> AsyncSocket {
         let socket = try context.socket(.dealer)
         try socket.makeCurveClient(
             keyPair: try CurveCertificate.loadKeyPair(secretFile: "\(directory)/keys/own/\(name).key_secret"),
@@ -119,7 +120,7 @@ final class IntakeFixture: @unchecked Sendable {
     }
 
     /// Sends `submit` on `socket` and waits for the reply whose correlation id is the request's id.
-    func submit(_ submit: Iblagh_V1_SubmitReport, on socket: AsyncSocket, messageID: String = UUID().uuidString) async throws -> Iblagh_V1_Envelope {
+    public func submit(_ submit: Iblagh_V1_SubmitReport, on socket: AsyncSocket, messageID: String = UUID().uuidString) async throws -> Iblagh_V1_Envelope {
         let envelope = try Iblagh_V1_Envelope(wrapping: submit, messageID: messageID, producer: "test")
         try await socket.send(Multipart([envelope.frame]))
         let reply = try await socket.receive()
@@ -127,7 +128,7 @@ final class IntakeFixture: @unchecked Sendable {
     }
 
     /// An HTTP request to the JSON API; returns status, headers and body.
-    func http(
+    public func http(
         _ method: String, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:]
     ) async throws -> (status: Int, headers: [String: String], body: [UInt8]) {
         var request = URLRequest(url: baseURL.appendingPathComponent(path))
@@ -142,23 +143,23 @@ final class IntakeFixture: @unchecked Sendable {
     }
 
     /// Runs a query on the intake's database (a second connection; WAL lets it read while intake writes).
-    func query(_ sql: String, _ arguments: [StoreValue] = []) async throws -> [StoreRow] {
+    public func query(_ sql: String, _ arguments: [StoreValue] = []) async throws -> [StoreRow] {
         let store = try SQLiteStore(path: database, migrations: [])
         return try await store.read { try $0.rows(sql, arguments) }
     }
 
-    func count(_ table: String) async throws -> Int {
+    public func count(_ table: String) async throws -> Int {
         Int(try await query("SELECT COUNT(*) AS n FROM \(table)").first?.integer("n") ?? -1)
     }
 }
 
 /// A valid report with canary values, so tests can look for them where they must not be.
-enum Canary {
-    static let name = "Canaryname Zzqxj"
-    static let phone = "+212 6 99 88 77 66"
-    static let description = "canary-description-7f3a9 threatened to publish photos"
+public enum Canary {
+    public static let name = "Canaryname Zzqxj"
+    public static let phone = "+212 6 99 88 77 66"
+    public static let description = "canary-description-7f3a9 threatened to publish photos"
 
-    static func report(accounts: [String] = ["@canary_extorter_1"]) -> Iblagh_V1_Report {
+    public static func report(accounts: [String] = ["@canary_extorter_1"]) -> Iblagh_V1_Report {
         .with {
             $0.category = .sextortion
             $0.description_p = description
@@ -178,14 +179,14 @@ enum Canary {
         }
     }
 
-    static func submit(key: String, report: Iblagh_V1_Report = report()) -> Iblagh_V1_SubmitReport {
+    public static func submit(key: String, report: Iblagh_V1_Report = report()) -> Iblagh_V1_SubmitReport {
         .with {
             $0.integratorReportKey = key
             $0.report = report
         }
     }
 
-    static let json = """
+    public static let json = """
         {"category": "sextortion", "description": "\(description)", "occurred_at": "2026-11-01T21:00:00Z",
          "residence": "القنيطرة", "victim_is_minor": false,
          "reported_accounts": [{"kind": "phone_number", "value": "0699887766"}],

@@ -1,0 +1,64 @@
+import Jurisdiction
+import ReliableHop
+import ServiceBootstrap
+import ZeroMQ
+
+/// The router's settings (command line `--router-http-port`, environment `ROUTER_HTTP_PORT`, JSON file
+/// `{"router": {...}}`):
+///
+/// | key | type | default | meaning |
+/// | --- | --- | --- | --- |
+/// | `router.id` | string | `router-1` | this instance's name (its consumer id and the producer of its messages) |
+/// | `router.database` | path | `state/<id>/router.db` | its SQLite file |
+/// | `router.key` | path | required | its CURVE secret certificate |
+/// | `router.upstreams` | list | required | intake instances as `ENDPOINT@PUBLIC_CERT`, comma-separated |
+/// | `router.consumers` | directory | required | public certificates of its consumers, role `notifier` or `tracker` |
+/// | `router.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7202` | its dispatch ROUTER (CaseRouted) |
+/// | `router.reference.file` | path | `deploy/reference/morocco-territory.json` | the territory and units file |
+/// | `router.reference.checkSeconds` | seconds | `2` | how often the file is checked for a replacement |
+/// | `router.http.host` | string | `127.0.0.1` | probes and metrics address |
+/// | `router.http.port` | int 0–65535 | `8202` | probes and metrics port (0: any free port) |
+/// | `log.level` | string | `info` | swift-log level |
+struct RouterConfiguration: Sendable {
+    var id: String
+    var database: String
+    var keyPair: CurveKeyPair
+    var upstreams: [ConsumerConfiguration.Upstream]
+    var consumers: AllowList
+    var dispatchEndpoint: String
+    var referenceData: String
+    var referenceCheck: Duration
+    var httpHost: String
+    var httpPort: Int
+
+    init(settings: Settings) throws {
+        id = settings.string("router.id", default: "router-1")
+        database = settings.string("router.database", default: "state/\(id)/router.db")
+        dispatchEndpoint = try settings.endpoint("router.dispatch.endpoint", default: "tcp://127.0.0.1:7202")
+        referenceData = settings.string("router.reference.file", default: "deploy/reference/morocco-territory.json")
+        referenceCheck = try settings.seconds("router.reference.checkSeconds", default: 2)
+        httpHost = settings.string("router.http.host", default: "127.0.0.1")
+        httpPort = try settings.int("router.http.port", default: 8202, in: 0...65535)
+        let list = try settings.requiredString("router.upstreams")
+        var upstreams: [ConsumerConfiguration.Upstream] = []
+        for (index, entry) in list.split(separator: ",").enumerated() {
+            let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0].hasPrefix("tcp://") || parts[0].hasPrefix("ipc://") else {
+                throw ConfigurationError(key: "router.upstreams", "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT")
+            }
+            let key = try Self.named("router.upstreams") { try CurveCertificate.loadPublicKey(file: parts[1]) }
+            upstreams.append(.init(name: "intake-\(index + 1)", endpoint: parts[0], serverKey: key, acceptedTypes: [.reportAccepted]))
+        }
+        guard !upstreams.isEmpty else { throw ConfigurationError(key: "router.upstreams", "names no intake") }
+        self.upstreams = upstreams
+        keyPair = try Self.named("router.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("router.key")) }
+        consumers = try Self.named("router.consumers") { try AllowList.load(directory: try settings.requiredString("router.consumers")) }
+        for role in Set(consumers.roles.values) where !RoutingLedger.groups.contains(role) {
+            throw ConfigurationError(key: "router.consumers", "role \"\(role)\" does not consume CaseRouted (use notifier or tracker)")
+        }
+    }
+
+    private static func named<T>(_ key: String, _ load: () throws -> T) throws -> T {
+        do { return try load() } catch let error as ConfigurationError { throw error } catch { throw ConfigurationError(key: key, "\(error)") }
+    }
+}

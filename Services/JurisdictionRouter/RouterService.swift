@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import IblaghStore
+import Jurisdiction
+import Logging
+import ReliableHop
+import ServiceBootstrap
+import ServiceLifecycle
+import ZeroMQ
+
+/// The router process: consumes `ReportAccepted` from every intake instance (one DEALER each, through the
+/// reliable hop), decides, and publishes `CaseRouted` on its own dispatch endpoint. Several instances share the
+/// load: each intake hands a report to one of them.
+final class RouterService: Sendable {
+    let configuration: RouterConfiguration
+    let dispatcher: Dispatcher
+    let consumer: HopConsumer
+    let reference: ReferenceData
+    private let store: SQLiteStore
+    private let logger: Logger
+
+    init(configuration: RouterConfiguration, context: ZMQContext, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        reference = try ReferenceData(file: configuration.referenceData, logger: logger)
+        store = try SQLiteStore(path: configuration.database, migrations: RoutingSchema.migrations)
+        let dispatcher = try await Dispatcher(
+            configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
+            context: context, store: store, logger: logger)
+        self.dispatcher = dispatcher
+        consumer = try await HopConsumer(
+            configuration: ConsumerConfiguration(group: "router", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
+            context: context, store: store, handler: RouteReports(reference: reference, producer: configuration.id),
+            afterCommit: { await dispatcher.outboxChanged() }, logger: logger)
+    }
+
+    func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        Probes.add(to: router, ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+        let http = Application(
+            router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-router"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        let watcher = ReferenceWatcher(reference: reference, interval: configuration.referenceCheck)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: watcher), .init(service: http)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await consumer.stop()
+        await dispatcher.stop()
+    }
+}
+
+/// Checks the reference data file for a replacement until shutdown.
+struct ReferenceWatcher: Service {
+    let reference: ReferenceData
+    let interval: Duration
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await reference.watch(every: interval) }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import IblaghSchemas
+import IblaghStore
+import TestSupport
+import ZeroMQ
+
+/// Router processes behind a test's intake: each with its own key pair (enrolled at intake), its own database, a
+/// copy of the reference data it watches, and an allow-list of its own consumers (a notifier and a tracker).
+final class RouterFixture: @unchecked Sendable {
+    // @unchecked: set up in init; the test's task alone restarts processes.
+    let intake: IntakeFixture
+    let processes: [ServiceProcess]
+    let dispatchEndpoints: [String]
+    var keys: String { "\(intake.directory)/keys" }
+    var referenceFile: String { "\(intake.directory)/reference.json" }
+
+    init(intake: IntakeFixture, instances: Int = 1) async throws {
+        self.intake = intake
+        let keys = "\(intake.directory)/keys"
+        for role in ["notifier", "tracker-of-router"] {
+            let name = role == "notifier" ? "notifier" : "router-tracker"
+            let pair = try CurveKeyPair.generate()
+            _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/own")
+            _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/router-consumers", metadata: ["role": role == "notifier" ? "notifier" : "tracker"])
+            try FileManager.default.removeItem(atPath: "\(keys)/router-consumers/\(name).key_secret")
+        }
+        if !FileManager.default.fileExists(atPath: "\(intake.directory)/reference.json") {
+            try FileManager.default.copyItem(atPath: Self.repositoryReference, toPath: "\(intake.directory)/reference.json")
+        }
+        var processes: [ServiceProcess] = [], endpoints: [String] = []
+        for index in 1...instances {
+            let name = index == 1 ? "router" : "router-\(index)"
+            let configuration: [String: Any] = [
+                "router": [
+                    "id": name, "database": "\(intake.directory)/\(name).db", "key": "\(keys)/own/\(name).key_secret",
+                    "upstreams": "\(intake.dispatchEndpoint)@\(keys)/own/intake.key", "consumers": "\(keys)/router-consumers",
+                    "dispatch": ["endpoint": "tcp://127.0.0.1:*"], "reference": ["file": "\(intake.directory)/reference.json"],
+                    "http": ["port": 0],
+                ] as [String: Any],
+                "log": ["level": "info"],
+            ]
+            let file = "\(intake.directory)/\(name).json"
+            try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: file))
+            // The reference file's check interval is a fraction of a second here, so a replacement shows quickly.
+            let process = try ServiceProcess(
+                builtExecutable("iblagh-router"), ["--config", file, "--router-reference-check-seconds", "0.2"],
+                outputPath: "\(intake.directory)/\(name).out", errorPath: "\(intake.directory)/\(name).log")
+            let ready = try await process.waitForLine("ready ")
+            endpoints.append(ready.split(separator: " ").first { $0.hasPrefix("dispatch=") }.map { String($0.dropFirst(9)) } ?? "")
+            processes.append(process)
+        }
+        self.processes = processes
+        self.dispatchEndpoints = endpoints
+    }
+
+    deinit { for process in processes { process.stop() } }
+
+    static var repositoryReference: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/reference/morocco-territory.json").standardized.path
+    }
+
+    /// A tracker connected to every router instance, collecting `CaseRouted`.
+    func tracker() async throws -> TestConsumer {
+        try await TestConsumer(
+            group: "tracker", secretFile: "\(keys)/own/router-tracker.key_secret",
+            upstreams: (0..<processes.count).map { index in
+                (dispatchEndpoints[index], "\(keys)/own/\(index == 0 ? "router" : "router-\(index + 1)").key")
+            },
+            types: [.caseRouted], directory: intake.directory, context: intake.context)
+    }
+
+    /// The decisions in router instance `index`'s database.
+    func decisions(_ index: Int) async throws -> [(trackingID: String, version: Int, unit: String, dataVersion: String)] {
+        let store = try SQLiteStore(path: "\(intake.directory)/\(index == 0 ? "router" : "router-\(index + 1)").db", migrations: [])
+        return try await store.read { try $0.rows("SELECT tracking_id, version, territorial_unit, data_version FROM router_decision ORDER BY decided_at", []) }.map {
+            ($0.text("tracking_id") ?? "", Int($0.integer("version") ?? 0), $0.text("territorial_unit") ?? "", $0.text("data_version") ?? "")
+        }
+    }
+}

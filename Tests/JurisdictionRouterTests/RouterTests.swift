@@ -1,0 +1,138 @@
+import Foundation
+import IblaghSchemas
+import IblaghStore
+import Testing
+import TestSupport
+import ZeroMQ
+
+@Suite("The jurisdiction router as a real process behind intake", .serialized)
+struct RouterTests {
+    func submit(_ intake: IntakeFixture, residence: String, key: String, category: Iblagh_V1_ReportCategory = .sextortion, minor: Bool = false) async throws -> String {
+        var report = Canary.report()
+        report.residence = residence
+        report.category = category
+        report.victimIsMinor = minor
+        let socket = try await intake.integrator()
+        let reply = try await intake.submit(Canary.submit(key: key, report: report), on: socket)
+        await socket.close()
+        return try reply.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID
+    }
+
+    @Test("a report submitted from Kénitra reaches the Kénitra unit and prosecution office, with its reasons")
+    func kenitraReachesKenitra() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let tracker = try await routers.tracker()
+        defer { Task { await tracker.stop() } }
+        let kenitra = try await submit(intake, residence: "القنيطرة", key: "k-1")
+        let minor = try await submit(intake, residence: "Casablanca", key: "k-2", minor: true)
+        let terror = try await submit(intake, residence: "Tanger", key: "k-3", category: .terrorismPraiseOrIncitement)
+        let nowhere = try await submit(intake, residence: "Atlantis", key: "k-4")
+        let routed = try await tracker.wait(for: 4).map { try $0.payload(as: Iblagh_V1_CaseRouted.self) }
+        let byCase = Dictionary(uniqueKeysWithValues: routed.map { ($0.trackingID, $0) })
+        #expect(byCase[kenitra]?.territorialUnit.id == "police.wilaya.kenitra")
+        #expect(byCase[kenitra]?.prosecutionOffice.id == "parquet.tpi.kenitra")
+        #expect(byCase[kenitra]?.ruleCodes == ["residence-territorial"])
+        #expect(byCase[kenitra]?.referenceDataVersion == "morocco-2015.1")
+        #expect(byCase[kenitra]?.explanation.contains("Kénitra") == true)
+        #expect(byCase[minor]?.priority == .urgent)
+        #expect(byCase[minor]?.territorialUnit.id == "police.wilaya.casablanca")
+        #expect(byCase[terror]?.additionalUnits.map(\.id) == ["police.national.bcij"])
+        #expect(byCase[nowhere]?.territorialUnit.id == "police.national.cybercrime")
+        #expect(byCase[nowhere]?.ruleCodes == ["residence-unknown"])
+    }
+
+    @Test("two router instances share 5,000 reports: each routed exactly once, both used")
+    func twoInstancesShareTheLoad() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake, instances: 2)
+        let count = 5_000
+        let socket = try await intake.integrator()
+        let places = ["Kénitra", "الرباط", "Salé", "Tanger", "مراكش", "Agadir", "Oujda", "Laâyoune", "Fès", "Casa"]
+        for start in stride(from: 0, to: count, by: 500) {
+            for index in start..<(start + 500) {
+                var report = Canary.report(accounts: [])
+                report.residence = places[index % places.count]
+                let envelope = try Iblagh_V1_Envelope(wrapping: Canary.submit(key: "load-\(index)", report: report), messageID: "load-\(index)", producer: "test")
+                try await socket.send(Multipart([envelope.frame]))
+            }
+            for _ in start..<(start + 500) { _ = try await socket.receive() }
+        }
+        let deadline = Date().addingTimeInterval(120)
+        var first: [(trackingID: String, version: Int, unit: String, dataVersion: String)] = []
+        var second = first
+        repeat {
+            try await Task.sleep(for: .milliseconds(300))
+            first = try await routers.decisions(0)
+            second = try await routers.decisions(1)
+        } while first.count + second.count < count && Date() < deadline
+        let all = (first + second).map(\.trackingID)
+        #expect(all.count == count)
+        #expect(Set(all).count == count, "a report was routed twice")
+        #expect(!first.isEmpty && !second.isEmpty, "both instances routed: \(first.count) and \(second.count)")
+        #expect(try await intake.count("intake_report") == count)
+    }
+
+    @Test("replacing the reference data changes decisions for new reports only, and each decision names its version")
+    func referenceDataReplacement() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let before = try await submit(intake, residence: "Kénitra", key: "r-1")
+        try await waitForDecisions(routers, count: 1)
+        // A new version in which Kénitra's unit is another id (written whole, then moved into place).
+        var text = try String(contentsOfFile: routers.referenceFile, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"morocco-2015.1\"", with: "\"test-2\"").replacingOccurrences(of: "police.wilaya.kenitra", with: "police.wilaya.kenitra-v2")
+        try text.write(toFile: routers.referenceFile + ".new", atomically: true, encoding: .utf8)
+        _ = rename(routers.referenceFile + ".new", routers.referenceFile)
+        try await waitForLog(routers.processes[0], "reference data replaced")
+        let after = try await submit(intake, residence: "Kénitra", key: "r-2")
+        try await waitForDecisions(routers, count: 2)
+        let decisions = Dictionary(uniqueKeysWithValues: try await routers.decisions(0).map { ($0.trackingID, $0) })
+        #expect(decisions[before]?.unit == "police.wilaya.kenitra" && decisions[before]?.dataVersion == "morocco-2015.1")
+        #expect(decisions[after]?.unit == "police.wilaya.kenitra-v2" && decisions[after]?.dataVersion == "test-2")
+        // A broken replacement is refused and the rules in use stay.
+        try "{ broken".write(toFile: routers.referenceFile, atomically: true, encoding: .utf8)
+        try await waitForLog(routers.processes[0], "reference data not replaced")
+        let later = try await submit(intake, residence: "Kénitra", key: "r-3")
+        try await waitForDecisions(routers, count: 3)
+        #expect(try await routers.decisions(0).first { $0.trackingID == later }?.dataVersion == "test-2")
+    }
+
+    @Test("iblagh route explains a decision; iblagh reroute keeps the history and publishes the correction")
+    func routeAndReroute() async throws {
+        let preview = try run(iblaghPath, ["route", "Kenitra", "--category", "sextortion", "--minor", "--reference", RouterFixture.repositoryReference])
+        #expect(preview.status == 0, "\(preview.error)")
+        #expect(preview.output.contains("Wilaya de sûreté de Kénitra"))
+        #expect(preview.output.contains("urgent"))
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let tracker = try await routers.tracker()
+        defer { Task { await tracker.stop() } }
+        let trackingID = try await submit(intake, residence: "Sidi", key: "rr-1")
+        #expect(try await tracker.wait(for: 1).count == 1)
+        let reroute = try run(iblaghPath, [
+            "reroute", "--db", "\(intake.directory)/router.db", "--tracking", trackingID, "--province", "sidi-kacem",
+            "--reason", "the reporter confirmed Sidi Kacem by phone", "--operator-name", "op-7", "--reference", RouterFixture.repositoryReference,
+        ])
+        #expect(reroute.status == 0, "\(reroute.error)")
+        let routed = try await tracker.wait(for: 2).map { try $0.payload(as: Iblagh_V1_CaseRouted.self) }
+        #expect(routed.map(\.territorialUnit.id) == ["police.national.cybercrime", "police.sidi-kacem"])
+        #expect(routed.last?.ruleCodes.first == "operator-reroute")
+        let history = try await routers.decisions(0).filter { $0.trackingID == trackingID }
+        #expect(history.map(\.version) == [1, 2])
+    }
+
+    private func waitForDecisions(_ routers: RouterFixture, count: Int) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while try await routers.decisions(0).count < count, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+    }
+
+    private func waitForLog(_ process: ServiceProcess, _ text: String) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let log = try? String(contentsOfFile: process.errorPath ?? "", encoding: .utf8), log.contains(text) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("no \"\(text)\" in the router's log")
+    }
+}
