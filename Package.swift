@@ -141,6 +141,7 @@ let package = Package(
             ],
             path: "Benchmarks/HopBench"),
 
+        .executableTarget(name: "RoutingBench", dependencies: ["Jurisdiction"], path: "Benchmarks/RoutingBench"),
         .executableTarget(
             name: "IntakeBench",
             dependencies: [

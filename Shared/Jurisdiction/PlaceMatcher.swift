@@ -23,6 +23,8 @@ public struct PlaceMatcher: Sendable {
 
     /// Normalised name → the provinces it names, and whether it is a province's own name.
     private let index: [String: (codes: Set<String>, own: Bool)]
+    /// The same names as characters, for the edit distance.
+    private let spellings: [(key: [Character], codes: Set<String>)]
 
     public init(table: TerritoryTable) {
         var index: [String: (codes: Set<String>, own: Bool)] = [:]
@@ -42,6 +44,7 @@ public struct PlaceMatcher: Sendable {
             for alias in province.aliases { add(alias, province.code, own: false) }
         }
         self.index = index
+        self.spellings = index.map { (Array($0.key), $0.value.codes) }
     }
 
     public func match(_ text: String) -> Match {
@@ -50,24 +53,28 @@ public struct PlaceMatcher: Sendable {
         if let exact = index[query] {
             return decide(exact.codes, how: exact.own ? .name : .alias)
         }
-        // Whole-word containment: every known name found inside the text.
-        let padded = " \(query) "
-        let contained = index.filter { padded.contains(" \($0.key) ") }
-        if !contained.isEmpty {
-            return decide(contained.values.reduce(into: Set<String>()) { $0.formUnion($1.codes) }, how: .contained)
+        // Whole-word containment: every known name found inside the text, looked up by its runs of 1 to 4 words.
+        let words = query.split(separator: " ")
+        var contained = Set<String>()
+        for start in words.indices {
+            for end in start..<min(words.count, start + 4) {
+                if let entry = index[words[start...end].joined(separator: " ")] { contained.formUnion(entry.codes) }
+            }
         }
+        if !contained.isEmpty { return decide(contained, how: .contained) }
         // Spelling: the nearest names within a tolerance that grows with the length.
         let limit = query.count >= 8 ? 2 : query.count >= 4 ? 1 : 0
         if limit > 0 {
+            let characters = Array(query)
             var best = limit + 1
             var codes = Set<String>()
-            for (key, entry) in index {
-                let distance = PlaceName.distance(query, key, limit: limit)
+            for (key, entry) in spellings where abs(key.count - characters.count) <= limit {
+                let distance = PlaceName.distance(characters, key, limit: limit)
                 if distance < best {
                     best = distance
-                    codes = entry.codes
+                    codes = entry
                 } else if distance == best {
-                    codes.formUnion(entry.codes)
+                    codes.formUnion(entry)
                 }
             }
             if best <= limit { return decide(codes, how: .spelling) }

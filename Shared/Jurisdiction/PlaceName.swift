@@ -37,19 +37,24 @@ public enum PlaceName {
     /// The edit distance between two normalised names (insertions, deletions, substitutions), stopping early once
     /// it exceeds `limit`.
     public static func distance(_ a: String, _ b: String, limit: Int) -> Int {
-        let a = Array(a), b = Array(b)
+        distance(Array(a), Array(b), limit: limit)
+    }
+
+    public static func distance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
         if abs(a.count - b.count) > limit { return limit + 1 }
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var previous = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            var best = current[0]
-            for j in 1...max(1, b.count) where !b.isEmpty {
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            var best = i
+            for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
                 best = min(best, current[j])
             }
             if best > limit { return limit + 1 }
-            previous = current
+            swap(&previous, &current)
         }
-        return a.isEmpty ? b.count : b.isEmpty ? a.count : previous[b.count]
+        return previous[b.count]
     }
 }

@@ -43,15 +43,24 @@ public struct TerritoryTable: Sendable, Decodable {
     public let nationalUnits: NationalUnits
     public let regions: [Region]
 
+    /// Every province with its region, and the same by code (built once, when the file is read).
+    public let provinces: [(region: Region, province: Province)]
+    private let byCode: [String: Int]
+
     enum CodingKeys: String, CodingKey { case version, sources, nationalUnits = "national_units", regions }
 
-    /// Every province with its region.
-    public var provinces: [(region: Region, province: Province)] {
-        regions.flatMap { region in region.provinces.map { (region, $0) } }
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(String.self, forKey: .version)
+        sources = try container.decode([String].self, forKey: .sources)
+        nationalUnits = try container.decode(NationalUnits.self, forKey: .nationalUnits)
+        regions = try container.decode([Region].self, forKey: .regions)
+        provinces = regions.flatMap { region in region.provinces.map { (region, $0) } }
+        byCode = Dictionary(provinces.enumerated().map { ($1.province.code, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func province(code: String) -> (region: Region, province: Province)? {
-        provinces.first { $0.province.code == code }
+        byCode[code].map { provinces[$0] }
     }
 
     /// Reads and checks a data file: valid JSON of this shape, a version, unique province codes, names present.
