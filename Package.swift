@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "IntakeBench",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -3,6 +3,7 @@ import Foundation
 import Histogram
 import IblaghCrypto
 import IblaghSchemas
+import IblaghStore
 import Synchronization
 import SwiftProtobuf
 import ZeroMQ
@@ -21,7 +22,10 @@ struct IntakeBench: AsyncParsableCommand {
     @Option(help: "Requests outstanding per connection in the closed loop.") var window = 64
     @Option(help: "Reports per second in the open-loop run.") var rate = 1_000
     @Option(help: "Seconds of the open-loop run.") var seconds = 10
-    @Option(help: "scrypt cost of receipt hashes, as log2(n) (intake's default is 14).") var scryptLogN = 14
+    @Option(help: "scrypt cost of receipt hashes, as log2(n) (intake's default is 10).") var scryptLogN = 10
+    @Option(help: "An iblagh-router executable: also measure reports/s through intake -> router (routed and committed).")
+    var router: String?
+    @Option(help: "The reference data file for --router.") var reference = "deploy/reference/morocco-territory.json"
 
     func run() async throws {
         try? FileManager.default.removeItem(atPath: dir)
@@ -41,9 +45,25 @@ struct IntakeBench: AsyncParsableCommand {
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         defer { process.terminate() }
-        let endpoint = try Self.busEndpoint(from: output)
+        let (endpoint, dispatch) = try Self.endpoints(from: output)
+        var routerProcess: Process?
+        if let router {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: router)
+            process.arguments = [
+                "--router-key", "\(dir)/keys/router.key_secret", "--router-upstreams", "\(dispatch)@\(dir)/keys/intake.key",
+                "--router-consumers", "\(dir)/keys/router-consumers", "--router-database", "\(dir)/router.db",
+                "--router-dispatch-endpoint", "tcp://127.0.0.1:*", "--router-http-port", "0", "--router-reference-file", reference,
+                "--log-level", "warning",
+            ]
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            routerProcess = process
+        }
+        defer { routerProcess?.terminate() }
 
         let closed = try await Load.closedLoop(context: context, endpoint: endpoint, setup: setup, connections: connections, window: window, count: count)
+        let routed = routerProcess == nil ? nil : try await Self.routedRate(database: "\(dir)/router.db", count: count - count % connections)
         let open = try await Load.openLoop(context: context, endpoint: endpoint, setup: setup, connections: connections, rate: rate, seconds: seconds)
 
         func pad(_ text: String, _ width: Int) -> String {
@@ -57,22 +77,50 @@ struct IntakeBench: AsyncParsableCommand {
         row("raw CURVE request/reply (window \(window) per connection)", raw, nil)
         row("intake: submit -> durable Accepted (window \(window))", closed, raw)
         row("intake: open loop at \(rate)/s for \(seconds) s", open, nil)
+        if let routed {
+            print(pad("intake -> router: reports routed and committed", 60) + String(format: "%10.0f", routed))
+        }
         print("receipt hash: scrypt n=2^\(scryptLogN), r=8, p=1; fsync (synchronous=FULL) before every reply")
     }
 
-    static func busEndpoint(from pipe: Pipe) throws -> String {
+    /// Intake's `ready` line: its bus and dispatch endpoints.
+    static func endpoints(from pipe: Pipe) throws -> (bus: String, dispatch: String) {
         var text = ""
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let data = pipe.fileHandleForReading.availableData
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }),
-                let bus = line.split(separator: " ").first(where: { $0.hasPrefix("bus=") }) {
-                return String(bus.dropFirst(4))
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) {
+                let fields = Dictionary(line.split(separator: " ").dropFirst().compactMap { field -> (String, String)? in
+                    let pair = field.split(separator: "=", maxSplits: 1).map(String.init)
+                    return pair.count == 2 ? (pair[0], pair[1]) : nil
+                }, uniquingKeysWith: { first, _ in first })
+                if let bus = fields["bus"], let dispatch = fields["dispatch"] { return (bus, dispatch) }
             }
         }
         throw ValidationError("intake did not start: \(text)")
+    }
+
+    /// Reports/s from the first report's submission to the last one's routing decision, read from the router's
+    /// database once it holds `count` decisions.
+    static func routedRate(database: String, count: Int) async throws -> Double {
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: database) {
+                let store = try SQLiteStore(path: database, migrations: [])
+                let row = try await store.read {
+                    try $0.rows("SELECT COUNT(*) AS n, MAX(decided_at) AS last FROM router_decision", []).first
+                }
+                if let row, Int(row.integer("n") ?? 0) >= count {
+                    let intake = try SQLiteStore(path: database.replacingOccurrences(of: "router.db", with: "intake.db"), migrations: [])
+                    let first = try await intake.read { try $0.rows("SELECT MIN(submitted_at) AS first FROM intake_report", []).first?.real("first") } ?? 0
+                    return Double(count) / max(0.001, (row.real("last") ?? 0) - first)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ValidationError("the router did not route \(count) reports within 5 minutes")
     }
 }
 
@@ -91,7 +139,12 @@ struct BenchSetup: Sendable {
         _ = try CurveCertificate.write(serverKeys, name: "intake", directory: keys)
         _ = try CurveCertificate.write(clientKeys, name: "bench", directory: "\(keys)/integrators", metadata: ["role": "integrator:bench"])
         try FileManager.default.removeItem(atPath: "\(keys)/integrators/bench.key_secret")
-        try FileManager.default.createDirectory(atPath: "\(keys)/consumers", withIntermediateDirectories: true)
+        // A router (its own key pair, enrolled at intake) and the router's own consumers directory (empty).
+        let router = try CurveKeyPair.generate()
+        _ = try CurveCertificate.write(router, name: "router", directory: keys)
+        _ = try CurveCertificate.write(router, name: "router", directory: "\(keys)/consumers", metadata: ["role": "router"])
+        try FileManager.default.removeItem(atPath: "\(keys)/consumers/router.key_secret")
+        try FileManager.default.createDirectory(atPath: "\(keys)/router-consumers", withIntermediateDirectories: true)
         try DataKeyFile.generate("\(keys)/data.keys", id: "bench")
         configFile = "\(directory)/intake.json"
         let configuration: [String: Any] = [
