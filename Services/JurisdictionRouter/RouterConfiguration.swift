@@ -12,7 +12,7 @@ import ZeroMQ
 /// | `router.database` | path | `state/<id>/router.db` | its SQLite file |
 /// | `router.key` | path | required | its CURVE secret certificate |
 /// | `router.upstreams` | list | required | intake instances as `ENDPOINT@PUBLIC_CERT`, comma-separated |
-/// | `router.consumers` | directory | required | public certificates of its consumers, role `notifier` or `tracker` |
+/// | `router.consumers` | directory | required | its consumers' public certificates, role `notifier:REGION[,notifier:REGION...]` (REGION a code such as `04`, or `national`) or `tracker` |
 /// | `router.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7202` | its dispatch ROUTER (CaseRouted) |
 /// | `router.reference.file` | path | `deploy/reference/morocco-territory.json` | the territory and units file |
 /// | `router.reference.checkSeconds` | seconds | `2` | how often the file is checked for a replacement |
@@ -53,8 +53,10 @@ struct RouterConfiguration: Sendable {
         self.upstreams = upstreams
         keyPair = try Self.named("router.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("router.key")) }
         consumers = try Self.named("router.consumers") { try AllowList.load(directory: try settings.requiredString("router.consumers")) }
-        for role in Set(consumers.roles.values) where !RoutingLedger.groups.contains(role) {
-            throw ConfigurationError(key: "router.consumers", "role \"\(role)\" does not consume CaseRouted (use notifier or tracker)")
+        for role in Set(consumers.roles.values) {
+            for group in DispatcherConfiguration.groups(of: role) where !RoutingLedger.isConsumerGroup(group) {
+                throw ConfigurationError(key: "router.consumers", "group \"\(group)\" does not consume CaseRouted (use notifier:REGION or tracker)")
+            }
         }
     }
 

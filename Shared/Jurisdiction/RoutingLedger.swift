@@ -7,8 +7,16 @@ import ReliableHop
 /// Records routing decisions and publishes them (`CaseRouted` to the notifier and the tracker) in the same
 /// transaction. Shared by the router's consumer (first decisions) and `iblagh reroute` (corrections).
 public enum RoutingLedger {
-    /// The consumer groups of `CaseRouted`.
-    public static let groups = ["notifier", "tracker"]
+    /// The consumer groups of a `CaseRouted`: the notifier of the case's region (`notifier:04`; `notifier:national`
+    /// for cases the national unit takes) and the tracker.
+    public static func groups(region: String) -> [String] {
+        ["notifier:\(region.isEmpty ? "national" : region)", "tracker"]
+    }
+
+    /// Whether `group` may consume `CaseRouted`.
+    public static func isConsumerGroup(_ group: String) -> Bool {
+        group == "tracker" || (group.hasPrefix("notifier:") && group.count > "notifier:".count)
+    }
 
     /// Stores `decision` as the next version for `trackingID` and enqueues its `CaseRouted`; returns the version.
     @discardableResult
@@ -32,7 +40,7 @@ public enum RoutingLedger {
         routed.routedAt = .init(date: now)
         try Outbox.enqueue(
             Iblagh_V1_Envelope(wrapping: routed, messageID: "case-routed:\(trackingID):\(version)", producer: producer),
-            for: groups, in: transaction)
+            for: groups(region: decision.regionCode), in: transaction)
         return version
     }
 }

@@ -154,13 +154,13 @@ public actor Dispatcher {
             guard let credit = try? Iblagh_V1_Credit(serializedBytes: frames[2]) else {
                 return refuse(routingID, role: role, reason: "CREDIT body is not an iblagh.v1.Credit")
             }
-            guard credit.consumerGroup == role, groups[role] != nil else {
+            guard DispatcherConfiguration.groups(of: role).contains(credit.consumerGroup), groups[credit.consumerGroup] != nil else {
                 return refuse(routingID, role: role, reason: "role \(role) may not consume as group \"\(credit.consumerGroup)\"")
             }
             guard !credit.consumerID.isEmpty, credit.credit > 0 else {
                 return refuse(routingID, role: role, reason: "CREDIT needs a consumer_id and a positive credit")
             }
-            register(routingID: routingID, group: role, consumerID: credit.consumerID, window: Int(credit.credit))
+            register(routingID: routingID, group: credit.consumerGroup, consumerID: credit.consumerID, window: Int(credit.credit))
             _ = try? socket.send(Multipart([routingID, HopFrame.epoch, epoch]), dontWait: true)
         case HopFrame.ack:
             guard let key = routes[routingID], let ack = try? Iblagh_V1_Ack(serializedBytes: frames[2]) else {
@@ -337,9 +337,13 @@ public actor Dispatcher {
         if now - lastPrune > .seconds(5) {
             lastPrune = now
             recordBacklog()
-            // Rows every group has passed are done. (A dispatcher serves every group its outbox names.)
+            // Rows every group has passed are done — unless a row is also for a group no key is enrolled for yet
+            // (a region whose notifier is not deployed): it waits for that group.
             if let floor = groups.values.map({ $0.cursor ?? 0 }).min(), floor > 0 {
-                Task { try? await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq <= ?", [.integer(floor)]) } }
+                let served = groups.keys.sorted()
+                let remainder = served.reduce("groups") { sql, _ in "REPLACE(\(sql), ?, ',')" }
+                let arguments = [StoreValue.integer(floor)] + served.map { .text(",\($0),") }
+                Task { try? await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq <= ? AND \(remainder) = ','", arguments) } }
             }
         }
         pump()

@@ -31,6 +31,12 @@ public struct DispatcherConfiguration: Sendable {
         self.consumers = consumers
     }
 
-    /// The consumer groups this endpoint serves: the roles of its allow-list.
-    public var groups: Set<String> { Set(consumers.roles.values) }
+    /// The consumer groups this endpoint serves: the groups its allow-list's roles name.
+    public var groups: Set<String> { Set(consumers.roles.values.flatMap(Self.groups(of:))) }
+
+    /// The groups a role may consume as: a role is a group (`tracker`) or several, comma-separated
+    /// (`notifier:04,notifier:06` for a notifier serving two regions).
+    public static func groups(of role: String) -> [String] {
+        role.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 }

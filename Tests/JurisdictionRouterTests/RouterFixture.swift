@@ -21,7 +21,7 @@ final class RouterFixture: @unchecked Sendable {
             let name = role == "notifier" ? "notifier" : "router-tracker"
             let pair = try CurveKeyPair.generate()
             _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/own")
-            _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/router-consumers", metadata: ["role": role == "notifier" ? "notifier" : "tracker"])
+            _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/router-consumers", metadata: ["role": role == "notifier" ? Self.allRegions : "tracker"])
             try FileManager.default.removeItem(atPath: "\(keys)/router-consumers/\(name).key_secret")
         }
         if !FileManager.default.fileExists(atPath: "\(intake.directory)/reference.json") {
@@ -54,6 +54,9 @@ final class RouterFixture: @unchecked Sendable {
     }
 
     deinit { for process in processes { process.stop() } }
+
+    /// A notifier role serving every region and the national unit.
+    static let allRegions = (["national"] + (1...12).map { String(format: "%02d", $0) }).map { "notifier:\($0)" }.joined(separator: ",")
 
     static var repositoryReference: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/reference/morocco-territory.json").standardized.path

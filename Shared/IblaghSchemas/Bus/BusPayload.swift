@@ -17,6 +17,9 @@ extension Iblagh_V1_ComplainantContacted: BusPayload { public static var message
 extension Iblagh_V1_CaseCommand: BusPayload { public static var messageType: Iblagh_V1_MessageType { .caseCommand } }
 extension Iblagh_V1_CaseCommandReply: BusPayload { public static var messageType: Iblagh_V1_MessageType { .caseCommandReply } }
 extension Iblagh_V1_CaseFact: BusPayload { public static var messageType: Iblagh_V1_MessageType { .caseFact } }
+extension Iblagh_V1_ConsoleRequest: BusPayload { public static var messageType: Iblagh_V1_MessageType { .consoleRequest } }
+extension Iblagh_V1_ConsoleReply: BusPayload { public static var messageType: Iblagh_V1_MessageType { .consoleReply } }
+extension Iblagh_V1_ConsoleEvent: BusPayload { public static var messageType: Iblagh_V1_MessageType { .consoleEvent } }
 extension Iblagh_V1_ErrorReply: BusPayload { public static var messageType: Iblagh_V1_MessageType { .errorReply } }
 
 extension Iblagh_V1_MessageType {
@@ -36,6 +39,9 @@ extension Iblagh_V1_MessageType {
         case .caseCommandReply: Iblagh_V1_CaseCommandReply.self
         case .caseFact: Iblagh_V1_CaseFact.self
         case .errorReply: Iblagh_V1_ErrorReply.self
+        case .consoleRequest: Iblagh_V1_ConsoleRequest.self
+        case .consoleReply: Iblagh_V1_ConsoleReply.self
+        case .consoleEvent: Iblagh_V1_ConsoleEvent.self
         case .unspecified, .UNRECOGNIZED: nil
         }
     }
