@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "iblagh", targets: ["Iblagh"]),
         .executable(name: "iblagh-intake", targets: ["Intake"]),
         .executable(name: "iblagh-router", targets: ["JurisdictionRouter"]),
+        .executable(name: "iblagh-notifier", targets: ["PoliceNotifier"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
@@ -125,6 +126,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/JurisdictionRouter"),
+        .executableTarget(
+            name: "PoliceNotifier",
+            dependencies: [
+                "ServiceBootstrap", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/PoliceNotifier"),
         .executableTarget(
             name: "ZeroMQBench",
             dependencies: [

@@ -1,0 +1,95 @@
+import ReliableHop
+import ServiceBootstrap
+import ZeroMQ
+
+/// The notifier's settings (command line `--notifier-regions 04`, environment `NOTIFIER_REGIONS`, JSON file):
+///
+/// | key | type | default | meaning |
+/// | --- | --- | --- | --- |
+/// | `notifier.id` | string | `notifier-1` | this instance's name |
+/// | `notifier.database` | path | `state/<id>/notifier.db` | its SQLite file |
+/// | `notifier.key` | path | required | its CURVE secret certificate; its role at the routers names its groups |
+/// | `notifier.regions` | list | required | region codes it serves (`04,06`), or `national` for the national unit's cases |
+/// | `notifier.upstreams` | list | required | router instances as `ENDPOINT@PUBLIC_CERT`, comma-separated |
+/// | `notifier.consumers` | directory | required | public certificates of its consumers (role `tracker`) |
+/// | `notifier.consoles` | directory | required | unit consoles' public certificates, role `unit:UNIT_ID` |
+/// | `notifier.units` | path | none (built-in defaults) | the unit directory (``UnitDirectory``) |
+/// | `notifier.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7302` | its dispatch ROUTER (to the tracker) |
+/// | `notifier.console.endpoint` | endpoint | `tcp://127.0.0.1:7301` | the unit consoles' ROUTER |
+/// | `notifier.clock` | string | `system` | `system`, or `file:PATH` (seconds since 1970 read from PATH; for tests) |
+/// | `notifier.tickSeconds` | seconds | `1` | how often deadlines and webhooks are checked |
+/// | `notifier.webhook.retrySeconds` | seconds | `2` | the first webhook retry delay (doubling, at most 300) |
+/// | `notifier.webhook.timeoutSeconds` | seconds | `10` | a webhook request's timeout |
+/// | `notifier.http.host` / `notifier.http.port` | string / int | `127.0.0.1` / `8302` | probes and metrics |
+/// | `log.level` | string | `info` | swift-log level |
+struct NotifierConfiguration: Sendable {
+    var id: String
+    var database: String
+    var keyPair: CurveKeyPair
+    var regions: [String]
+    var upstreams: [ConsumerConfiguration.Upstream]
+    var consumers: AllowList
+    var consoles: AllowList
+    var directory: UnitDirectory
+    var dispatchEndpoint: String
+    var consoleEndpoint: String
+    var clock: any NotifierClock
+    var tick: Duration
+    var webhookRetry: Double
+    var webhookTimeout: Double
+    var httpHost: String
+    var httpPort: Int
+
+    init(settings: Settings) throws {
+        id = settings.string("notifier.id", default: "notifier-1")
+        database = settings.string("notifier.database", default: "state/\(id)/notifier.db")
+        regions = try settings.requiredString("notifier.regions").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for region in regions where !(region == "national" || (region.count == 2 && region.allSatisfy(\.isNumber))) {
+            throw ConfigurationError(key: "notifier.regions", "\"\(region)\" is not a two-digit region code or national")
+        }
+        dispatchEndpoint = try settings.endpoint("notifier.dispatch.endpoint", default: "tcp://127.0.0.1:7302")
+        consoleEndpoint = try settings.endpoint("notifier.console.endpoint", default: "tcp://127.0.0.1:7301")
+        let clockSetting = settings.string("notifier.clock", default: "system")
+        if clockSetting == "system" {
+            clock = SystemClock()
+        } else if clockSetting.hasPrefix("file:"), clockSetting.count > 5 {
+            clock = FileClock(path: String(clockSetting.dropFirst(5)))
+        } else {
+            throw ConfigurationError(key: "notifier.clock", "\"\(clockSetting)\" is not system or file:PATH")
+        }
+        tick = try settings.seconds("notifier.tickSeconds", default: 1)
+        webhookRetry = try settings.seconds("notifier.webhook.retrySeconds", default: 2).inSeconds
+        webhookTimeout = try settings.seconds("notifier.webhook.timeoutSeconds", default: 10).inSeconds
+        httpHost = settings.string("notifier.http.host", default: "127.0.0.1")
+        httpPort = try settings.int("notifier.http.port", default: 8302, in: 0...65535)
+        upstreams = try Self.named("notifier.upstreams") {
+            try Self.upstreams(try settings.requiredString("notifier.upstreams"))
+        }
+        keyPair = try Self.named("notifier.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("notifier.key")) }
+        consumers = try Self.named("notifier.consumers") { try AllowList.load(directory: try settings.requiredString("notifier.consumers")) }
+        consoles = try Self.named("notifier.consoles") { try AllowList.load(directory: try settings.requiredString("notifier.consoles")) }
+        for role in Set(consoles.roles.values) where !role.hasPrefix("unit:") {
+            throw ConfigurationError(key: "notifier.consoles", "role \"\(role)\" is not unit:UNIT_ID")
+        }
+        if let file = settings.optionalString("notifier.units") {
+            directory = try Self.named("notifier.units") { try UnitDirectory.load(file: file) }
+        } else {
+            directory = try UnitDirectory()
+        }
+    }
+
+    static func upstreams(_ list: String) throws -> [ConsumerConfiguration.Upstream] {
+        var upstreams: [ConsumerConfiguration.Upstream] = []
+        for (index, entry) in list.split(separator: ",").enumerated() {
+            let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { throw ConfigurationError(key: "notifier.upstreams", "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT") }
+            upstreams.append(.init(name: "router-\(index + 1)", endpoint: parts[0], serverKey: try CurveCertificate.loadPublicKey(file: parts[1]), acceptedTypes: [.caseRouted]))
+        }
+        guard !upstreams.isEmpty else { throw ConfigurationError(key: "notifier.upstreams", "names no router") }
+        return upstreams
+    }
+
+    private static func named<T>(_ key: String, _ load: () throws -> T) throws -> T {
+        do { return try load() } catch let error as ConfigurationError { throw error } catch { throw ConfigurationError(key: key, "\(error)") }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import IblaghStore
+import Logging
+import ReliableHop
+import ServiceBootstrap
+import ServiceLifecycle
+import ZeroMQ
+
+/// The notifier process: consumes `CaseRouted` for its regions from every router instance (one consumer group per
+/// region, `notifier:04`), assigns cases to units with deadlines, serves the unit consoles, fires deadlines,
+/// delivers webhooks, and publishes what happened to the tracker.
+final class NotifierService: Sendable {
+    let configuration: NotifierConfiguration
+    let dispatcher: Dispatcher
+    let consumers: [HopConsumer]
+    let consoles: ConsoleEndpoint
+    private let store: SQLiteStore
+    private let assignments: CaseAssignments
+    private let logger: Logger
+
+    init(configuration: NotifierConfiguration, context: ZMQContext, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try SQLiteStore(path: configuration.database, migrations: NotifierSchema.migrations)
+        assignments = CaseAssignments(directory: configuration.directory, producer: configuration.id)
+        let dispatcher = try await Dispatcher(
+            configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
+            context: context, store: store, logger: logger)
+        self.dispatcher = dispatcher
+        let consoles = try await ConsoleEndpoint(
+            endpoint: configuration.consoleEndpoint, keyPair: configuration.keyPair, consoles: configuration.consoles, context: context,
+            store: store, assignments: assignments, clock: configuration.clock, logger: logger)
+        await consoles.setAfterCommit { await dispatcher.outboxChanged() }
+        self.consoles = consoles
+        var consumers: [HopConsumer] = []
+        for region in configuration.regions {
+            consumers.append(try await HopConsumer(
+                configuration: ConsumerConfiguration(
+                    group: "notifier:\(region)", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
+                context: context, store: store, handler: NotifyUnits(assignments: assignments, clock: configuration.clock),
+                afterCommit: { await consoles.committed() }, logger: logger))
+        }
+        self.consumers = consumers
+    }
+
+    func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        Probes.add(to: router, ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+        let http = Application(
+            router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-notifier"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        let consoles = self.consoles
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: ConsoleService(endpoint: consoles)),
+                .init(service: DeadlineWatch(store: store, assignments: assignments, clock: configuration.clock, tick: configuration.tick,
+                                             committed: { await consoles.committed() }, logger: logger)),
+                .init(service: WebhookSender(store: store, directory: configuration.directory, clock: configuration.clock, tick: configuration.tick,
+                                             retryBase: configuration.webhookRetry, timeout: configuration.webhookTimeout, logger: logger)),
+                .init(service: http),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        for consumer in consumers { await consumer.stop() }
+        await dispatcher.stop()
+    }
+}
+
+/// The console endpoint as a lifecycle service.
+struct ConsoleService: Service {
+    let endpoint: ConsoleEndpoint
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await endpoint.run() }
+        } catch is CancellationError {}
+        await endpoint.close()
+    }
+}
