@@ -195,6 +195,14 @@ let package = Package(
             path: "Tests/IntakeTests"),
         .testTarget(name: "JurisdictionTests", dependencies: ["Jurisdiction", "IblaghSchemas"], path: "Tests/JurisdictionTests"),
         .testTarget(
+            name: "PoliceNotifierTests",
+            dependencies: [
+                "PoliceNotifier", "Iblagh", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/PoliceNotifierTests"),
+        .testTarget(
             name: "JurisdictionRouterTests",
             dependencies: [
                 "JurisdictionRouter", "Iblagh", "Jurisdiction", "ZeroMQ", "IblaghSchemas", "IblaghStore", "ReliableHop", "TestSupport",

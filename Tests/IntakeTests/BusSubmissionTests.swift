@@ -127,20 +127,6 @@ struct BusSubmissionTests {
     }
 }
 
-/// `body`'s result, or nil when it takes longer than `limit`.
-func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        let first = try await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
-}
-
 @Suite("Bundling: reports about the same account join one case")
 struct BundlingTests {
     @Test("a report naming an already reported account joins its bundle, and the case carries how many reported it")

@@ -6,22 +6,22 @@ import ZeroMQ
 
 /// Router processes behind a test's intake: each with its own key pair (enrolled at intake), its own database, a
 /// copy of the reference data it watches, and an allow-list of its own consumers (a notifier and a tracker).
-final class RouterFixture: @unchecked Sendable {
+public final class RouterFixture: @unchecked Sendable {
     // @unchecked: set up in init; the test's task alone restarts processes.
-    let intake: IntakeFixture
-    let processes: [ServiceProcess]
-    let dispatchEndpoints: [String]
-    var keys: String { "\(intake.directory)/keys" }
-    var referenceFile: String { "\(intake.directory)/reference.json" }
+    public let intake: IntakeFixture
+    public let processes: [ServiceProcess]
+    public let dispatchEndpoints: [String]
+    public var keys: String { "\(intake.directory)/keys" }
+    public var referenceFile: String { "\(intake.directory)/reference.json" }
 
-    init(intake: IntakeFixture, instances: Int = 1) async throws {
+    /// `notifiers`: the notifier key pairs enrolled at the routers, with their roles (the regions they serve).
+    public init(intake: IntakeFixture, instances: Int = 1, notifiers: [(name: String, role: String)] = [("notifier", RouterFixture.allRegions)]) async throws {
         self.intake = intake
         let keys = "\(intake.directory)/keys"
-        for role in ["notifier", "tracker-of-router"] {
-            let name = role == "notifier" ? "notifier" : "router-tracker"
+        for (name, role) in notifiers + [("router-tracker", "tracker")] {
             let pair = try CurveKeyPair.generate()
             _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/own")
-            _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/router-consumers", metadata: ["role": role == "notifier" ? Self.allRegions : "tracker"])
+            _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/router-consumers", metadata: ["role": role])
             try FileManager.default.removeItem(atPath: "\(keys)/router-consumers/\(name).key_secret")
         }
         if !FileManager.default.fileExists(atPath: "\(intake.directory)/reference.json") {
@@ -56,14 +56,19 @@ final class RouterFixture: @unchecked Sendable {
     deinit { for process in processes { process.stop() } }
 
     /// A notifier role serving every region and the national unit.
-    static let allRegions = (["national"] + (1...12).map { String(format: "%02d", $0) }).map { "notifier:\($0)" }.joined(separator: ",")
+    public static let allRegions = (["national"] + (1...12).map { String(format: "%02d", $0) }).map { "notifier:\($0)" }.joined(separator: ",")
 
-    static var repositoryReference: String {
+    public static var repositoryReference: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/reference/morocco-territory.json").standardized.path
     }
 
+    /// Every router instance as `ENDPOINT@PUBLIC_CERT`, the way downstream services name their upstreams.
+    public var upstreams: String {
+        (0..<processes.count).map { "\(dispatchEndpoints[$0])@\(keys)/own/\($0 == 0 ? "router" : "router-\($0 + 1)").key" }.joined(separator: ",")
+    }
+
     /// A tracker connected to every router instance, collecting `CaseRouted`.
-    func tracker() async throws -> TestConsumer {
+    public func tracker() async throws -> TestConsumer {
         try await TestConsumer(
             group: "tracker", secretFile: "\(keys)/own/router-tracker.key_secret",
             upstreams: (0..<processes.count).map { index in
@@ -73,7 +78,7 @@ final class RouterFixture: @unchecked Sendable {
     }
 
     /// The decisions in router instance `index`'s database.
-    func decisions(_ index: Int) async throws -> [(trackingID: String, version: Int, unit: String, dataVersion: String)] {
+    public func decisions(_ index: Int) async throws -> [(trackingID: String, version: Int, unit: String, dataVersion: String)] {
         let store = try SQLiteStore(path: "\(intake.directory)/\(index == 0 ? "router" : "router-\(index + 1)").db", migrations: [])
         return try await store.read { try $0.rows("SELECT tracking_id, version, territorial_unit, data_version FROM router_decision ORDER BY decided_at", []) }.map {
             ($0.text("tracking_id") ?? "", Int($0.integer("version") ?? 0), $0.text("territorial_unit") ?? "", $0.text("data_version") ?? "")

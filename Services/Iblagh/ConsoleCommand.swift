@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import IblaghSchemas
+import ZeroMQ
+
+/// `iblagh console`: a judicial police unit's console on the command line. Without an action it watches: prints the
+/// unit's open cases, then each new case as it arrives, until interrupted.
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "A unit's console: watch new cases live, acknowledge a case, record that the complainant was contacted.",
+        discussion: "The console's key decides the unit: the notifier enrolls it as unit:UNIT_ID and shows that unit's cases only.")
+
+    @Option(help: "The unit this console is for (as enrolled with its key).") var unit: String
+    @Option(help: "The notifier's console endpoint.") var endpoint = "tcp://127.0.0.1:7301"
+    @Option(help: "The notifier's public certificate.") var serverKey: String
+    @Option(help: "This console's secret certificate (enrolled as unit:UNIT_ID).") var certificate: String
+    @Flag(help: "List the open cases and exit.") var list = false
+    @Option(help: "Acknowledge this case (the unit takes it).") var acknowledge: String?
+    @Option(help: "Record that the complainant of this case was contacted.") var contacted: String?
+    @Option(help: "How: phone, email or in_person.") var method = "phone"
+    @Option(help: "Your officer id within the unit (pseudonymous).") var officer = ""
+    @Option(help: "Seconds to wait for an answer.") var timeout = 15.0
+
+    func run() async throws {
+        let context = try ZMQContext()
+        let socket = try context.socket(.dealer)
+        try socket.makeCurveClient(keyPair: try CurveCertificate.loadKeyPair(secretFile: certificate), serverKey: try CurveCertificate.loadPublicKey(file: serverKey))
+        try socket.setLinger(.zero)
+        try socket.connect(endpoint)
+        let bus = await AsyncSocket(socket, loop: PollLoop(name: "console"))
+        defer { Task { await bus.close() } }
+
+        if let tracking = acknowledge {
+            guard !officer.isEmpty else { throw ValidationError("--officer: your officer id") }
+            let reply = try await request(bus, .with { $0.acknowledge = .with { $0.trackingID = tracking; $0.officerID = officer } })
+            return try report(reply, done: "acknowledged \(tracking): escalation stopped; contact the complainant before the deadline")
+        }
+        if let tracking = contacted {
+            guard !officer.isEmpty else { throw ValidationError("--officer: your officer id") }
+            let methods: [String: Iblagh_V1_ComplainantContacted.ContactMethod] = ["phone": .phone, "email": .email, "in_person": .inPerson]
+            guard let how = methods[method] else { throw ValidationError("--method: phone, email or in_person") }
+            let reply = try await request(bus, .with { $0.recordContact = .with { $0.trackingID = tracking; $0.officerID = officer; $0.method = how } })
+            return try report(reply, done: "recorded: the complainant of \(tracking) was contacted (\(method))")
+        }
+        let reply = try await request(bus, list ? .with { $0.list = .init() } : .with { $0.watch = .init() })
+        guard case .cases(let open)? = reply.outcome else { return try report(reply, done: "") }
+        print("console of \(unit): \(open.cases.count) open case(s)")
+        for item in open.cases { print(Self.line(item)) }
+        guard !list else { return }
+        print("watching for new cases (Ctrl-C to stop)")
+        while true {
+            let message = try await bus.receive()
+            guard let envelope = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []), envelope.type == .consoleEvent,
+                let event = try? envelope.payload(as: Iblagh_V1_ConsoleEvent.self)
+            else { continue }
+            print("new: " + Self.line(event.case))
+        }
+    }
+
+    private func request(_ bus: AsyncSocket, _ request: Iblagh_V1_ConsoleRequest) async throws -> Iblagh_V1_ConsoleReply {
+        let envelope = try Iblagh_V1_Envelope(wrapping: request, messageID: UUID().uuidString, producer: "iblagh-console")
+        try await bus.send(Multipart([envelope.frame]))
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ContinuousClock.now < deadline {
+            let message = try await withThrowingTaskGroup(of: Multipart?.self) { group in
+                group.addTask { try await bus.receive() }
+                group.addTask { try await Task.sleep(until: deadline); return nil }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            guard let message, let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else { break }
+            guard reply.correlationID == envelope.messageID else { continue }  // a pushed event, not our answer
+            if reply.type == .errorReply { throw ValidationError("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
+            return try reply.payload(as: Iblagh_V1_ConsoleReply.self)
+        }
+        throw ValidationError("no answer from \(endpoint) within \(Int(timeout)) s")
+    }
+
+    private func report(_ reply: Iblagh_V1_ConsoleReply, done: String) throws {
+        switch reply.outcome {
+        case .refused(let refusal):
+            print("refused (\(refusal.code)): \(refusal.reason)")
+            throw ExitCode(1)
+        default:
+            print(done)
+        }
+    }
+
+    static func line(_ item: Iblagh_V1_ConsoleCase) -> String {
+        let format = ISO8601DateFormatter()
+        let priority = item.priority == .urgent ? "URGENT" : "normal"
+        let level = item.escalationLevel > 0 ? " (escalated to you, level \(item.escalationLevel))" : ""
+        return "\(item.trackingID)  \(item.category.shortName)  \(priority)  \(item.state)  acknowledge by \(format.string(from: item.acknowledgeBy.date))\(level)"
+    }
+}

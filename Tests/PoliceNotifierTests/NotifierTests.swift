@@ -1,0 +1,170 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IblaghCrypto
+import IblaghSchemas
+import Synchronization
+import Testing
+import TestSupport
+import ZeroMQ
+
+@Suite("The police notifier: units told, deadlines held, escalation, consoles and webhooks", .serialized)
+struct NotifierTests {
+    @Test("a case routed to the Kénitra unit appears on the Kénitra console, not on Casablanca's; Casablanca asking for it is refused")
+    func consolesSeeOnlyTheirCases() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let notifier = try await NotifierFixture(routers: routers, regions: "04,06")
+        // A console watching before the case exists is pushed it as it arrives.
+        let watching = try await notifier.console("kenitra")
+        #expect(try await notifier.request(watching, .with { $0.watch = .init() }).cases.cases.isEmpty)
+        let kenitra = try await submitReport(intake, residence: "القنيطرة", key: "n-1")
+        let casablanca = try await submitReport(intake, residence: "Casablanca", key: "n-2")
+        let pushed = try await withTimeout(.seconds(30)) { try Iblagh_V1_Envelope(frame: try await watching.receive().frames.last ?? []) }
+        #expect(try pushed?.payload(as: Iblagh_V1_ConsoleEvent.self).case.trackingID == kenitra)
+        let seen = try await notifier.waitForCase("kenitra") { $0.trackingID == kenitra }
+        #expect(seen?.state == "notified")
+        #expect(seen?.routingExplanation.contains("Kénitra") == true)
+        _ = try await notifier.waitForCase("casablanca") { $0.trackingID == casablanca }
+        #expect(try await notifier.openCases("kenitra").map(\.trackingID) == [kenitra])
+        #expect(try await notifier.openCases("casablanca").map(\.trackingID) == [casablanca])
+        let other = try await notifier.console("casablanca")
+        let refused = try await notifier.request(other, .with { $0.acknowledge = .with { $0.trackingID = kenitra; $0.officerID = "c-1" } })
+        #expect(refused.refused.code == "not_your_case")
+        let unknown = try await notifier.request(other, .with { $0.acknowledge = .with { $0.trackingID = "IBL-2026-000000000000"; $0.officerID = "c-1" } })
+        #expect(unknown.refused.code == "not_your_case")
+        // The competent console acknowledges, then records the contact.
+        let ack = try await notifier.request(watching, .with { $0.acknowledge = .with { $0.trackingID = kenitra; $0.officerID = "k-7" } })
+        #expect(ack.updated.state == "acknowledged")
+        let contact = try await notifier.request(watching, .with { $0.recordContact = .with { $0.trackingID = kenitra; $0.officerID = "k-7"; $0.method = .phone } })
+        #expect(contact.updated.state == "contacted")
+        #expect(try await notifier.openCases("kenitra").isEmpty)
+    }
+
+    @Test("acknowledged in time: no escalation; not acknowledged: the supervisor, then the national unit, each at its deadline")
+    func deadlinesAndEscalation() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let notifier = try await NotifierFixture(routers: routers, regions: "04,06")
+        let taken = try await submitReport(intake, residence: "Kénitra", key: "d-1")
+        let ignored = try await submitReport(intake, residence: "Kenitra", key: "d-2")
+        _ = try await notifier.waitForCase("kenitra") { $0.trackingID == ignored }
+        _ = try await notifier.waitForCase("kenitra") { $0.trackingID == taken }
+        let console = try await notifier.console("kenitra")
+        #expect(try await notifier.request(console, .with { $0.acknowledge = .with { $0.trackingID = taken; $0.officerID = "k-1" } }).updated.state == "acknowledged")
+        // One second before the acknowledgement deadline (1 h for a normal case): nothing moves.
+        try notifier.setClock(3599)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await notifier.assignments(ignored).map(\.level) == [0])
+        // Past it: the regional supervisor is told.
+        try notifier.setClock(3601)
+        let supervisor = try await notifier.waitForCase("supervisor-04") { $0.trackingID == ignored }
+        #expect(supervisor?.escalationLevel == 1)
+        #expect(try await notifier.assignments(taken).map(\.level) == [0])
+        // The supervisor does not acknowledge either: the national unit, one deadline later.
+        try notifier.setClock(7203)
+        let national = try await notifier.waitForCase("national") { $0.trackingID == ignored }
+        #expect(national?.escalationLevel == 2)
+        let chain = try await notifier.assignments(ignored)
+        #expect(chain.map(\.unit) == ["police.wilaya.kenitra", "police.region.04.supervisor", "police.national.cybercrime"])
+        #expect(chain.map(\.notifiedAt) == [NotifierFixture.start, NotifierFixture.start + 3601, NotifierFixture.start + 7203])
+        // The end of the chain: nothing further.
+        try notifier.setClock(20_000)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await notifier.assignments(ignored).count == 3)
+    }
+
+    @Test("kill -9 the notifier with deadlines pending: after the restart they still fire, at the right time")
+    func deadlinesSurviveACrash() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let notifier = try await NotifierFixture(routers: routers, regions: "04,06")
+        let urgent = try await submitReport(intake, residence: "Kénitra", key: "c-1", minor: true)  // 15 min to acknowledge
+        _ = try await notifier.waitForCase("kenitra") { $0.trackingID == urgent }
+        try await notifier.crashAndRestart()
+        try notifier.setClock(899)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await notifier.assignments(urgent).count == 1, "escalated before its deadline")
+        notifier.process.crash()
+        try notifier.setClock(901)  // the deadline passes while the notifier is down
+        try await notifier.crashAndRestart()
+        let supervisor = try await notifier.waitForCase("supervisor-04") { $0.trackingID == urgent }
+        #expect(supervisor?.escalationLevel == 1)
+        #expect(try await notifier.assignments(urgent).map(\.level) == [0, 1])
+    }
+
+    @Test("two regional notifiers: each gets only its region's cases")
+    func regionalNotifiers() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake, notifiers: [("notifier-04", "notifier:04"), ("notifier-06", "notifier:06")])
+        let rabatSale = try await NotifierFixture(routers: routers, name: "notifier-04", regions: "04")
+        let casablancaSettat = try await NotifierFixture(routers: routers, name: "notifier-06", regions: "06")
+        let kenitra = try await submitReport(intake, residence: "Kénitra", key: "r-1")
+        let rabat = try await submitReport(intake, residence: "Rabat", key: "r-2")
+        let casablanca = try await submitReport(intake, residence: "الدار البيضاء", key: "r-3")
+        _ = try await rabatSale.waitForCase("kenitra") { $0.trackingID == kenitra }
+        _ = try await casablancaSettat.waitForCase("casablanca") { $0.trackingID == casablanca }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await rabatSale.caseCount() == 2)
+        #expect(try await casablancaSettat.caseCount() == 1)
+        #expect(try await rabatSale.assignments(rabat).count == 1)
+        #expect(try await casablancaSettat.assignments(kenitra).isEmpty)
+    }
+
+    @Test("a webhook receiver that is down for a while gets every delivery exactly once after it comes back, signed")
+    func webhooksAreNeverLost() async throws {
+        let secret = Array("a webhook secret of thirty-two b.".utf8)
+        let intake = try await IntakeFixture()
+        try Data(secret).write(to: URL(fileURLWithPath: "\(intake.directory)/kenitra.webhook"))
+        let port = try freePort()
+        let routers = try await RouterFixture(intake: intake)
+        let units: [String: Any] = [
+            "defaults": ["escalation": ["police.national.cybercrime"],
+                         "deadlines": ["normal": ["acknowledgeSeconds": 3600, "contactSeconds": 86400], "urgent": ["acknowledgeSeconds": 900, "contactSeconds": 7200]]],
+            "units": [["id": "police.wilaya.kenitra", "region": "04",
+                       "webhook": ["url": "http://127.0.0.1:\(port)/iblagh", "secretFile": "\(intake.directory)/kenitra.webhook"]]],
+        ]
+        let notifier = try await NotifierFixture(routers: routers, regions: "04", units: units, testClock: false)
+        var cases: [String] = []
+        for index in 0..<3 { cases.append(try await submitReport(intake, residence: "Kénitra", key: "w-\(index)")) }
+        // Nothing listens yet: the deliveries are attempted and kept.
+        try await Task.sleep(for: .seconds(1))
+        let received = Mutex<[(id: String, valid: Bool, body: String)]>([])
+        let router = Router()
+        router.post("/iblagh") { request, _ -> HTTPResponse.Status in
+            var request = request
+            let body = Array(buffer: try await request.collectBody(upTo: 1 << 16))
+            let signature = request.headers[HTTPField.Name("Iblagh-Signature")!] ?? ""
+            let expected = "sha256=" + HMACSHA256.authenticationCode(for: body, key: secret).map { String(format: "%02x", $0) }.joined()
+            received.withLock { $0.append((request.headers[HTTPField.Name("Iblagh-Delivery")!] ?? "", signature == expected, String(decoding: body, as: UTF8.self))) }
+            return .ok
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        let server = Task { try await app.runService() }
+        defer { server.cancel() }
+        let deadline = Date().addingTimeInterval(30)
+        while received.withLock({ $0.count }) < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        try await Task.sleep(for: .seconds(1))  // time for a duplicate to show, if there were one
+        let deliveries = received.withLock { $0 }
+        #expect(deliveries.count == 3)
+        #expect(Set(deliveries.map(\.id)) == Set(cases.map { "\($0):police.wilaya.kenitra:0" }))
+        #expect(deliveries.allSatisfy { $0.valid })
+        #expect(deliveries.allSatisfy { !$0.body.contains(Canary.name) && !$0.body.contains(Canary.description) })
+        _ = notifier
+    }
+}
+
+/// A TCP port nothing listens on right now.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
