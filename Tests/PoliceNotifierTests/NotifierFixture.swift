@@ -12,6 +12,7 @@ final class NotifierFixture: @unchecked Sendable {
     let directory: String
     let process: ServiceProcess
     private(set) var consoleEndpoint = ""
+    private(set) var dispatchEndpoint = ""
     let context: ZMQContext
     var clockFile: String { "\(directory)/clock" }
     var database: String { "\(directory)/\(name).db" }
@@ -65,6 +66,7 @@ final class NotifierFixture: @unchecked Sendable {
     func waitUntilReady() async throws {
         let line = try await process.waitForLine("ready ")
         consoleEndpoint = line.split(separator: " ").first { $0.hasPrefix("console=") }.map { String($0.dropFirst(8)) } ?? ""
+        dispatchEndpoint = line.split(separator: " ").first { $0.hasPrefix("dispatch=") }.map { String($0.dropFirst(9)) } ?? ""
     }
 
     /// kill -9, then the same process again on the same console port.
@@ -79,6 +81,13 @@ final class NotifierFixture: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: configuration).write(to: file)
         try process.restart()
         try await waitUntilReady()
+    }
+
+    /// The prosecution tracker's side of the notifier's hop, collecting what the notifier reports.
+    func tracker() async throws -> TestConsumer {
+        try await TestConsumer(
+            group: "tracker", secretFile: "\(keys)/own/notifier-tracker.key_secret", upstreams: [(dispatchEndpoint, "\(keys)/own/\(name).key")],
+            types: [.unitNotified, .unitAcknowledged, .escalated, .complainantContacted], directory: directory, context: context)
     }
 
     /// Moves the test clock to `start + seconds`.

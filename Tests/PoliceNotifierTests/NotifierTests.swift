@@ -39,6 +39,31 @@ struct NotifierTests {
         let contact = try await notifier.request(watching, .with { $0.recordContact = .with { $0.trackingID = kenitra; $0.officerID = "k-7"; $0.method = .phone } })
         #expect(contact.updated.state == "contacted")
         #expect(try await notifier.openCases("kenitra").isEmpty)
+        // The tracker hears each step, once.
+        let tracker = try await notifier.tracker()
+        defer { Task { await tracker.stop() } }
+        let events = try await tracker.wait(for: 4).filter { $0.messageID.contains(kenitra) }
+        #expect(events.map(\.type) == [.unitNotified, .unitAcknowledged, .complainantContacted])
+        #expect(try events[0].payload(as: Iblagh_V1_UnitNotified.self).unit.id == "police.wilaya.kenitra")
+        #expect(try events[1].payload(as: Iblagh_V1_UnitAcknowledged.self).officerID == "k-7")
+    }
+
+    @Test("iblagh console lists the unit's cases and acknowledges one, in words a person reads")
+    func consoleCommand() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let notifier = try await NotifierFixture(routers: routers, regions: "04")
+        let kenitra = try await submitReport(intake, residence: "Kénitra", key: "cli-1", minor: true)
+        _ = try await notifier.waitForCase("kenitra") { $0.trackingID == kenitra }
+        let common = ["console", "--unit", "police.wilaya.kenitra", "--endpoint", notifier.consoleEndpoint,
+                      "--server-key", "\(notifier.keys)/own/notifier.key", "--certificate", "\(notifier.keys)/own/console-kenitra.key_secret"]
+        let listed = try run(iblaghPath, common + ["--list"])
+        #expect(listed.status == 0, "\(listed.error)")
+        #expect(listed.output.contains("1 open case(s)") && listed.output.contains(kenitra) && listed.output.contains("URGENT"))
+        let acknowledged = try run(iblaghPath, common + ["--acknowledge", kenitra, "--officer", "k-3"])
+        #expect(acknowledged.status == 0 && acknowledged.output.contains("acknowledged \(kenitra)"))
+        let again = try run(iblaghPath, common + ["--contacted", "IBL-2026-000000000000", "--officer", "k-3"])
+        #expect(again.status != 0 && again.output.contains("not_your_case"))
     }
 
     @Test("acknowledged in time: no escalation; not acknowledged: the supervisor, then the national unit, each at its deadline")
