@@ -14,7 +14,9 @@ final class ReferenceData: Sendable {
     init(file: String, logger: Logger) throws {
         self.file = file
         self.logger = logger
-        state = Mutex((RoutingRules(table: try TerritoryTable.load(file: file)), Self.modified(file)))
+        let rules = RoutingRules(table: try TerritoryTable.load(file: file))
+        state = Mutex((rules, Self.modified(file)))
+        RouterMetrics.shared.using(rules.table.version, replacing: nil)
     }
 
     var rules: RoutingRules { state.withLock { $0.rules } }
@@ -31,6 +33,7 @@ final class ReferenceData: Sendable {
                 return current.rules.table.version
             }
             logger.notice("reference data replaced", metadata: ["from": "\(previous)", "to": "\(rules.table.version)"])
+            RouterMetrics.shared.using(rules.table.version, replacing: previous)
             return true
         } catch {
             state.withLock { $0.modified = modified }  // do not retry the same broken file every few seconds

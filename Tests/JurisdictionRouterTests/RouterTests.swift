@@ -96,6 +96,9 @@ struct RouterTests {
         let later = try await submit(intake, residence: "Kénitra", key: "r-3")
         try await waitForDecisions(routers, count: 3)
         #expect(try await routers.decisions(0).first { $0.trackingID == later }?.dataVersion == "test-2")
+        // The version in use is on /metrics, for an operator comparing instances.
+        let metrics = try await httpGet("http://127.0.0.1:\(routers.httpPorts[0])/metrics")
+        #expect(metrics.contains("iblagh_router_reference_data{version=\"test-2\"} 1"))
     }
 
     @Test("iblagh route explains a decision; iblagh reroute keeps the history and publishes the correction")

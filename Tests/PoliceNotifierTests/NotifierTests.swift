@@ -99,6 +99,27 @@ struct NotifierTests {
         #expect(try await notifier.assignments(ignored).count == 3)
     }
 
+    @Test("acknowledged but the reporter not contacted in time: the next level is told that the contact deadline passed")
+    func contactDeadline() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let notifier = try await NotifierFixture(routers: routers, regions: "04")
+        let tracker = try await notifier.tracker()
+        defer { Task { await tracker.stop() } }
+        let trackingID = try await submitReport(intake, residence: "Kénitra", key: "cd-1")
+        _ = try await notifier.waitForCase("kenitra") { $0.trackingID == trackingID }
+        let console = try await notifier.console("kenitra")
+        try notifier.setClock(60)
+        #expect(try await notifier.request(console, .with { $0.acknowledge = .with { $0.trackingID = trackingID; $0.officerID = "k-2" } }).updated.state == "acknowledged")
+        // 24 h to contact a normal case's reporter, counted from the notification: past it, the supervisor is told.
+        try notifier.setClock(86_401)
+        _ = try await notifier.waitForCase("supervisor-04") { $0.trackingID == trackingID }
+        let events = try await tracker.wait(for: 3)
+        let escalated = try events.first { $0.type == .escalated }.map { try $0.payload(as: Iblagh_V1_Escalated.self) }
+        #expect(escalated?.reason == .contactDeadlineMissed)
+        #expect(escalated?.fromUnit.id == "police.wilaya.kenitra" && escalated?.toUnit.id == "police.region.04.supervisor")
+    }
+
     @Test("kill -9 the notifier with deadlines pending: after the restart they still fire, at the right time")
     func deadlinesSurviveACrash() async throws {
         let intake = try await IntakeFixture()
@@ -123,11 +144,13 @@ struct NotifierTests {
         let intake = try await IntakeFixture()
         let routers = try await RouterFixture(intake: intake, notifiers: [("notifier-04", "notifier:04"), ("notifier-06", "notifier:06")])
         let rabatSale = try await NotifierFixture(routers: routers, name: "notifier-04", regions: "04")
-        let casablancaSettat = try await NotifierFixture(routers: routers, name: "notifier-06", regions: "06")
         let kenitra = try await submitReport(intake, residence: "Kénitra", key: "r-1")
         let rabat = try await submitReport(intake, residence: "Rabat", key: "r-2")
         let casablanca = try await submitReport(intake, residence: "الدار البيضاء", key: "r-3")
         _ = try await rabatSale.waitForCase("kenitra") { $0.trackingID == kenitra }
+        // Region 06's notifier is not running yet: its case waits at the router, and arrives when it comes up.
+        try await Task.sleep(for: .seconds(1))
+        let casablancaSettat = try await NotifierFixture(routers: routers, name: "notifier-06", regions: "06")
         _ = try await casablancaSettat.waitForCase("casablanca") { $0.trackingID == casablanca }
         try await Task.sleep(for: .milliseconds(500))
         #expect(try await rabatSale.caseCount() == 2)

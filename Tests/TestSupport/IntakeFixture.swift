@@ -193,3 +193,9 @@ public enum Canary {
          "reporter": {"full_name": "\(name)", "phone": "\(phone)"}, "preferred_language": "ar"}
         """
 }
+
+/// The body of a GET, as text.
+public func httpGet(_ url: String) async throws -> String {
+    let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
+    return String(decoding: data, as: UTF8.self)
+}

@@ -11,6 +11,8 @@ public final class RouterFixture: @unchecked Sendable {
     public let intake: IntakeFixture
     public let processes: [ServiceProcess]
     public let dispatchEndpoints: [String]
+    /// Each instance's probes and metrics port.
+    public let httpPorts: [Int]
     public var keys: String { "\(intake.directory)/keys" }
     public var referenceFile: String { "\(intake.directory)/reference.json" }
 
@@ -27,7 +29,7 @@ public final class RouterFixture: @unchecked Sendable {
         if !FileManager.default.fileExists(atPath: "\(intake.directory)/reference.json") {
             try FileManager.default.copyItem(atPath: Self.repositoryReference, toPath: "\(intake.directory)/reference.json")
         }
-        var processes: [ServiceProcess] = [], endpoints: [String] = []
+        var processes: [ServiceProcess] = [], endpoints: [String] = [], ports: [Int] = []
         for index in 1...instances {
             let name = index == 1 ? "router" : "router-\(index)"
             let configuration: [String: Any] = [
@@ -47,10 +49,12 @@ public final class RouterFixture: @unchecked Sendable {
                 outputPath: "\(intake.directory)/\(name).out", errorPath: "\(intake.directory)/\(name).log")
             let ready = try await process.waitForLine("ready ")
             endpoints.append(ready.split(separator: " ").first { $0.hasPrefix("dispatch=") }.map { String($0.dropFirst(9)) } ?? "")
+            ports.append(ready.split(separator: " ").first { $0.hasPrefix("http=") }.flatMap { Int($0.dropFirst(5)) } ?? 0)
             processes.append(process)
         }
         self.processes = processes
         self.dispatchEndpoints = endpoints
+        self.httpPorts = ports
     }
 
     deinit { for process in processes { process.stop() } }
