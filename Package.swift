@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "iblagh-intake", targets: ["Intake"]),
         .executable(name: "iblagh-router", targets: ["JurisdictionRouter"]),
         .executable(name: "iblagh-notifier", targets: ["PoliceNotifier"]),
+        .executable(name: "iblagh-tracker", targets: ["ProsecutionTracker"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
@@ -76,6 +77,7 @@ let package = Package(
             ],
             path: "Shared/ReliableHop"),
 
+        .target(name: "CaseHistory", dependencies: ["IblaghStore", "IblaghCrypto"], path: "Shared/CaseHistory"),
         .target(
             name: "Jurisdiction",
             dependencies: ["IblaghSchemas", "IblaghStore", "ReliableHop"],
@@ -110,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "Iblagh",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction", "CaseHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -136,6 +138,16 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Services/PoliceNotifier"),
+        .executableTarget(
+            name: "ProsecutionTracker",
+            dependencies: [
+                "ServiceBootstrap", "CaseHistory", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/ProsecutionTracker"),
         .executableTarget(
             name: "ZeroMQBench",
             dependencies: [
@@ -194,6 +206,13 @@ let package = Package(
             ],
             path: "Tests/IntakeTests"),
         .testTarget(name: "JurisdictionTests", dependencies: ["Jurisdiction", "IblaghSchemas"], path: "Tests/JurisdictionTests"),
+        .testTarget(
+            name: "ProsecutionTrackerTests",
+            dependencies: [
+                "ProsecutionTracker", "Iblagh", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/ProsecutionTrackerTests"),
         .testTarget(
             name: "PoliceNotifierTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import IblaghCrypto
+import ReliableHop
 import ServiceBootstrap
 import ZeroMQ
 
@@ -16,6 +17,7 @@ import ZeroMQ
 /// | `intake.knownMaterial` | path | none | SHA-256 list of known material; a matching file is quarantined |
 /// | `intake.bus.endpoint` | endpoint | `tcp://127.0.0.1:7101` | the integrators' submission ROUTER |
 /// | `intake.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7102` | the reliable hop's dispatch ROUTER |
+/// | `intake.trackers` | list | none | tracker instances as `ENDPOINT@PUBLIC_CERT`: their reporter steps fill the status page |
 /// | `intake.http.host` | string | `127.0.0.1` | the JSON API's address |
 /// | `intake.http.port` | int 0–65535 | `8080` | the JSON API's port (0: any free port) |
 /// | `intake.receipt.scryptLogN` | int 4–20 | `10` | scrypt cost of receipt hashes: n = 2^value (1 MiB and ~1.5 ms at 10; see below) |
@@ -46,6 +48,7 @@ struct IntakeConfiguration: Sendable {
     var submissionBurst: Int
     var lookupsPerMinute: Int
     var evidence: EvidencePolicy
+    var trackers: [ConsumerConfiguration.Upstream]
 
     init(settings: Settings) throws {
         id = settings.string("intake.id", default: "intake-1")
@@ -60,6 +63,13 @@ struct IntakeConfiguration: Sendable {
         lookupsPerMinute = try settings.int("intake.statusLimit.perMinute", default: 20, in: 1...1_000_000)
         evidence = EvidencePolicy(maximumFileBytes: try settings.int("intake.evidence.maxMiB", default: 20, in: 1...100) * 1024 * 1024)
         // Files last: a wrong number or endpoint is reported before a missing key file.
+        trackers = []
+        for (index, entry) in (settings.optionalString("intake.trackers") ?? "").split(separator: ",").enumerated() {
+            let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { throw ConfigurationError(key: "intake.trackers", "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT") }
+            let key = try Self.named("intake.trackers") { try CurveCertificate.loadPublicKey(file: parts[1]) }
+            trackers.append(.init(name: "tracker-\(index + 1)", endpoint: parts[0], serverKey: key, acceptedTypes: [.reporterStatus]))
+        }
         keyPair = try Self.named("intake.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("intake.key")) }
         integrators = try Self.named("intake.integrators") { try AllowList.load(directory: try settings.requiredString("intake.integrators")) }
         for role in Set(integrators.roles.values) where role != "web" && !role.hasPrefix("integrator:") {

@@ -13,6 +13,7 @@ final class IntakeService: Sendable {
     let intake: ReportIntake
     let submissions: SubmissionEndpoint
     let dispatcher: Dispatcher
+    let reporterSteps: HopConsumer?
     private let store: SQLiteStore
     private let logger: Logger
 
@@ -29,6 +30,9 @@ final class IntakeService: Sendable {
         var validator = ReportValidator()
         validator.evidencePolicy = configuration.evidence
         intake = ReportIntake(ledger: ledger, validator: validator, dispatcher: dispatcher, producer: configuration.id, logger: logger)
+        reporterSteps = configuration.trackers.isEmpty ? nil : try await HopConsumer(
+            configuration: ConsumerConfiguration(group: "intake", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.trackers),
+            context: context, store: store, handler: ReporterSteps(), logger: logger)
         submissions = try await SubmissionEndpoint(
             endpoint: configuration.busEndpoint, keyPair: configuration.keyPair, integrators: configuration.integrators,
             context: context, intake: intake, logger: logger)
@@ -51,6 +55,7 @@ final class IntakeService: Sendable {
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: bus), .init(service: http)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await reporterSteps?.stop()
         await dispatcher.stop()
     }
 }

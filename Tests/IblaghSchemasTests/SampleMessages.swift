@@ -76,6 +76,7 @@ enum SampleMessages {
         .errorReply: Iblagh_V1_ErrorReply.with { $0.code = .roleNotAllowed; $0.reason = "role integrator may not send CASE_FACT" },
         .consoleRequest: Iblagh_V1_ConsoleRequest.with { $0.acknowledge = .with { $0.trackingID = "IBL-2026-0Q3K7XWD2M4P"; $0.officerID = "off-12" } },
         .consoleReply: Iblagh_V1_ConsoleReply.with { $0.refused = .with { $0.code = "not_your_case"; $0.reason = "this case is not assigned to your unit" } },
+        .reporterStatus: Iblagh_V1_ReporterStatus.with { $0.trackingID = "IBL-2026-0Q3K7XWD2M4P"; $0.step = "under_investigation"; $0.at = at },
         .consoleEvent: Iblagh_V1_ConsoleEvent.with {
             $0.case = .with { $0.trackingID = "IBL-2026-0Q3K7XWD2M4P"; $0.category = .sextortion; $0.priority = .urgent; $0.state = "notified"; $0.notifiedAt = at }
         },

@@ -90,7 +90,8 @@ public final class IntakeFixture: @unchecked Sendable {
     }
 
     /// kill -9 and start again on the same ports, database and keys.
-    public func crashAndRestart() async throws {
+    /// `settings` are added to intake's configuration for the restart (e.g. the trackers it listens to).
+    public func crashAndRestart(adding settings: [String: Any] = [:]) async throws {
         process.crash()
         try? FileManager.default.removeItem(atPath: process.outputPath)
         // Pin the ports the first start chose, so clients reconnect to the same place.
@@ -100,6 +101,7 @@ public final class IntakeFixture: @unchecked Sendable {
         intake["bus"] = ["endpoint": busEndpoint]
         intake["dispatch"] = ["endpoint": dispatchEndpoint]
         intake["http"] = ["host": "127.0.0.1", "port": httpPort]
+        intake.merge(settings) { _, new in new }
         configuration["intake"] = intake
         try JSONSerialization.data(withJSONObject: configuration).write(to: configURL)
         try process.restart()

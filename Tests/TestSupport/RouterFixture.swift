@@ -26,6 +26,10 @@ public final class RouterFixture: @unchecked Sendable {
             _ = try CurveCertificate.write(pair, name: name, directory: "\(keys)/router-consumers", metadata: ["role": role])
             try FileManager.default.removeItem(atPath: "\(keys)/router-consumers/\(name).key_secret")
         }
+        // The tracker's key (enrolled at intake as `tracker`) is enrolled here too: one tracker consumes from every stage.
+        if !FileManager.default.fileExists(atPath: "\(keys)/router-consumers/tracker.key") {
+            try FileManager.default.copyItem(atPath: "\(keys)/consumers/tracker.key", toPath: "\(keys)/router-consumers/tracker.key")
+        }
         if !FileManager.default.fileExists(atPath: "\(intake.directory)/reference.json") {
             try FileManager.default.copyItem(atPath: Self.repositoryReference, toPath: "\(intake.directory)/reference.json")
         }

@@ -20,6 +20,7 @@ extension Iblagh_V1_CaseFact: BusPayload { public static var messageType: Iblagh
 extension Iblagh_V1_ConsoleRequest: BusPayload { public static var messageType: Iblagh_V1_MessageType { .consoleRequest } }
 extension Iblagh_V1_ConsoleReply: BusPayload { public static var messageType: Iblagh_V1_MessageType { .consoleReply } }
 extension Iblagh_V1_ConsoleEvent: BusPayload { public static var messageType: Iblagh_V1_MessageType { .consoleEvent } }
+extension Iblagh_V1_ReporterStatus: BusPayload { public static var messageType: Iblagh_V1_MessageType { .reporterStatus } }
 extension Iblagh_V1_ErrorReply: BusPayload { public static var messageType: Iblagh_V1_MessageType { .errorReply } }
 
 extension Iblagh_V1_MessageType {
@@ -42,6 +43,7 @@ extension Iblagh_V1_MessageType {
         case .consoleRequest: Iblagh_V1_ConsoleRequest.self
         case .consoleReply: Iblagh_V1_ConsoleReply.self
         case .consoleEvent: Iblagh_V1_ConsoleEvent.self
+        case .reporterStatus: Iblagh_V1_ReporterStatus.self
         case .unspecified, .UNRECOGNIZED: nil
         }
     }

@@ -59,6 +59,9 @@ public nonisolated enum Iblagh_V1_MessageType: SwiftProtobuf.Enum, Swift.CaseIte
   case consoleRequest // = 14
   case consoleReply // = 15
   case consoleEvent // = 16
+
+  /// prosecution tracker -> intake: what the reporter's status page shows
+  case reporterStatus // = 17
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -84,6 +87,7 @@ public nonisolated enum Iblagh_V1_MessageType: SwiftProtobuf.Enum, Swift.CaseIte
     case 14: self = .consoleRequest
     case 15: self = .consoleReply
     case 16: self = .consoleEvent
+    case 17: self = .reporterStatus
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -107,6 +111,7 @@ public nonisolated enum Iblagh_V1_MessageType: SwiftProtobuf.Enum, Swift.CaseIte
     case .consoleRequest: return 14
     case .consoleReply: return 15
     case .consoleEvent: return 16
+    case .reporterStatus: return 17
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -130,6 +135,7 @@ public nonisolated enum Iblagh_V1_MessageType: SwiftProtobuf.Enum, Swift.CaseIte
     .consoleRequest,
     .consoleReply,
     .consoleEvent,
+    .reporterStatus,
   ]
 
 }
@@ -266,7 +272,7 @@ public nonisolated struct Iblagh_V1_ErrorReply: Sendable {
 fileprivate nonisolated let _protobuf_package = "iblagh.v1"
 
 nonisolated extension Iblagh_V1_MessageType: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0MESSAGE_TYPE_UNSPECIFIED\0\u{1}MESSAGE_TYPE_SUBMIT_REPORT\0\u{1}MESSAGE_TYPE_SUBMIT_REPORT_REPLY\0\u{1}MESSAGE_TYPE_REPORT_ACCEPTED\0\u{1}MESSAGE_TYPE_CASE_OPENED\0\u{1}MESSAGE_TYPE_CASE_ROUTED\0\u{1}MESSAGE_TYPE_UNIT_NOTIFIED\0\u{1}MESSAGE_TYPE_UNIT_ACKNOWLEDGED\0\u{1}MESSAGE_TYPE_ESCALATED\0\u{1}MESSAGE_TYPE_COMPLAINANT_CONTACTED\0\u{1}MESSAGE_TYPE_CASE_COMMAND\0\u{1}MESSAGE_TYPE_CASE_COMMAND_REPLY\0\u{1}MESSAGE_TYPE_CASE_FACT\0\u{1}MESSAGE_TYPE_ERROR_REPLY\0\u{1}MESSAGE_TYPE_CONSOLE_REQUEST\0\u{1}MESSAGE_TYPE_CONSOLE_REPLY\0\u{1}MESSAGE_TYPE_CONSOLE_EVENT\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0MESSAGE_TYPE_UNSPECIFIED\0\u{1}MESSAGE_TYPE_SUBMIT_REPORT\0\u{1}MESSAGE_TYPE_SUBMIT_REPORT_REPLY\0\u{1}MESSAGE_TYPE_REPORT_ACCEPTED\0\u{1}MESSAGE_TYPE_CASE_OPENED\0\u{1}MESSAGE_TYPE_CASE_ROUTED\0\u{1}MESSAGE_TYPE_UNIT_NOTIFIED\0\u{1}MESSAGE_TYPE_UNIT_ACKNOWLEDGED\0\u{1}MESSAGE_TYPE_ESCALATED\0\u{1}MESSAGE_TYPE_COMPLAINANT_CONTACTED\0\u{1}MESSAGE_TYPE_CASE_COMMAND\0\u{1}MESSAGE_TYPE_CASE_COMMAND_REPLY\0\u{1}MESSAGE_TYPE_CASE_FACT\0\u{1}MESSAGE_TYPE_ERROR_REPLY\0\u{1}MESSAGE_TYPE_CONSOLE_REQUEST\0\u{1}MESSAGE_TYPE_CONSOLE_REPLY\0\u{1}MESSAGE_TYPE_CONSOLE_EVENT\0\u{1}MESSAGE_TYPE_REPORTER_STATUS\0")
 }
 
 nonisolated extension Iblagh_V1_ErrorCode: SwiftProtobuf._ProtoNameProviding {

@@ -1,31 +1,30 @@
 import Foundation
 import IblaghSchemas
 import IblaghStore
-import TestSupport
 import ZeroMQ
 
 /// A notifier process behind a test's routers: its regions, a unit directory, consoles enrolled for a few units,
 /// and a clock read from a file the test moves (deadlines fire without sleeping).
-final class NotifierFixture: @unchecked Sendable {
+public final class NotifierFixture: @unchecked Sendable {
     // @unchecked: set up in init; only the test's task restarts the process.
-    let name: String
-    let directory: String
-    let process: ServiceProcess
-    private(set) var consoleEndpoint = ""
-    private(set) var dispatchEndpoint = ""
-    let context: ZMQContext
-    var clockFile: String { "\(directory)/clock" }
-    var database: String { "\(directory)/\(name).db" }
-    var keys: String { "\(directory)/keys" }
+    public let name: String
+    public let directory: String
+    public let process: ServiceProcess
+    public private(set) var consoleEndpoint = ""
+    public private(set) var dispatchEndpoint = ""
+    public let context: ZMQContext
+    public var clockFile: String { "\(directory)/clock" }
+    public var database: String { "\(directory)/\(name).db" }
+    public var keys: String { "\(directory)/keys" }
     /// A moment to start the test clock at.
-    static let start = 1_800_000_000.0
+    public static let start = 1_800_000_000.0
 
-    static let consoles = [
+    public static let consoles = [
         "kenitra": "police.wilaya.kenitra", "casablanca": "police.wilaya.casablanca",
         "supervisor-04": "police.region.04.supervisor", "national": "police.national.cybercrime",
     ]
 
-    init(routers: RouterFixture, name: String = "notifier", regions: String, units: [String: Any]? = nil, testClock: Bool = true) async throws {
+    public init(routers: RouterFixture, name: String = "notifier", regions: String, units: [String: Any]? = nil, testClock: Bool = true) async throws {
         self.name = name
         directory = routers.intake.directory
         context = routers.intake.context
@@ -41,6 +40,7 @@ final class NotifierFixture: @unchecked Sendable {
             _ = try CurveCertificate.write(pair, name: "notifier-tracker", directory: "\(keys)/own")
             _ = try CurveCertificate.write(pair, name: "notifier-tracker", directory: "\(keys)/notifier-consumers", metadata: ["role": "tracker"])
             try FileManager.default.removeItem(atPath: "\(keys)/notifier-consumers/notifier-tracker.key_secret")
+            try FileManager.default.copyItem(atPath: "\(keys)/consumers/tracker.key", toPath: "\(keys)/notifier-consumers/tracker.key")
         }
         if testClock { try "\(Self.start)".write(toFile: "\(directory)/clock", atomically: true, encoding: .utf8) }
         var settings: [String: Any] = [
@@ -63,14 +63,14 @@ final class NotifierFixture: @unchecked Sendable {
 
     deinit { process.stop() }
 
-    func waitUntilReady() async throws {
+    public func waitUntilReady() async throws {
         let line = try await process.waitForLine("ready ")
         consoleEndpoint = line.split(separator: " ").first { $0.hasPrefix("console=") }.map { String($0.dropFirst(8)) } ?? ""
         dispatchEndpoint = line.split(separator: " ").first { $0.hasPrefix("dispatch=") }.map { String($0.dropFirst(9)) } ?? ""
     }
 
     /// kill -9, then the same process again on the same console port.
-    func crashAndRestart() async throws {
+    public func crashAndRestart() async throws {
         process.crash()
         try? FileManager.default.removeItem(atPath: process.outputPath)
         let file = URL(fileURLWithPath: "\(directory)/\(name).json")
@@ -84,19 +84,19 @@ final class NotifierFixture: @unchecked Sendable {
     }
 
     /// The prosecution tracker's side of the notifier's hop, collecting what the notifier reports.
-    func tracker() async throws -> TestConsumer {
+    public func tracker() async throws -> TestConsumer {
         try await TestConsumer(
             group: "tracker", secretFile: "\(keys)/own/notifier-tracker.key_secret", upstreams: [(dispatchEndpoint, "\(keys)/own/\(name).key")],
             types: [.unitNotified, .unitAcknowledged, .escalated, .complainantContacted], directory: directory, context: context)
     }
 
     /// Moves the test clock to `start + seconds`.
-    func setClock(_ seconds: Double) throws {
+    public func setClock(_ seconds: Double) throws {
         try "\(Self.start + seconds)".write(toFile: clockFile, atomically: true, encoding: .utf8)
     }
 
     /// A console connected with the key enrolled for `console` (a key of `consoles`).
-    func console(_ console: String) async throws -> AsyncSocket {
+    public func console(_ console: String) async throws -> AsyncSocket {
         let socket = try context.socket(.dealer)
         try socket.makeCurveClient(
             keyPair: try CurveCertificate.loadKeyPair(secretFile: "\(keys)/own/console-\(console).key_secret"),
@@ -107,7 +107,7 @@ final class NotifierFixture: @unchecked Sendable {
     }
 
     /// Sends `request` and returns the reply to it (skipping pushed events).
-    func request(_ socket: AsyncSocket, _ request: Iblagh_V1_ConsoleRequest) async throws -> Iblagh_V1_ConsoleReply {
+    public func request(_ socket: AsyncSocket, _ request: Iblagh_V1_ConsoleRequest) async throws -> Iblagh_V1_ConsoleReply {
         let envelope = try Iblagh_V1_Envelope(wrapping: request, messageID: UUID().uuidString, producer: "test-console")
         try await socket.send(Multipart([envelope.frame]))
         while true {
@@ -116,14 +116,14 @@ final class NotifierFixture: @unchecked Sendable {
         }
     }
 
-    func openCases(_ console: String) async throws -> [Iblagh_V1_ConsoleCase] {
+    public func openCases(_ console: String) async throws -> [Iblagh_V1_ConsoleCase] {
         let socket = try await self.console(console)
         defer { Task { await socket.close() } }
         return try await request(socket, .with { $0.list = .init() }).cases.cases
     }
 
     /// Waits until `console` lists a case satisfying `condition`.
-    func waitForCase(_ console: String, within seconds: Double = 30, where condition: (Iblagh_V1_ConsoleCase) -> Bool) async throws -> Iblagh_V1_ConsoleCase? {
+    public func waitForCase(_ console: String, within seconds: Double = 30, where condition: (Iblagh_V1_ConsoleCase) -> Bool) async throws -> Iblagh_V1_ConsoleCase? {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let found = try await openCases(console).first(where: condition) { return found }
@@ -133,14 +133,14 @@ final class NotifierFixture: @unchecked Sendable {
     }
 
     /// The units told about `trackingID`, in order, with their level.
-    func assignments(_ trackingID: String) async throws -> [(unit: String, level: Int, notifiedAt: Double)] {
+    public func assignments(_ trackingID: String) async throws -> [(unit: String, level: Int, notifiedAt: Double)] {
         let store = try SQLiteStore(path: database, migrations: [])
         return try await store.read {
             try $0.rows("SELECT unit_id, level, notified_at FROM notifier_assignment WHERE tracking_id = ? ORDER BY seq", [.text(trackingID)])
         }.map { ($0.text("unit_id") ?? "", Int($0.integer("level") ?? 0), $0.real("notified_at") ?? 0) }
     }
 
-    func caseCount() async throws -> Int {
+    public func caseCount() async throws -> Int {
         guard FileManager.default.fileExists(atPath: database) else { return 0 }
         let store = try SQLiteStore(path: database, migrations: [])
         return Int(try await store.read { try $0.rows("SELECT COUNT(*) AS n FROM notifier_case", []).first?.integer("n") } ?? 0)
@@ -148,7 +148,7 @@ final class NotifierFixture: @unchecked Sendable {
 }
 
 /// Submits a report from `residence` through intake's bus; returns its tracking id.
-func submitReport(_ intake: IntakeFixture, residence: String, key: String, minor: Bool = false) async throws -> String {
+public func submitReport(_ intake: IntakeFixture, residence: String, key: String, minor: Bool = false) async throws -> String {
     var report = Canary.report(accounts: [])
     report.residence = residence
     report.victimIsMinor = minor

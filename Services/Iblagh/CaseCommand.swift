@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import IblaghSchemas
+import SwiftProtobuf
+import ZeroMQ
+
+/// `iblagh case show|advance|prosecute|judge|dismiss|bundle|close`: an officer's or a prosecutor's commands to the
+/// prosecution tracker over the bus. The key decides who acts (`officer:UNIT`, `prosecutor:OFFICE`).
+struct CaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case", abstract: "Follow and move a case: investigation, prosecution, judgment.",
+        subcommands: [Show.self, Advance.self, Prosecute.self, Judge.self, Dismiss.self, Bundle.self, Close.self])
+
+    struct Connection: ParsableArguments {
+        @Option(help: "The tracker's command endpoint.") var endpoint = "tcp://127.0.0.1:7401"
+        @Option(help: "The tracker's public certificate.") var serverKey: String
+        @Option(help: "Your secret certificate (enrolled as officer:UNIT or prosecutor:OFFICE).") var certificate: String
+        @Option(help: "The case's tracking id.") var tracking: String
+        @Option(help: "Your pseudonymous person id within your unit or office.") var person = ""
+        @Option(help: "This command's id; repeat it to retry safely (default: a new one).") var commandId = UUID().uuidString
+
+        func send(_ action: (inout Iblagh_V1_CaseCommand) -> Void) async throws {
+            var command = Iblagh_V1_CaseCommand()
+            command.commandID = commandId
+            command.trackingID = tracking
+            command.actor.personID = person
+            action(&command)
+            let context = try ZMQContext()
+            let socket = try context.socket(.dealer)
+            try socket.makeCurveClient(keyPair: try CurveCertificate.loadKeyPair(secretFile: certificate), serverKey: try CurveCertificate.loadPublicKey(file: serverKey))
+            try socket.setLinger(.zero)
+            try socket.connect(endpoint)
+            let bus = await AsyncSocket(socket, loop: PollLoop(name: "case"))
+            defer { Task { await bus.close() } }
+            let request = try Iblagh_V1_Envelope(wrapping: command, messageID: UUID().uuidString, producer: "iblagh-case")
+            try await bus.send(Multipart([request.frame]))
+            let deadline = ContinuousClock.now + .seconds(15)
+            let message = try await withThrowingTaskGroup(of: Multipart?.self) { group in
+                group.addTask { try await bus.receive() }
+                group.addTask { try await Task.sleep(until: deadline); return nil }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            guard let message, let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else {
+                throw ValidationError("no answer from \(endpoint); retry with --command-id \(commandId)")
+            }
+            if reply.type == .errorReply { throw ValidationError("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
+            let answer = try reply.payload(as: Iblagh_V1_CaseCommandReply.self)
+            switch answer.outcome {
+            case .case(let summary):
+                print("case \(summary.trackingID): \(Self.name(summary.state))")
+                print("next: \(summary.allowedNext.isEmpty ? "nothing (the case is over)" : summary.allowedNext.map(Self.name).joined(separator: ", "))")
+                print("unit: \(summary.unit.id)   prosecution: \(summary.prosecutionOffice.id.isEmpty ? "-" : summary.prosecutionOffice.id)")
+                for person in summary.persons {
+                    print("person \(person.personID): " + person.charges.map { "\($0.description_p) (\($0.legalReference))" }.joined(separator: "; "))
+                }
+                if !summary.bundledInto.isEmpty { print("bundled into \(summary.bundledInto)") }
+            case .refusal(let refusal):
+                print("refused (\(refusal.code)): \(refusal.reason)")
+                throw ExitCode(1)
+            case nil:
+                throw ValidationError("an empty answer")
+            }
+        }
+
+        static func name(_ state: Iblagh_V1_CaseState) -> String {
+            String(describing: state).replacingOccurrences(of: "([a-z])([A-Z])", with: "$1_$2", options: .regularExpression).uppercased()
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the case, its state and what may come next.")
+        @OptionGroup var connection: Connection
+        func run() async throws { try await connection.send { $0.show = .init() } }
+    }
+
+    struct Advance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Officers: under_investigation, suspects_identified, referred_to_prosecution.")
+        @OptionGroup var connection: Connection
+        @Option(help: "under_investigation, suspects_identified or referred_to_prosecution.") var to: String
+        @Option(help: "A note for the record.") var note = ""
+        func run() async throws {
+            let states: [String: Iblagh_V1_CaseState] = [
+                "under_investigation": .underInvestigation, "suspects_identified": .suspectsIdentified, "referred_to_prosecution": .referredToProsecution,
+            ]
+            guard let target = states[to] else { throw ValidationError("--to: one of \(states.keys.sorted().joined(separator: ", "))") }
+            try await connection.send { $0.advance = .with { $0.to = target; $0.note = note } }
+        }
+    }
+
+    struct Prosecute: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prosecutors: the persons prosecuted and their charges.")
+        @OptionGroup var connection: Connection
+        @Option(help: "PERSON_ID=DESCRIPTION|LEGAL_REFERENCE, repeatable (several charges for one person: repeat the id).")
+        var defendant: [String]
+        func run() async throws {
+            var persons: [String: [Iblagh_V1_Charge]] = [:]
+            var order: [String] = []
+            for entry in defendant {
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                let charge = parts.count == 2 ? parts[1].split(separator: "|", maxSplits: 1).map(String.init) : []
+                guard parts.count == 2, charge.count == 2 else { throw ValidationError("--defendant: PERSON_ID=DESCRIPTION|LEGAL_REFERENCE") }
+                if persons[parts[0]] == nil { order.append(parts[0]) }
+                persons[parts[0], default: []].append(.with { $0.description_p = charge[0]; $0.legalReference = charge[1] })
+            }
+            try await connection.send { command in
+                command.prosecute = .with { $0.persons = order.map { id in .with { $0.personID = id; $0.charges = persons[id] ?? [] } } }
+            }
+        }
+    }
+
+    struct Judge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prosecutors: record the judgment of one person.")
+        @OptionGroup var connection: Connection
+        @Option(help: "The person judged.") var defendant: String
+        @Option(help: "convicted or acquitted.") var verdict: String
+        @Option(help: "Months of prison.") var prisonMonths: UInt32 = 0
+        @Flag(help: "The prison sentence is suspended.") var suspended = false
+        @Option(help: "Fine in dirhams.") var fine: UInt64 = 0
+        @Option(help: "The court's id.") var court = ""
+        func run() async throws {
+            guard verdict == "convicted" || verdict == "acquitted" else { throw ValidationError("--verdict: convicted or acquitted") }
+            try await connection.send { command in
+                command.judge = .with {
+                    $0.personID = defendant
+                    $0.verdict = verdict == "convicted" ? .convicted : .acquitted
+                    $0.sentence = .with { $0.prisonMonths = prisonMonths; $0.suspended = suspended; $0.fineMad = fine }
+                    $0.courtID = court
+                    $0.judgedAt = Google_Protobuf_Timestamp(date: Date())
+                }
+            }
+        }
+    }
+
+    struct Dismiss: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prosecutors: dismiss the case (classé sans suite).")
+        @OptionGroup var connection: Connection
+        @Option(help: "Why.") var reason: String
+        func run() async throws { try await connection.send { $0.dismiss = .with { $0.reason = reason } } }
+    }
+
+    struct Bundle: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Join the case into another one.")
+        @OptionGroup var connection: Connection
+        @Option(help: "The tracking id of the case it joins.") var into: String
+        func run() async throws { try await connection.send { $0.bundle = .with { $0.intoTrackingID = into } } }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prosecutors: close a judged case.")
+        @OptionGroup var connection: Connection
+        func run() async throws { try await connection.send { $0.close = .init() } }
+    }
+}

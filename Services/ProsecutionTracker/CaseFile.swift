@@ -1,0 +1,186 @@
+import Foundation
+import IblaghCrypto
+import IblaghSchemas
+import CaseHistory
+import IblaghStore
+import ReliableHop
+import SwiftProtobuf
+
+/// The system of record for each case, as functions of a transaction: events from the other stages and commands
+/// from officers and prosecutors change a case, and every change appends to the history, sends the anonymised fact
+/// to statistics and the coarse step to the reporter's status page — in the same transaction.
+struct CaseFile: Sendable {
+    let producer: String
+    /// Keys the case keys of facts (HMAC of the tracking id): stable per case, useless to find it.
+    let factKey: [UInt8]
+    static let statisticsGroup = "statistics"
+    static let intakeGroup = "intake"
+
+    struct Case {
+        var trackingID: String
+        var state: Iblagh_V1_CaseState
+        var category: Iblagh_V1_ReportCategory
+        var priority: Iblagh_V1_Priority
+        var region: String
+        var unitID: String
+        var unitName: String
+        var officeID: String
+        var officeName: String
+        var acknowledgedUnit: String
+        var bundledInto: String
+        var reportedAt: Double
+    }
+
+    // MARK: Reading and writing a case
+
+    func load(_ trackingID: String, in transaction: any StoreTransaction) throws -> Case? {
+        guard let row = try transaction.rows("SELECT * FROM tracker_case WHERE tracking_id = ?", [.text(trackingID)]).first else { return nil }
+        return Case(
+            trackingID: trackingID, state: .init(rawValue: Int(row.integer("state") ?? 1)) ?? .received,
+            category: .init(rawValue: Int(row.integer("category") ?? 0)) ?? .unspecified, priority: .init(rawValue: Int(row.integer("priority") ?? 0)) ?? .unspecified,
+            region: row.text("region") ?? "", unitID: row.text("unit_id") ?? "", unitName: row.text("unit_name") ?? "",
+            officeID: row.text("office_id") ?? "", officeName: row.text("office_name") ?? "", acknowledgedUnit: row.text("acknowledged_unit") ?? "",
+            bundledInto: row.text("bundled_into") ?? "", reportedAt: row.real("reported_at") ?? 0)
+    }
+
+    private func loadOrCreate(_ trackingID: String, now: Date, in transaction: any StoreTransaction) throws -> Case {
+        try load(trackingID, in: transaction) ?? Case(
+            trackingID: trackingID, state: .received, category: .unspecified, priority: .unspecified, region: "", unitID: "", unitName: "",
+            officeID: "", officeName: "", acknowledgedUnit: "", bundledInto: "", reportedAt: 0)
+    }
+
+    private func save(_ file: Case, now: Date, in transaction: any StoreTransaction) throws {
+        try transaction.execute(
+            """
+            INSERT INTO tracker_case (tracking_id, state, category, priority, region, unit_id, unit_name, office_id, office_name,
+                acknowledged_unit, bundled_into, reported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tracking_id) DO UPDATE SET state = excluded.state, category = excluded.category, priority = excluded.priority,
+                region = excluded.region, unit_id = excluded.unit_id, unit_name = excluded.unit_name, office_id = excluded.office_id,
+                office_name = excluded.office_name, acknowledged_unit = excluded.acknowledged_unit, bundled_into = excluded.bundled_into,
+                reported_at = excluded.reported_at, updated_at = excluded.updated_at
+            """,
+            [.text(file.trackingID), .integer(Int64(file.state.rawValue)), .integer(Int64(file.category.rawValue)), .integer(Int64(file.priority.rawValue)),
+             .text(file.region), .text(file.unitID), .text(file.unitName), .text(file.officeID), .text(file.officeName),
+             .text(file.acknowledgedUnit), .text(file.bundledInto), .real(file.reportedAt), .real(now.timeIntervalSince1970)])
+    }
+
+    /// Records `body` in the history, moves the case to `state` (sending the fact and the reporter's step when the
+    /// stage is new) and saves it.
+    func record(_ file: Case, kind: String, body: [String: Any], to state: Iblagh_V1_CaseState, now: Date, in transaction: any StoreTransaction) throws {
+        var file = file
+        let reached = state != file.state
+        file.state = state
+        try save(file, now: now, in: transaction)
+        try HistoryChain.append(file.trackingID, kind: kind, body: body.merging(["state": CaseLifecycle.name(state)]) { $1 }, at: now, in: transaction)
+        guard reached else { return }
+        try sendFact(file, now: now, in: transaction)
+        if let step = CaseLifecycle.reporterStep(state) {
+            let status = Iblagh_V1_ReporterStatus.with {
+                $0.trackingID = file.trackingID
+                $0.step = step
+                $0.at = .init(date: now)
+            }
+            try Outbox.enqueue(
+                Iblagh_V1_Envelope(wrapping: status, messageID: "reporter-status:\(file.trackingID):\(step)", producer: producer),
+                for: [Self.intakeGroup], in: transaction)
+        }
+    }
+
+    /// The anonymised fact for the stage `file` reached: no tracking id, names, contacts or text.
+    func fact(_ file: Case, persons: (prosecuted: Int, convicted: Int, acquitted: Int), now: Date) -> Iblagh_V1_CaseFact {
+        .with {
+            $0.caseKey = caseKey(file.trackingID)
+            $0.category = file.category
+            $0.priority = file.priority
+            $0.regionCode = file.region
+            $0.prosecutionOfficeID = file.officeID
+            $0.stage = file.state
+            $0.reportedAt = .init(date: Date(timeIntervalSince1970: file.reportedAt))
+            $0.stageReachedAt = .init(date: now)
+            $0.personsProsecuted = UInt32(persons.prosecuted)
+            $0.personsConvicted = UInt32(persons.convicted)
+            $0.personsAcquitted = UInt32(persons.acquitted)
+        }
+    }
+
+    func caseKey(_ trackingID: String) -> String {
+        HMACSHA256.authenticationCode(for: Array(trackingID.utf8), key: factKey).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func sendFact(_ file: Case, now: Date, in transaction: any StoreTransaction) throws {
+        let counts = try personCounts(file.trackingID, in: transaction)
+        let key = caseKey(file.trackingID)
+        try Outbox.enqueue(
+            Iblagh_V1_Envelope(wrapping: fact(file, persons: counts, now: now), messageID: "case-fact:\(key):\(file.state.rawValue)", producer: producer),
+            for: [Self.statisticsGroup], in: transaction)
+    }
+
+    private func personCounts(_ trackingID: String, in transaction: any StoreTransaction) throws -> (prosecuted: Int, convicted: Int, acquitted: Int) {
+        let row = try transaction.rows(
+            """
+            SELECT COUNT(*) AS n, SUM(CASE WHEN verdict = 1 THEN 1 ELSE 0 END) AS convicted, SUM(CASE WHEN verdict = 2 THEN 1 ELSE 0 END) AS acquitted
+            FROM tracker_person WHERE tracking_id = ?
+            """, [.text(trackingID)]).first
+        return (Int(row?.integer("n") ?? 0), Int(row?.integer("convicted") ?? 0), Int(row?.integer("acquitted") ?? 0))
+    }
+
+    // MARK: Events from the other stages
+
+    func apply(_ envelope: Iblagh_V1_Envelope, now: Date, in transaction: any StoreTransaction) throws {
+        switch envelope.type {
+        case .caseOpened:
+            let opened = try envelope.payload(as: Iblagh_V1_CaseOpened.self)
+            var file = try loadOrCreate(opened.trackingID, now: now, in: transaction)
+            file.category = opened.category
+            file.reportedAt = opened.submittedAt.date.timeIntervalSince1970
+            if file.priority == .unspecified { file.priority = opened.victimIsMinor ? .urgent : .normal }
+            try record(file, kind: "opened", body: [
+                "category": opened.category.shortName, "channel": opened.channel.rawValue, "victim_is_minor": opened.victimIsMinor,
+                "reporter_anonymous": opened.reporterAnonymous, "evidence_sha256": opened.evidenceSha256,
+                "reported_accounts": opened.reportedAccountCount, "bundle_id": opened.bundleID, "reporters_in_bundle": opened.reportersInBundle,
+            ], to: file.state, now: now, in: transaction)
+            // RECEIVED is the first stage: its fact goes out with the opening, whatever arrived before.
+            try sendFact(Case(trackingID: file.trackingID, state: .received, category: file.category, priority: file.priority, region: file.region,
+                              unitID: file.unitID, unitName: file.unitName, officeID: file.officeID, officeName: file.officeName,
+                              acknowledgedUnit: file.acknowledgedUnit, bundledInto: file.bundledInto, reportedAt: file.reportedAt),
+                         now: now, in: transaction)
+        case .caseRouted:
+            let routed = try envelope.payload(as: Iblagh_V1_CaseRouted.self)
+            var file = try loadOrCreate(routed.trackingID, now: now, in: transaction)
+            file.category = routed.category
+            file.priority = routed.priority
+            file.region = routed.regionCode
+            file.unitID = routed.territorialUnit.id
+            file.unitName = routed.territorialUnit.name
+            file.officeID = routed.prosecutionOffice.id
+            file.officeName = routed.prosecutionOffice.name
+            try record(file, kind: "routed", body: [
+                "unit": routed.territorialUnit.id, "prosecution_office": routed.prosecutionOffice.id, "region": routed.regionCode,
+                "rules": routed.ruleCodes, "reference_data": routed.referenceDataVersion, "message_id": envelope.messageID,
+            ], to: CaseLifecycle.afterEvent(file.state, reaching: .routed), now: now, in: transaction)
+        case .unitNotified:
+            let notified = try envelope.payload(as: Iblagh_V1_UnitNotified.self)
+            let file = try loadOrCreate(notified.trackingID, now: now, in: transaction)
+            try record(file, kind: "unit_notified", body: ["unit": notified.unit.id, "level": notified.escalationLevel, "channel": notified.deliveryChannel.rawValue],
+                       to: CaseLifecycle.afterEvent(file.state, reaching: .unitNotified), now: now, in: transaction)
+        case .unitAcknowledged:
+            let acknowledged = try envelope.payload(as: Iblagh_V1_UnitAcknowledged.self)
+            var file = try loadOrCreate(acknowledged.trackingID, now: now, in: transaction)
+            file.acknowledgedUnit = acknowledged.unit.id
+            try record(file, kind: "acknowledged", body: ["unit": acknowledged.unit.id, "officer": acknowledged.officerID],
+                       to: CaseLifecycle.afterEvent(file.state, reaching: .acknowledged), now: now, in: transaction)
+        case .escalated:
+            let escalated = try envelope.payload(as: Iblagh_V1_Escalated.self)
+            let file = try loadOrCreate(escalated.trackingID, now: now, in: transaction)
+            try record(file, kind: "escalated", body: ["from": escalated.fromUnit.id, "to": escalated.toUnit.id, "level": escalated.level, "reason": escalated.reason.rawValue],
+                       to: file.state, now: now, in: transaction)
+        case .complainantContacted:
+            let contacted = try envelope.payload(as: Iblagh_V1_ComplainantContacted.self)
+            let file = try loadOrCreate(contacted.trackingID, now: now, in: transaction)
+            try record(file, kind: "complainant_contacted", body: ["unit": contacted.unit.id, "officer": contacted.officerID, "method": contacted.method.rawValue],
+                       to: CaseLifecycle.afterEvent(file.state, reaching: .complainantContacted), now: now, in: transaction)
+        default:
+            throw HopRejection("the tracker does not take \(envelope.type)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import IblaghStore
+import Logging
+import ReliableHop
+import ServiceBootstrap
+import ServiceLifecycle
+import ZeroMQ
+
+/// The tracker process: consumes the events of intake, routers and notifiers (group `tracker`), serves officers'
+/// and prosecutors' commands, and publishes facts to statistics and reporter steps to intake.
+final class TrackerService: Sendable {
+    let configuration: TrackerConfiguration
+    let dispatcher: Dispatcher
+    let consumer: HopConsumer
+    let commands: CommandEndpoint
+    private let store: SQLiteStore
+    private let logger: Logger
+
+    init(configuration: TrackerConfiguration, context: ZMQContext, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try SQLiteStore(path: configuration.database, migrations: TrackerSchema.migrations)
+        let file = CaseFile(producer: configuration.id, factKey: configuration.factKey)
+        let dispatcher = try await Dispatcher(
+            configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
+            context: context, store: store, logger: logger)
+        self.dispatcher = dispatcher
+        consumer = try await HopConsumer(
+            configuration: ConsumerConfiguration(group: "tracker", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
+            context: context, store: store, handler: TrackEvents(file: file), afterCommit: { await dispatcher.outboxChanged() }, logger: logger)
+        commands = try await CommandEndpoint(
+            endpoint: configuration.commandsEndpoint, keyPair: configuration.keyPair, actors: configuration.actors, context: context,
+            store: store, file: file, afterCommit: { await dispatcher.outboxChanged() }, logger: logger)
+    }
+
+    func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        Probes.add(to: router, ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+        let http = Application(
+            router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-tracker"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: CommandService(endpoint: commands)), .init(service: http)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await consumer.stop()
+        await dispatcher.stop()
+    }
+}
+
+/// The command endpoint as a lifecycle service.
+struct CommandService: Service {
+    let endpoint: CommandEndpoint
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await endpoint.run() }
+        } catch is CancellationError {}
+        await endpoint.close()
+    }
+}

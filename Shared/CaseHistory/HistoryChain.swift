@@ -1,0 +1,56 @@
+import Foundation
+import IblaghCrypto
+import IblaghStore
+
+/// The case file's history as a hash chain. Each entry's hash is SHA-256 over the previous entry's hash, the
+/// previous entry of the same case's hash, and the entry itself (case, position in the case, time, kind, body):
+/// editing an entry breaks its hash; removing or reordering one breaks the links after it.
+public enum HistoryChain {
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// Appends an entry for `trackingID`; `body` is written as canonical JSON (sorted keys).
+    public static func append(_ trackingID: String, kind: String, body: [String: Any], at: Date, in transaction: any StoreTransaction) throws {
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+        let prev = try transaction.rows("SELECT hash FROM tracker_history ORDER BY seq DESC LIMIT 1", []).first?.text("hash") ?? genesis
+        let last = try transaction.rows(
+            "SELECT case_seq, hash FROM tracker_history WHERE tracking_id = ? ORDER BY case_seq DESC LIMIT 1", [.text(trackingID)]).first
+        let caseSeq = Int64(last?.integer("case_seq") ?? 0) + 1
+        let casePrev = last?.text("hash") ?? genesis
+        let atMicros = Int64(at.timeIntervalSince1970 * 1_000_000)
+        let hash = digest(prev: prev, casePrev: casePrev, trackingID: trackingID, caseSeq: caseSeq, atMicros: atMicros, kind: kind, body: text)
+        try transaction.execute(
+            "INSERT INTO tracker_history (tracking_id, case_seq, at_us, kind, body, prev, case_prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [.text(trackingID), .integer(caseSeq), .integer(atMicros), .text(kind), .text(text), .text(prev), .text(casePrev), .text(hash)])
+    }
+
+    public static func digest(prev: String, casePrev: String, trackingID: String, caseSeq: Int64, atMicros: Int64, kind: String, body: String) -> String {
+        let material = [prev, casePrev, trackingID, String(caseSeq), String(atMicros), kind, body].joined(separator: "\n")
+        return SHA256.hash(Array(material.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The first entry that does not hold, or nil when the chain is whole. With `trackingID`, only that case's chain
+    /// is checked (its entries' own hashes and their links); without, every entry in order.
+    public static func verify(trackingID: String? = nil, in transaction: any StoreTransaction) throws -> String? {
+        let rows = try trackingID.map {
+            try transaction.rows("SELECT * FROM tracker_history WHERE tracking_id = ? ORDER BY case_seq", [.text($0)])
+        } ?? transaction.rows("SELECT * FROM tracker_history ORDER BY seq", [])
+        var previous = genesis
+        var cases: [String: (seq: Int64, hash: String)] = [:]
+        for row in rows {
+            let seq = row.integer("seq") ?? 0, caseID = row.text("tracking_id") ?? "", caseSeq = row.integer("case_seq") ?? 0
+            let stored = row.text("hash") ?? "", prev = row.text("prev") ?? "", casePrev = row.text("case_prev") ?? ""
+            let recomputed = digest(
+                prev: prev, casePrev: casePrev, trackingID: caseID, caseSeq: caseSeq, atMicros: row.integer("at_us") ?? 0,
+                kind: row.text("kind") ?? "", body: row.text("body") ?? "")
+            if recomputed != stored { return "entry \(seq) (\(caseID) #\(caseSeq)) was edited: its content does not match its hash" }
+            if trackingID == nil, prev != previous { return "entry \(seq) (\(caseID) #\(caseSeq)) does not follow the entry before it: an entry was removed or reordered" }
+            let before = cases[caseID] ?? (0, genesis)
+            if caseSeq != before.seq + 1 || casePrev != before.hash {
+                return "entry \(seq) (\(caseID) #\(caseSeq)) does not follow #\(before.seq) of its case: an entry was removed or reordered"
+            }
+            cases[caseID] = (caseSeq, stored)
+            previous = stored
+        }
+        return nil
+    }
+}
