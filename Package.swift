@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "iblagh-router", targets: ["JurisdictionRouter"]),
         .executable(name: "iblagh-notifier", targets: ["PoliceNotifier"]),
         .executable(name: "iblagh-tracker", targets: ["ProsecutionTracker"]),
+        .executable(name: "iblagh-statistics", targets: ["StatisticsService"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
@@ -77,6 +78,7 @@ let package = Package(
             ],
             path: "Shared/ReliableHop"),
 
+        .target(name: "Statistics", dependencies: ["IblaghSchemas", "IblaghStore"], path: "Shared/Statistics"),
         .target(name: "CaseHistory", dependencies: ["IblaghStore", "IblaghCrypto"], path: "Shared/CaseHistory"),
         .target(
             name: "Jurisdiction",
@@ -112,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "Iblagh",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction", "CaseHistory",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction", "CaseHistory", "Statistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -148,6 +150,15 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Services/ProsecutionTracker"),
+        .executableTarget(
+            name: "StatisticsService",
+            dependencies: [
+                "ServiceBootstrap", "Statistics", "ZeroMQ", "IblaghSchemas", "IblaghStore", "ReliableHop", "CLibCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Statistics"),
         .executableTarget(
             name: "ZeroMQBench",
             dependencies: [
@@ -206,6 +217,13 @@ let package = Package(
             ],
             path: "Tests/IntakeTests"),
         .testTarget(name: "JurisdictionTests", dependencies: ["Jurisdiction", "IblaghSchemas"], path: "Tests/JurisdictionTests"),
+        .testTarget(
+            name: "StatisticsTests",
+            dependencies: [
+                "Statistics", "StatisticsService", "Iblagh", "IblaghSchemas", "IblaghStore", "ReliableHop", "ZeroMQ", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/StatisticsTests"),
         .testTarget(
             name: "ProsecutionTrackerTests",
             dependencies: [

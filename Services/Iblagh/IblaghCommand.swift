@@ -7,7 +7,7 @@ struct IblaghCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iblagh",
         abstract: "Iblagh: report online crime, from the citizen to the court.",
-        subcommands: [KeysCommand.self, DemoCommand.self, DeadLetterCommand.self, SubmitCommand.self, RouteCommand.self, RerouteCommand.self, ConsoleCommand.self, CaseCommand.self, AuditCommand.self])
+        subcommands: [KeysCommand.self, DemoCommand.self, DeadLetterCommand.self, SubmitCommand.self, RouteCommand.self, RerouteCommand.self, ConsoleCommand.self, CaseCommand.self, AuditCommand.self, StatsCommand.self])
 
     /// Logs go to standard error, so standard output stays for what a command prints for a person or a script.
     static func bootstrapLogging(level: Logger.Level = .info) {

@@ -1,0 +1,54 @@
+import Foundation
+import IblaghSchemas
+import ReliableHop
+import ServiceBootstrap
+import ZeroMQ
+
+/// The statistics service's settings (command line `--statistics-...`, environment `STATISTICS_...`, JSON file):
+///
+/// | key | type | default | meaning |
+/// | --- | --- | --- | --- |
+/// | `statistics.id` | string | `statistics-1` | this instance's name |
+/// | `statistics.database` | path | `state/<id>/statistics.db` | its SQLite file |
+/// | `statistics.key` | path | required | its CURVE secret certificate (enrolled at the trackers as `statistics`) |
+/// | `statistics.trackers` | list | required | tracker instances as `ENDPOINT@PUBLIC_CERT`, comma-separated |
+/// | `statistics.suppressionThreshold` | int 1–1000 | `5` | public outputs hide counts below this |
+/// | `statistics.operatorKey` | path | none | a file holding the operator key that unlocks internal (unsuppressed) reports |
+/// | `statistics.http.host` / `statistics.http.port` | string / int | `127.0.0.1` / `8502` | the reports, probes and metrics |
+/// | `log.level` | string | `info` | swift-log level |
+struct StatisticsConfiguration: Sendable {
+    var id: String
+    var database: String
+    var keyPair: CurveKeyPair
+    var upstreams: [ConsumerConfiguration.Upstream]
+    var threshold: Int
+    var operatorKey: [UInt8]?
+    var httpHost: String
+    var httpPort: Int
+
+    init(settings: Settings) throws {
+        id = settings.string("statistics.id", default: "statistics-1")
+        database = settings.string("statistics.database", default: "state/\(id)/statistics.db")
+        threshold = try settings.int("statistics.suppressionThreshold", default: 5, in: 1...1000)
+        httpHost = settings.string("statistics.http.host", default: "127.0.0.1")
+        httpPort = try settings.int("statistics.http.port", default: 8502, in: 0...65535)
+        var upstreams: [ConsumerConfiguration.Upstream] = []
+        for (index, entry) in try settings.requiredString("statistics.trackers").split(separator: ",").enumerated() {
+            let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { throw ConfigurationError(key: "statistics.trackers", "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT") }
+            let key: CurvePublicKey
+            do { key = try CurveCertificate.loadPublicKey(file: parts[1]) } catch { throw ConfigurationError(key: "statistics.trackers", "\(error)") }
+            upstreams.append(.init(name: "tracker-\(index + 1)", endpoint: parts[0], serverKey: key, acceptedTypes: [.caseFact]))
+        }
+        self.upstreams = upstreams
+        do {
+            keyPair = try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("statistics.key"))
+        } catch let error as ConfigurationError { throw error } catch { throw ConfigurationError(key: "statistics.key", "\(error)") }
+        if let file = settings.optionalString("statistics.operatorKey") {
+            guard let data = FileManager.default.contents(atPath: file), data.count >= 16 else {
+                throw ConfigurationError(key: "statistics.operatorKey", "cannot read an operator key of at least 16 bytes from \(file)")
+            }
+            operatorKey = [UInt8](String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import IblaghStore
+import Logging
+import ReliableHop
+import ServiceBootstrap
+import ServiceLifecycle
+import Statistics
+import ZeroMQ
+
+/// The statistics process: counts the trackers' anonymised facts and serves the reports.
+final class StatisticsService: Sendable {
+    let configuration: StatisticsConfiguration
+    let consumer: HopConsumer
+    private let store: SQLiteStore
+    private let logger: Logger
+
+    init(configuration: StatisticsConfiguration, context: ZMQContext, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try SQLiteStore(path: configuration.database, migrations: HopSchema.migrations + FactTable.migrations)
+        consumer = try await HopConsumer(
+            configuration: ConsumerConfiguration(group: "statistics", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
+            context: context, store: store, handler: CountFacts(), logger: logger)
+    }
+
+    func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let api = StatisticsHTTPAPI(store: store, threshold: configuration.threshold, operatorKey: configuration.operatorKey)
+        let http = Application(
+            router: api.router(), configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-statistics"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: http)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await consumer.stop()
+    }
+}
