@@ -17,6 +17,16 @@ public struct AnnualReport: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case name, cases, personsProsecuted = "persons_prosecuted", sharePercent = "share_percent", changePercent = "change_percent"
         }
+
+        /// Suppressed figures are written as `null`, not left out: a reader sees that a figure exists and is hidden.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(cases, forKey: .cases)
+            try container.encode(personsProsecuted, forKey: .personsProsecuted)
+            try container.encode(sharePercent, forKey: .sharePercent)
+            try container.encode(changePercent, forKey: .changePercent)
+        }
     }
 
     public var year: Int
@@ -32,6 +42,18 @@ public struct AnnualReport: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case year, suppressionThreshold = "suppression_threshold", rounding, totalCases = "total_cases"
         case totalPersonsProsecuted = "total_persons_prosecuted", byCategory = "by_category", byRegion = "by_region", byOffice = "by_office"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(year, forKey: .year)
+        try container.encode(suppressionThreshold, forKey: .suppressionThreshold)
+        try container.encode(rounding, forKey: .rounding)
+        try container.encode(totalCases, forKey: .totalCases)
+        try container.encode(totalPersonsProsecuted, forKey: .totalPersonsProsecuted)
+        try container.encode(byCategory, forKey: .byCategory)
+        try container.encode(byRegion, forKey: .byRegion)
+        try container.encode(byOffice, forKey: .byOffice)
     }
 
     /// Computes the report for `year`; `threshold` nil gives the internal report.

@@ -12,6 +12,13 @@ public struct Funnel: Codable, Sendable, Equatable {
         public var conversionPercent: Double?
 
         enum CodingKeys: String, CodingKey { case stage, count, conversionPercent = "conversion_percent" }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(stage, forKey: .stage)
+            try container.encode(count, forKey: .count)
+            try container.encode(conversionPercent, forKey: .conversionPercent)
+        }
     }
 
     public var year: Int

@@ -15,6 +15,16 @@ public struct TimeFigures: Codable, Sendable, Equatable {
         public var p90Hours: Double?
 
         enum CodingKeys: String, CodingKey { case region, priority, measure, cases, medianHours = "median_hours", p90Hours = "p90_hours" }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(region, forKey: .region)
+            try container.encode(priority, forKey: .priority)
+            try container.encode(measure, forKey: .measure)
+            try container.encode(cases, forKey: .cases)
+            try container.encode(medianHours, forKey: .medianHours)
+            try container.encode(p90Hours, forKey: .p90Hours)
+        }
     }
 
     public var year: Int

@@ -1,0 +1,77 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import IblaghSchemas
+import IblaghStore
+import ReliableHop
+import Statistics
+import Testing
+import TestSupport
+import ZeroMQ
+
+@Suite("The statistics service as a process, fed through the reliable hop")
+struct StatisticsServiceTests {
+    @Test("facts published by a tracker's dispatcher reach the report: public (suppressed), internal with the operator key, CSV, HTML and the CLI")
+    func reportsOverHTTP() async throws {
+        let directory = try temporaryDirectory()
+        let tracker = try CurveKeyPair.generate(), statistics = try CurveKeyPair.generate()
+        _ = try CurveCertificate.write(tracker, name: "tracker", directory: directory)
+        _ = try CurveCertificate.write(statistics, name: "statistics", directory: directory)
+        try "operator-key-for-tests-0123456789".write(toFile: "\(directory)/operator.key", atomically: true, encoding: .utf8)
+        // The tracker's side: an outbox of facts and its dispatcher, in this process.
+        let store = try SQLiteStore(path: "\(directory)/tracker.db", migrations: HopSchema.migrations)
+        var facts = YearOfFacts()
+        facts.add(12, .sextortion, year: 2023, persons: 14, furthest: .personsProsecuted)
+        facts.add(3, .fraud, year: 2023)
+        facts.add(9, .otherCybercrime, year: 2023)
+        let allFacts = facts.facts
+        try await store.write { transaction in
+            for (index, fact) in allFacts.enumerated() {
+                try Outbox.enqueue(try Iblagh_V1_Envelope(wrapping: fact, messageID: "fact-\(index)", producer: "tracker"), for: ["statistics"], in: transaction)
+            }
+        }
+        let context = try ZMQContext()
+        let dispatcher = try await Dispatcher(
+            configuration: DispatcherConfiguration(endpoint: "tcp://127.0.0.1:*", keyPair: tracker, consumers: AllowList([statistics.publicKey: "statistics"])),
+            context: context, store: store)
+        defer { Task { await dispatcher.stop() } }
+        let configuration: [String: Any] = ["statistics": [
+            "database": "\(directory)/statistics.db", "key": "\(directory)/statistics.key_secret",
+            "trackers": "\(dispatcher.boundEndpoint)@\(directory)/tracker.key", "operatorKey": "\(directory)/operator.key", "http": ["port": 0],
+        ] as [String: Any]]
+        try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: "\(directory)/statistics.json"))
+        let process = try ServiceProcess(builtExecutable("iblagh-statistics"), ["--config", "\(directory)/statistics.json"], outputPath: "\(directory)/statistics.out")
+        defer { process.stop() }
+        let port = try await process.waitForLine("ready ").split(separator: "=").last.map(String.init) ?? ""
+        let base = "http://127.0.0.1:\(port)/v1/reports/annual?year=2023"
+
+        var report: [String: Any] = [:]
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            report = try JSONSerialization.jsonObject(with: Data(try await httpGet(base).utf8)) as? [String: Any] ?? [:]
+            if report["total_cases"] as? Int == 24 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        } while Date() < deadline
+        #expect(report["total_cases"] as? Int == 24)
+        let lines = report["by_category"] as? [[String: Any]] ?? []
+        #expect(lines.first { $0["name"] as? String == "sextortion" }?["cases"] as? Int == 12)
+        #expect(lines.first { $0["name"] as? String == "fraud" }?["cases"] is NSNull, "3 cases are below the threshold")
+
+        var privileged = URLRequest(url: URL(string: base + "&internal=1")!)
+        privileged.setValue("operator-key-for-tests-0123456789", forHTTPHeaderField: "Iblagh-Operator-Key")
+        let (data, _) = try await URLSession.shared.data(for: privileged)
+        let full = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        #expect((full["by_category"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "fraud" }?["cases"] as? Int == 3)
+        var wrong = URLRequest(url: URL(string: base + "&internal=1")!)
+        wrong.setValue("not-the-key", forHTTPHeaderField: "Iblagh-Operator-Key")
+        #expect((try await URLSession.shared.data(for: wrong).1 as? HTTPURLResponse)?.statusCode == 403)
+
+        #expect(try await httpGet(base + "&format=csv").contains("category,sextortion,12,14,50.0,"))
+        let page = try await httpGet("http://127.0.0.1:\(port)/?year=2023")
+        #expect(page.contains("<svg") && page.contains("Online crime reports, 2023"))
+
+        let cli = try run(iblaghPath, ["stats", "annual", "--db", "\(directory)/statistics.db", "--year", "2023", "--format", "csv"])
+        #expect(cli.status == 0 && cli.output.contains("category,sextortion,12,14,50.0,"), "\(cli.error)")
+    }
+}
