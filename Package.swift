@@ -227,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "ProsecutionTrackerTests",
             dependencies: [
-                "ProsecutionTracker", "Iblagh", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "TestSupport",
+                "ProsecutionTracker", "Iblagh", "Statistics", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/ProsecutionTrackerTests"),

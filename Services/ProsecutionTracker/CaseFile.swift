@@ -115,7 +115,7 @@ struct CaseFile: Sendable {
             for: [Self.statisticsGroup], in: transaction)
     }
 
-    private func personCounts(_ trackingID: String, in transaction: any StoreTransaction) throws -> (prosecuted: Int, convicted: Int, acquitted: Int) {
+    func personCounts(_ trackingID: String, in transaction: any StoreTransaction) throws -> (prosecuted: Int, convicted: Int, acquitted: Int) {
         let row = try transaction.rows(
             """
             SELECT COUNT(*) AS n, SUM(CASE WHEN verdict = 1 THEN 1 ELSE 0 END) AS convicted, SUM(CASE WHEN verdict = 2 THEN 1 ELSE 0 END) AS acquitted
@@ -182,5 +182,35 @@ struct CaseFile: Sendable {
         default:
             throw HopRejection("the tracker does not take \(envelope.type)")
         }
+    }
+}
+
+extension CaseFile {
+    /// Sends again, for every case, the fact of every stage it reached (dates from its history), so a statistics
+    /// store rebuilt from nothing gets the same figures. The replay's messages have ids of their own (the originals
+    /// may still be in the outbox, already acknowledged); a statistics store that has the facts already is not
+    /// changed by them (a case reaches a stage once). Returns how many facts were enqueued.
+    func replayFacts(now: Date, in transaction: any StoreTransaction) throws -> Int {
+        let stateNames = Dictionary(uniqueKeysWithValues: (CaseLifecycle.path + [.dismissed, .bundled]).map { (CaseLifecycle.name($0), $0) })
+        var sent = 0
+        for row in try transaction.rows("SELECT tracking_id FROM tracker_case ORDER BY tracking_id", []) {
+            guard let trackingID = row.text("tracking_id"), var file = try load(trackingID, in: transaction) else { continue }
+            let counts = try personCounts(trackingID, in: transaction)
+            var reached: [(Iblagh_V1_CaseState, Double)] = [(.received, file.reportedAt)]
+            for entry in try transaction.rows("SELECT at_us, body FROM tracker_history WHERE tracking_id = ? ORDER BY case_seq", [.text(trackingID)]) {
+                guard let body = entry.text("body").flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }),
+                    let name = body["state"] as? String, let state = stateNames[name], !reached.contains(where: { $0.0 == state })
+                else { continue }
+                reached.append((state, Double(entry.integer("at_us") ?? 0) / 1_000_000))
+            }
+            let key = caseKey(trackingID)
+            for (state, at) in reached {
+                file.state = state
+                let fact = fact(file, persons: counts, now: Date(timeIntervalSince1970: at))
+                if try Outbox.enqueue(Iblagh_V1_Envelope(wrapping: fact, messageID: "case-fact:\(key):\(state.rawValue):replay-\(Int(now.timeIntervalSince1970))", producer: producer),
+                                      for: [Self.statisticsGroup], in: transaction) { sent += 1 }
+            }
+        }
+        return sent
     }
 }

@@ -18,6 +18,7 @@ import ZeroMQ
 /// | `tracker.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7402` | its dispatch ROUTER (facts, reporter steps) |
 /// | `tracker.commands.endpoint` | endpoint | `tcp://127.0.0.1:7401` | the officers' and prosecutors' ROUTER |
 /// | `tracker.http.host` / `tracker.http.port` | string / int | `127.0.0.1` / `8402` | probes and metrics |
+/// | `tracker.replayFacts` | bool | `false` | on start, send statistics every case's facts again (to rebuild a statistics store) |
 /// | `log.level` | string | `info` | swift-log level |
 struct TrackerConfiguration: Sendable {
     var id: String
@@ -31,6 +32,7 @@ struct TrackerConfiguration: Sendable {
     var commandsEndpoint: String
     var httpHost: String
     var httpPort: Int
+    var replayFacts: Bool
 
     init(settings: Settings) throws {
         id = settings.string("tracker.id", default: "tracker-1")
@@ -39,6 +41,7 @@ struct TrackerConfiguration: Sendable {
         commandsEndpoint = try settings.endpoint("tracker.commands.endpoint", default: "tcp://127.0.0.1:7401")
         httpHost = settings.string("tracker.http.host", default: "127.0.0.1")
         httpPort = try settings.int("tracker.http.port", default: 8402, in: 0...65535)
+        replayFacts = try settings.bool("tracker.replayFacts", default: false)
         var upstreams: [ConsumerConfiguration.Upstream] = []
         let kinds: [(key: String, kind: String, types: Set<Iblagh_V1_MessageType>, required: Bool)] = [
             ("tracker.intakes", "intake", [.caseOpened], true),

@@ -20,8 +20,14 @@ final class TrackerService: Sendable {
     init(configuration: TrackerConfiguration, context: ZMQContext, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
-        store = try SQLiteStore(path: configuration.database, migrations: TrackerSchema.migrations)
+        let store = try SQLiteStore(path: configuration.database, migrations: TrackerSchema.migrations)
+        self.store = store
         let file = CaseFile(producer: configuration.id, factKey: configuration.factKey)
+        if configuration.replayFacts {
+            // Facts whose earlier copies were pruned go out again under the same ids; statistics ignores repeats.
+            let sent = try await store.write { try file.replayFacts(now: Date(), in: $0) }
+            logger.notice("facts replayed to statistics", metadata: ["facts": "\(sent)"])
+        }
         let dispatcher = try await Dispatcher(
             configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
             context: context, store: store, logger: logger)

@@ -6,7 +6,8 @@ import IblaghStore
 /// so either both are committed or neither is. The ``Dispatcher`` delivers them afterwards.
 public enum Outbox {
     /// Adds `envelope` for each of `groups`, inside `transaction`. Idempotent on the envelope's message id: a message
-    /// already in the outbox (or already delivered and pruned) is not added again. Returns whether it was added.
+    /// still in the outbox is not added again (one delivered and pruned can be published again: consumers' inboxes
+    /// absorb the repeat). Returns whether it was added.
     @discardableResult
     public static func enqueue(
         _ envelope: Iblagh_V1_Envelope, for groups: [String], in transaction: any StoreTransaction

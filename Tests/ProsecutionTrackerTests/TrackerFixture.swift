@@ -73,7 +73,8 @@ final class TrackerFixture: @unchecked Sendable {
         dispatchEndpoint = line.split(separator: " ").first { $0.hasPrefix("dispatch=") }.map { String($0.dropFirst(9)) } ?? ""
     }
 
-    func crashAndRestart() async throws {
+    /// `settings` are added to the tracker's configuration for the restart (e.g. `replayFacts`).
+    func crashAndRestart(adding extra: [String: Any] = [:]) async throws {
         process.crash()
         try? FileManager.default.removeItem(atPath: process.outputPath)
         let file = URL(fileURLWithPath: "\(intake.directory)/tracker.json")
@@ -81,6 +82,7 @@ final class TrackerFixture: @unchecked Sendable {
         var settings = configuration["tracker"] as? [String: Any] ?? [:]
         settings["commands"] = ["endpoint": commandsEndpoint]
         settings["dispatch"] = ["endpoint": dispatchEndpoint]
+        settings.merge(extra) { _, new in new }
         configuration["tracker"] = settings
         try JSONSerialization.data(withJSONObject: configuration).write(to: file)
         try process.restart()
@@ -125,9 +127,9 @@ final class TrackerFixture: @unchecked Sendable {
     }
 
     /// A statistics consumer collecting the tracker's facts.
-    func statistics() async throws -> TestConsumer {
+    func statistics(directory: String? = nil) async throws -> TestConsumer {
         try await TestConsumer(
             group: "statistics", secretFile: "\(keys)/own/statistics.key_secret", upstreams: [(dispatchEndpoint, "\(keys)/own/tracker.key")],
-            types: [.caseFact], directory: intake.directory, context: intake.context)
+            types: [.caseFact], directory: directory ?? intake.directory, context: intake.context)
     }
 }

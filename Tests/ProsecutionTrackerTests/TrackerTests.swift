@@ -1,6 +1,7 @@
 import Foundation
 import IblaghSchemas
 import IblaghStore
+import Statistics
 import SwiftProtobuf
 import Testing
 import TestSupport
@@ -93,6 +94,28 @@ struct TrackerTests {
         let stages = try facts.map { try $0.payload(as: Iblagh_V1_CaseFact.self) }
         #expect(stages.map(\.stage).contains(.judged) && stages.map(\.stage).contains(.closed))
         #expect(stages.first { $0.stage == .judged }.map { ($0.personsProsecuted, $0.personsConvicted, $0.personsAcquitted) } ?? (0, 0, 0) == (2, 1, 1))
+        // A statistics store rebuilt from nothing: the tracker replays every case's facts, with the same content.
+        await statistics.stop()
+        try await tracker.crashAndRestart(adding: ["replayFacts": true])
+        let rebuilt = try await tracker.statistics(directory: try temporaryDirectory("rebuilt-statistics"))
+        defer { Task { await rebuilt.stop() } }
+        let replayed = try await rebuilt.wait(for: facts.count)
+        func figures(_ envelopes: [Iblagh_V1_Envelope], _ name: String) async throws -> (AnnualReport, Funnel, TimeFigures) {
+            let store = try SQLiteStore(path: "\(try temporaryDirectory(name))/statistics.db", migrations: FactTable.migrations)
+            try await store.write { transaction in
+                for envelope in envelopes { try FactTable.apply(try envelope.payload(as: Iblagh_V1_CaseFact.self), in: transaction) }
+            }
+            let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+            return try await store.read {
+                (try AnnualReport.compute(year: year, threshold: nil, in: $0), try Funnel.compute(year: year, category: nil, region: nil, threshold: nil, in: $0),
+                 try TimeFigures.compute(year: year, threshold: nil, in: $0))
+            }
+        }
+        let original = try await figures(facts, "original-figures"), again = try await figures(replayed, "replayed-figures")
+        #expect(original.0 == again.0)
+        #expect(original.1 == again.1)
+        #expect(original.2 == again.2)
+        #expect(replayed.count == facts.count)
         for fact in facts {
             let bytes = String(decoding: fact.frame, as: UTF8.self)
             for canary in [trackingID, Canary.name, Canary.phone, "0699887766", Canary.description, "P-1", "sexual extortion", "k-1"] {
