@@ -57,6 +57,10 @@ public actor Dispatcher {
         var cursorDirty = false
         var loadedThrough: Int64 = 0
         var loading = false
+        /// The last load found fewer rows than a batch: nothing more to read until the outbox changes (or the poll).
+        var caughtUp = false
+        /// The outbox changed since the running load began: what it finds may not be the end.
+        var changedDuringLoad = false
         var lastLoad = ContinuousClock.now
         let metrics: HopMetrics
 
@@ -121,6 +125,10 @@ public actor Dispatcher {
     public func outboxChanged() {
         guard recoveringUntil == nil else { return }
         // Only as much in memory as the consumers can take soon: a backlog waits on disk, not here.
+        for group in groups.keys {
+            groups[group]?.caughtUp = false
+            groups[group]?.changedDuringLoad = true
+        }
         for (group, queue) in groups where queue.ready.count < configuration.loadBatch / 2 { load(group) }
     }
 
@@ -265,7 +273,9 @@ public actor Dispatcher {
         }
         for (group, queue) in groups {
             queue.metrics.inFlight.record(queue.inFlight.count)
-            if queue.ready.count < configuration.loadBatch / 2 { load(group) }
+            // Refill only while the outbox may hold more: loading again after a load that found the end would
+            // re-read the outbox in a loop (load → pump → load) while idle.
+            if !queue.caughtUp, queue.ready.count < configuration.loadBatch / 2 { load(group) }
         }
     }
 
@@ -364,6 +374,7 @@ public actor Dispatcher {
     private func load(_ group: String) {
         guard let queue = groups[group], !queue.loading else { return }
         groups[group]?.loading = true
+        groups[group]?.changedDuringLoad = false
         groups[group]?.lastLoad = .now
         let known = queue.cursor, after = queue.loadedThrough, limit = configuration.loadBatch
         Task {
@@ -406,6 +417,7 @@ public actor Dispatcher {
                     queue.ready.append(delivery)
                 }
             }
+            queue.caughtUp = deliveries.count < configuration.loadBatch && !queue.changedDuringLoad
             groups[group] = queue
             commitAcknowledgements()
             pump()
