@@ -11,6 +11,7 @@ enum IntakeMain {
         do {
             let settings = try await Settings.load()
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
+            ParentWatch.startIfRequested()
             let configuration = try IntakeConfiguration(settings: settings)
             let logger = Logger(label: "iblagh.intake")
             let context = try ZMQContext()

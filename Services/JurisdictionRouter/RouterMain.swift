@@ -11,6 +11,7 @@ enum RouterMain {
         do {
             let settings = try await Settings.load()
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
+            ParentWatch.startIfRequested()
             let configuration = try RouterConfiguration(settings: settings)
             let service = try await RouterService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.router"))
             let dispatch = service.dispatcher.boundEndpoint, version = service.reference.rules.table.version

@@ -11,6 +11,7 @@ enum NotifierMain {
         do {
             let settings = try await Settings.load()
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
+            ParentWatch.startIfRequested()
             let configuration = try NotifierConfiguration(settings: settings)
             let service = try await NotifierService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.notifier"))
             let line = "dispatch=\(service.dispatcher.boundEndpoint) console=\(service.consoles.boundEndpoint) regions=\(configuration.regions.joined(separator: ","))"

@@ -11,6 +11,7 @@ enum TrackerMain {
         do {
             let settings = try await Settings.load()
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
+            ParentWatch.startIfRequested()
             let configuration = try TrackerConfiguration(settings: settings)
             let service = try await TrackerService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.tracker"))
             let line = "dispatch=\(service.dispatcher.boundEndpoint) commands=\(service.commands.boundEndpoint)"

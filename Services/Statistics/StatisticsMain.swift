@@ -11,6 +11,7 @@ enum StatisticsMain {
         do {
             let settings = try await Settings.load()
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
+            ParentWatch.startIfRequested()
             let configuration = try StatisticsConfiguration(settings: settings)
             let service = try await StatisticsService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.statistics"))
             try await service.run { port in FileHandle.standardOutput.write(Data("ready http=\(port)\n".utf8)) }

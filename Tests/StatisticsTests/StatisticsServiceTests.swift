@@ -75,3 +75,30 @@ struct StatisticsServiceTests {
         #expect(cli.status == 0 && cli.output.contains("category,sextortion,12,14,50.0,"), "\(cli.error)")
     }
 }
+
+@Suite("Services started by a harness do not outlive it")
+struct ParentWatchTests {
+    @Test("a service started with IBLAGH_EXIT_WITH_PARENT=1 exits when its parent is killed outright")
+    func exitsWithItsParent() async throws {
+        let directory = try temporaryDirectory()
+        let pair = try CurveKeyPair.generate()
+        _ = try CurveCertificate.write(pair, name: "statistics", directory: directory)
+        let service = builtExecutable("iblagh-statistics")
+        // A shell stands in for the harness: it starts the service, prints its pid, and waits; then it is killed.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "IBLAGH_EXIT_WITH_PARENT=1 '\(service)' --statistics-key '\(directory)/statistics.key_secret' --statistics-trackers 'tcp://127.0.0.1:1@\(directory)/statistics.key' --statistics-database '\(directory)/s.db' --statistics-http-port 0 >/dev/null 2>&1 & echo $!; wait"]
+        let output = Pipe()
+        shell.standardOutput = output
+        try shell.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let child = try #require(Int32(line))
+        try await Task.sleep(for: .seconds(1))
+        #expect(kill(child, 0) == 0, "the service is running")
+        kill(shell.processIdentifier, SIGKILL)
+        let deadline = Date().addingTimeInterval(10)
+        while kill(child, 0) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(kill(child, 0) != 0, "the service outlived its parent")
+        if kill(child, 0) == 0 { kill(child, SIGKILL) }
+    }
+}

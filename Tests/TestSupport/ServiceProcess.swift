@@ -24,6 +24,8 @@ public final class ServiceProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        // Services exit when the test runner is gone, even if it was killed before it could stop them.
+        process.environment = ProcessInfo.processInfo.environment.merging(["IBLAGH_EXIT_WITH_PARENT": "1"]) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         if let errorPath {
             if !FileManager.default.fileExists(atPath: errorPath) { FileManager.default.createFile(atPath: errorPath, contents: nil) }
