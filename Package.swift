@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "ServiceBootstrap",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghStore", "ReliableHop",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -35,13 +35,7 @@ struct CaseCommand: AsyncParsableCommand {
             let request = try Iblagh_V1_Envelope(wrapping: command, messageID: UUID().uuidString, producer: "iblagh-case")
             try await bus.send(Multipart([request.frame]))
             let deadline = ContinuousClock.now + .seconds(15)
-            let message = try await withThrowingTaskGroup(of: Multipart?.self) { group in
-                group.addTask { try await bus.receive() }
-                group.addTask { try await Task.sleep(until: deadline); return nil }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
+            let message = try await bus.receive(before: deadline)
             guard let message, let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else {
                 throw ValidationError("no answer from \(endpoint); retry with --command-id \(commandId)")
             }

@@ -63,13 +63,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         try await bus.send(Multipart([envelope.frame]))
         let deadline = ContinuousClock.now + .seconds(timeout)
         while ContinuousClock.now < deadline {
-            let message = try await withThrowingTaskGroup(of: Multipart?.self) { group in
-                group.addTask { try await bus.receive() }
-                group.addTask { try await Task.sleep(until: deadline); return nil }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
+            let message = try await bus.receive(before: deadline)
             guard let message, let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else { break }
             guard reply.correlationID == envelope.messageID else { continue }  // a pushed event, not our answer
             if reply.type == .errorReply { throw ValidationError("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }

@@ -45,16 +45,7 @@ struct SubmitCommand: AsyncParsableCommand {
             }, messageID: UUID().uuidString, producer: "iblagh-cli")
         try await bus.send(Multipart([request.frame]))
         let deadline = ContinuousClock.now + .seconds(timeout)
-        let reply = try await withThrowingTaskGroup(of: Multipart?.self) { group in
-            group.addTask { try await bus.receive() }
-            group.addTask {
-                try await Task.sleep(until: deadline)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let reply = try await bus.receive(before: deadline)
         await bus.close()
         guard let reply, let frame = reply.frames.last else {
             throw ValidationError("no answer from \(endpoint) within \(Int(timeout)) s; retry with --key \(key)")

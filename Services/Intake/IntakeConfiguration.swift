@@ -63,38 +63,21 @@ struct IntakeConfiguration: Sendable {
         lookupsPerMinute = try settings.int("intake.statusLimit.perMinute", default: 20, in: 1...1_000_000)
         evidence = EvidencePolicy(maximumFileBytes: try settings.int("intake.evidence.maxMiB", default: 20, in: 1...100) * 1024 * 1024)
         // Files last: a wrong number or endpoint is reported before a missing key file.
-        trackers = []
-        for (index, entry) in (settings.optionalString("intake.trackers") ?? "").split(separator: ",").enumerated() {
-            let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { throw ConfigurationError(key: "intake.trackers", "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT") }
-            let key = try Self.named("intake.trackers") { try CurveCertificate.loadPublicKey(file: parts[1]) }
-            trackers.append(.init(name: "tracker-\(index + 1)", endpoint: parts[0], serverKey: key, acceptedTypes: [.reporterStatus]))
-        }
-        keyPair = try Self.named("intake.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("intake.key")) }
-        integrators = try Self.named("intake.integrators") { try AllowList.load(directory: try settings.requiredString("intake.integrators")) }
+        trackers = try settings.upstreams("intake.trackers", kind: "tracker", types: [.reporterStatus], required: false)
+        keyPair = try ConfigurationError.naming("intake.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("intake.key")) }
+        integrators = try ConfigurationError.naming("intake.integrators") { try AllowList.load(directory: try settings.requiredString("intake.integrators")) }
         for role in Set(integrators.roles.values) where role != "web" && !role.hasPrefix("integrator:") {
             throw ConfigurationError(key: "intake.integrators", "role \"\(role)\" may not submit reports (use integrator:NAME or web)")
         }
-        consumers = try Self.named("intake.consumers") { try AllowList.load(directory: try settings.requiredString("intake.consumers")) }
+        consumers = try ConfigurationError.naming("intake.consumers") { try AllowList.load(directory: try settings.requiredString("intake.consumers")) }
         for role in Set(consumers.roles.values) where role != ReportLedger.routerGroup && role != ReportLedger.trackerGroup {
             throw ConfigurationError(key: "intake.consumers", "role \"\(role)\" does not consume intake's messages (use router or tracker)")
         }
-        dataKeys = try Self.named("intake.dataKey") { try DataKeyFile.load(try settings.requiredString("intake.dataKey")) }
+        dataKeys = try ConfigurationError.naming("intake.dataKey") { try DataKeyFile.load(try settings.requiredString("intake.dataKey")) }
         if let file = settings.optionalString("intake.knownMaterial") {
-            knownMaterial = try Self.named("intake.knownMaterial") { try EvidenceVault.loadKnownMaterial(file: file) }
+            knownMaterial = try ConfigurationError.naming("intake.knownMaterial") { try EvidenceVault.loadKnownMaterial(file: file) }
         } else {
             knownMaterial = []
-        }
-    }
-
-    /// Runs `load`, turning its error into one that names `key`.
-    private static func named<T>(_ key: String, _ load: () throws -> T) throws -> T {
-        do {
-            return try load()
-        } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(key: key, "\(error)")
         }
     }
 }

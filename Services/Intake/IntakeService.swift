@@ -3,6 +3,7 @@ import Hummingbird
 import IblaghStore
 import Logging
 import ReliableHop
+import ServiceBootstrap
 import ServiceLifecycle
 import ZeroMQ
 
@@ -45,33 +46,18 @@ final class IntakeService: Sendable {
             limits: .init(evidence: configuration.evidence),
             submissions: RateLimiter(perMinute: configuration.submissionsPerMinute, burst: configuration.submissionBurst),
             lookups: RateLimiter(perMinute: configuration.lookupsPerMinute, burst: 5),
-            ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+            ready: { [store] in await Probes.answers(store) })
         let http = Application(
             router: api.router(),
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-intake"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        let bus = BusService(endpoint: submissions)
+        let submissions = self.submissions
+        let bus = EndpointService(serve: { try await submissions.run() }, close: { await submissions.close() })
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: bus), .init(service: http)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await reporterSteps?.stop()
         await dispatcher.stop()
-    }
-}
-
-/// The submission endpoint as a lifecycle service: serves until graceful shutdown, then closes its socket.
-struct BusService: Service {
-    let endpoint: SubmissionEndpoint
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                try await endpoint.run()
-            }
-        } catch is CancellationError {
-            // Graceful shutdown: stop taking requests; what was accepted is on disk.
-        }
-        await endpoint.close()
     }
 }

@@ -39,28 +39,13 @@ struct RouterConfiguration: Sendable {
         referenceCheck = try settings.seconds("router.reference.checkSeconds", default: 2)
         httpHost = settings.string("router.http.host", default: "127.0.0.1")
         httpPort = try settings.int("router.http.port", default: 8202, in: 0...65535)
-        let list = try settings.requiredString("router.upstreams")
-        var upstreams: [ConsumerConfiguration.Upstream] = []
-        for (index, entry) in list.split(separator: ",").enumerated() {
-            let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, parts[0].hasPrefix("tcp://") || parts[0].hasPrefix("ipc://") else {
-                throw ConfigurationError(key: "router.upstreams", "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT")
-            }
-            let key = try Self.named("router.upstreams") { try CurveCertificate.loadPublicKey(file: parts[1]) }
-            upstreams.append(.init(name: "intake-\(index + 1)", endpoint: parts[0], serverKey: key, acceptedTypes: [.reportAccepted]))
-        }
-        guard !upstreams.isEmpty else { throw ConfigurationError(key: "router.upstreams", "names no intake") }
-        self.upstreams = upstreams
-        keyPair = try Self.named("router.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("router.key")) }
-        consumers = try Self.named("router.consumers") { try AllowList.load(directory: try settings.requiredString("router.consumers")) }
+        upstreams = try settings.upstreams("router.upstreams", kind: "intake", types: [.reportAccepted])
+        keyPair = try ConfigurationError.naming("router.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("router.key")) }
+        consumers = try ConfigurationError.naming("router.consumers") { try AllowList.load(directory: try settings.requiredString("router.consumers")) }
         for role in Set(consumers.roles.values) {
             for group in DispatcherConfiguration.groups(of: role) where !RoutingLedger.isConsumerGroup(group) {
                 throw ConfigurationError(key: "router.consumers", "group \"\(group)\" does not consume CaseRouted (use notifier:REGION or tracker)")
             }
         }
-    }
-
-    private static func named<T>(_ key: String, _ load: () throws -> T) throws -> T {
-        do { return try load() } catch let error as ConfigurationError { throw error } catch { throw ConfigurationError(key: key, "\(error)") }
     }
 }

@@ -36,7 +36,7 @@ final class RouterService: Sendable {
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
-        Probes.add(to: router, ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+        Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let http = Application(
             router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-router"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)

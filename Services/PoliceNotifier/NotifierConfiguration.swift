@@ -62,34 +62,17 @@ struct NotifierConfiguration: Sendable {
         webhookTimeout = try settings.seconds("notifier.webhook.timeoutSeconds", default: 10).inSeconds
         httpHost = settings.string("notifier.http.host", default: "127.0.0.1")
         httpPort = try settings.int("notifier.http.port", default: 8302, in: 0...65535)
-        upstreams = try Self.named("notifier.upstreams") {
-            try Self.upstreams(try settings.requiredString("notifier.upstreams"))
-        }
-        keyPair = try Self.named("notifier.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("notifier.key")) }
-        consumers = try Self.named("notifier.consumers") { try AllowList.load(directory: try settings.requiredString("notifier.consumers")) }
-        consoles = try Self.named("notifier.consoles") { try AllowList.load(directory: try settings.requiredString("notifier.consoles")) }
+        upstreams = try settings.upstreams("notifier.upstreams", kind: "router", types: [.caseRouted])
+        keyPair = try ConfigurationError.naming("notifier.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("notifier.key")) }
+        consumers = try ConfigurationError.naming("notifier.consumers") { try AllowList.load(directory: try settings.requiredString("notifier.consumers")) }
+        consoles = try ConfigurationError.naming("notifier.consoles") { try AllowList.load(directory: try settings.requiredString("notifier.consoles")) }
         for role in Set(consoles.roles.values) where !role.hasPrefix("unit:") {
             throw ConfigurationError(key: "notifier.consoles", "role \"\(role)\" is not unit:UNIT_ID")
         }
         if let file = settings.optionalString("notifier.units") {
-            directory = try Self.named("notifier.units") { try UnitDirectory.load(file: file) }
+            directory = try ConfigurationError.naming("notifier.units") { try UnitDirectory.load(file: file) }
         } else {
             directory = try UnitDirectory()
         }
-    }
-
-    static func upstreams(_ list: String) throws -> [ConsumerConfiguration.Upstream] {
-        var upstreams: [ConsumerConfiguration.Upstream] = []
-        for (index, entry) in list.split(separator: ",").enumerated() {
-            let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { throw ConfigurationError(key: "notifier.upstreams", "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT") }
-            upstreams.append(.init(name: "router-\(index + 1)", endpoint: parts[0], serverKey: try CurveCertificate.loadPublicKey(file: parts[1]), acceptedTypes: [.caseRouted]))
-        }
-        guard !upstreams.isEmpty else { throw ConfigurationError(key: "notifier.upstreams", "names no router") }
-        return upstreams
-    }
-
-    private static func named<T>(_ key: String, _ load: () throws -> T) throws -> T {
-        do { return try load() } catch let error as ConfigurationError { throw error } catch { throw ConfigurationError(key: key, "\(error)") }
     }
 }

@@ -46,14 +46,14 @@ final class NotifierService: Sendable {
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
-        Probes.add(to: router, ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+        Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let http = Application(
             router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-notifier"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         let consoles = self.consoles
         let group = ServiceGroup(configuration: .init(
             services: [
-                .init(service: ConsoleService(endpoint: consoles)),
+                .init(service: EndpointService(serve: { try await consoles.run() }, close: { await consoles.close() })),
                 .init(service: DeadlineWatch(store: store, assignments: assignments, clock: configuration.clock, tick: configuration.tick,
                                              committed: { await consoles.committed() }, logger: logger)),
                 .init(service: WebhookSender(store: store, directory: configuration.directory, clock: configuration.clock, tick: configuration.tick,
@@ -64,17 +64,5 @@ final class NotifierService: Sendable {
         try await group.run()
         for consumer in consumers { await consumer.stop() }
         await dispatcher.stop()
-    }
-}
-
-/// The console endpoint as a lifecycle service.
-struct ConsoleService: Service {
-    let endpoint: ConsoleEndpoint
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown { try await endpoint.run() }
-        } catch is CancellationError {}
-        await endpoint.close()
     }
 }

@@ -42,32 +42,17 @@ struct TrackerConfiguration: Sendable {
         httpHost = settings.string("tracker.http.host", default: "127.0.0.1")
         httpPort = try settings.int("tracker.http.port", default: 8402, in: 0...65535)
         replayFacts = try settings.bool("tracker.replayFacts", default: false)
-        var upstreams: [ConsumerConfiguration.Upstream] = []
-        let kinds: [(key: String, kind: String, types: Set<Iblagh_V1_MessageType>, required: Bool)] = [
-            ("tracker.intakes", "intake", [.caseOpened], true),
-            ("tracker.routers", "router", [.caseRouted], true),
-            ("tracker.notifiers", "notifier", [.unitNotified, .unitAcknowledged, .escalated, .complainantContacted], false),
-        ]
-        for (key, kind, types, required) in kinds {
-            let list = required ? try settings.requiredString(key) : (settings.optionalString(key) ?? "")
-            for (index, entry) in list.split(separator: ",").enumerated() {
-                let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-                guard parts.count == 2 else { throw ConfigurationError(key: key, "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT") }
-                let serverKey = try Self.named(key) { try CurveCertificate.loadPublicKey(file: parts[1]) }
-                upstreams.append(.init(name: "\(kind)-\(index + 1)", endpoint: parts[0], serverKey: serverKey, acceptedTypes: types))
-            }
-        }
-        self.upstreams = upstreams
-        keyPair = try Self.named("tracker.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("tracker.key")) }
-        consumers = try Self.named("tracker.consumers") { try AllowList.load(directory: try settings.requiredString("tracker.consumers")) }
-        actors = try Self.named("tracker.actors") { try AllowList.load(directory: try settings.requiredString("tracker.actors")) }
+        upstreams = try settings.upstreams("tracker.intakes", kind: "intake", types: [.caseOpened])
+            + settings.upstreams("tracker.routers", kind: "router", types: [.caseRouted])
+            + settings.upstreams(
+                "tracker.notifiers", kind: "notifier", types: [.unitNotified, .unitAcknowledged, .escalated, .complainantContacted],
+                required: false)
+        keyPair = try ConfigurationError.naming("tracker.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("tracker.key")) }
+        consumers = try ConfigurationError.naming("tracker.consumers") { try AllowList.load(directory: try settings.requiredString("tracker.consumers")) }
+        actors = try ConfigurationError.naming("tracker.actors") { try AllowList.load(directory: try settings.requiredString("tracker.actors")) }
         for role in Set(actors.roles.values) where !role.hasPrefix("officer:") && !role.hasPrefix("prosecutor:") {
             throw ConfigurationError(key: "tracker.actors", "role \"\(role)\" is not officer:UNIT or prosecutor:OFFICE")
         }
-        factKey = try Self.named("tracker.factKey") { try DataKeyFile.load(try settings.requiredString("tracker.factKey")).current.bytes }
-    }
-
-    private static func named<T>(_ key: String, _ load: () throws -> T) throws -> T {
-        do { return try load() } catch let error as ConfigurationError { throw error } catch { throw ConfigurationError(key: key, "\(error)") }
+        factKey = try ConfigurationError.naming("tracker.factKey") { try DataKeyFile.load(try settings.requiredString("tracker.factKey")).current.bytes }
     }
 }

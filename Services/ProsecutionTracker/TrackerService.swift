@@ -42,27 +42,15 @@ final class TrackerService: Sendable {
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
-        Probes.add(to: router, ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+        Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let http = Application(
             router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-tracker"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: CommandService(endpoint: commands)), .init(service: http)],
+            services: [.init(service: EndpointService(serve: { [commands] in try await commands.run() }, close: { [commands] in await commands.close() })), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await consumer.stop()
         await dispatcher.stop()
-    }
-}
-
-/// The command endpoint as a lifecycle service.
-struct CommandService: Service {
-    let endpoint: CommandEndpoint
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown { try await endpoint.run() }
-        } catch is CancellationError {}
-        await endpoint.close()
     }
 }

@@ -32,18 +32,8 @@ struct StatisticsConfiguration: Sendable {
         threshold = try settings.int("statistics.suppressionThreshold", default: 5, in: 1...1000)
         httpHost = settings.string("statistics.http.host", default: "127.0.0.1")
         httpPort = try settings.int("statistics.http.port", default: 8502, in: 0...65535)
-        var upstreams: [ConsumerConfiguration.Upstream] = []
-        for (index, entry) in try settings.requiredString("statistics.trackers").split(separator: ",").enumerated() {
-            let parts = entry.split(separator: "@", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { throw ConfigurationError(key: "statistics.trackers", "entry \(index + 1) is not ENDPOINT@PUBLIC_CERT") }
-            let key: CurvePublicKey
-            do { key = try CurveCertificate.loadPublicKey(file: parts[1]) } catch { throw ConfigurationError(key: "statistics.trackers", "\(error)") }
-            upstreams.append(.init(name: "tracker-\(index + 1)", endpoint: parts[0], serverKey: key, acceptedTypes: [.caseFact]))
-        }
-        self.upstreams = upstreams
-        do {
-            keyPair = try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("statistics.key"))
-        } catch let error as ConfigurationError { throw error } catch { throw ConfigurationError(key: "statistics.key", "\(error)") }
+        upstreams = try settings.upstreams("statistics.trackers", kind: "tracker", types: [.caseFact])
+        keyPair = try ConfigurationError.naming("statistics.key") { try CurveCertificate.loadKeyPair(secretFile: try settings.requiredString("statistics.key")) }
         if let file = settings.optionalString("statistics.operatorKey") {
             guard let data = FileManager.default.contents(atPath: file), data.count >= 16 else {
                 throw ConfigurationError(key: "statistics.operatorKey", "cannot read an operator key of at least 16 bytes from \(file)")

@@ -17,7 +17,7 @@ struct StatisticsHTTPAPI: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        Probes.add(to: router, ready: { [store] in (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil })
+        Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         router.get("/") { request, _ in try await annual(request, format: "html") }
         router.get("/v1/reports/annual") { request, _ in try await annual(request, format: request.uri.queryParameters.get("format") ?? "json") }
         router.get("/v1/reports/funnel") { request, _ -> Response in

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import IblaghStore
 
 /// The endpoints every service answers: `/healthz` (the process runs), `/readyz` (it can do its work: `ready`
 /// says whether its store and bus are up) and `/metrics` (Prometheus text).
@@ -16,5 +17,12 @@ public enum Probes {
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
         }
+    }
+}
+
+extension Probes {
+    /// A store is ready when it answers a query.
+    public static func answers(_ store: any Store) async -> Bool {
+        (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil
     }
 }

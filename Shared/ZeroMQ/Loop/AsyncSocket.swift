@@ -80,6 +80,20 @@ public actor AsyncSocket {
         }
     }
 
+    /// The next message, or nil when none arrives before `deadline` (the wait is cancelled, nothing is lost).
+    public nonisolated func receive(before deadline: ContinuousClock.Instant) async throws -> Multipart? {
+        try await withThrowingTaskGroup(of: Multipart?.self) { group in
+            group.addTask { try await self.receive() }
+            group.addTask {
+                try await Task.sleep(until: deadline)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// Waits for at least one message, then returns every message already waiting, up to `limit`, in one hop.
     public func receive(upTo limit: Int) async throws -> [Multipart] {
         precondition(limit > 0, "receive(upTo:) needs a positive limit")
