@@ -35,6 +35,8 @@ public actor Dispatcher {
         let seq: Int64
         let messageID: String
         let frame: [UInt8]
+        /// The DELIVER frame's tag: `seq`, 8 bytes big-endian.
+        var tag: [UInt8] { withUnsafeBytes(of: UInt64(seq).bigEndian) { Array($0) } }
     }
 
     struct InFlight {
@@ -45,7 +47,7 @@ public actor Dispatcher {
 
     struct GroupQueue {
         var ready = Deque<Delivery>()
-        var inFlight: [String: InFlight] = [:]
+        var inFlight: [Int64: InFlight] = [:]  // by seq
         /// Loaded and not yet acknowledged, in outbox order; the cursor stops before the first of them.
         var unacknowledged = Deque<Int64>()
         /// Acknowledged, but behind an unacknowledged one.
@@ -83,7 +85,7 @@ public actor Dispatcher {
         let group: String
         var routingID: [UInt8]?
         var window: Int
-        var outstanding: Set<String> = []
+        var outstanding: Set<Int64> = []  // seqs
         var lastSeen: ContinuousClock.Instant
         var absentSince: ContinuousClock.Instant?
     }
@@ -174,6 +176,7 @@ public actor Dispatcher {
             guard let key = routes[routingID], let ack = try? Iblagh_V1_Ack(serializedBytes: frames[2]) else {
                 return refuse(routingID, role: role, reason: "ACK from an unregistered consumer or with a bad body")
             }
+            for tag in ack.deliveryTags { settle(Int64(bitPattern: tag), consumer: key) }
             for id in ack.messageIds { settle(id, consumer: key, rejection: nil) }
         case HopFrame.nack:
             guard let key = routes[routingID], let nack = try? Iblagh_V1_Nack(serializedBytes: frames[2]) else {
@@ -220,21 +223,30 @@ public actor Dispatcher {
         }
     }
 
-    /// ACK (rejection nil) or NACK of one message by one consumer.
+    /// ACK of one delivery, named by its tag, by one consumer: the common path, without a string in sight.
+    private func settle(_ seq: Int64, consumer key: String) {
+        guard let group = consumers[key]?.group else { return }
+        consumers[key]?.outstanding.remove(seq)
+        if let flight = groups[group]?.inFlight.removeValue(forKey: seq) {
+            if flight.consumer != key { consumers[flight.consumer]?.outstanding.remove(seq) }
+            groups[group]?.acknowledge(seq)
+        } else if let index = groups[group]?.ready.firstIndex(where: { $0.seq == seq }) {
+            groups[group]?.ready.remove(at: index)  // requeued, then acknowledged by its first holder
+            groups[group]?.acknowledge(seq)
+        }
+        groups[group]?.metrics.acknowledged.increment()
+    }
+
+    /// ACK (rejection nil) or NACK of one message named by its id: NACKs, and ACKs replayed to a restarted producer.
     private func settle(_ messageID: String, consumer key: String, rejection: String?) {
         guard let group = consumers[key]?.group else { return }
-        consumers[key]?.outstanding.remove(messageID)
-        var seq: Int64?
-        if let flight = groups[group]?.inFlight.removeValue(forKey: messageID) {
-            if flight.consumer != key { consumers[flight.consumer]?.outstanding.remove(messageID) }
-            seq = flight.delivery.seq
-        } else if let index = groups[group]?.ready.firstIndex(where: { $0.messageID == messageID }) {
-            seq = groups[group]?.ready.remove(at: index).seq  // requeued, then acknowledged by its first holder
-        }
         if let rejection { rejections.append((group, messageID, rejection)) }
-        if let seq {
-            groups[group]?.acknowledge(seq)
-        } else if recoveringUntil != nil {
+        if let seq = groups[group]?.inFlight.first(where: { $0.value.delivery.messageID == messageID })?.key
+            ?? groups[group]?.ready.first(where: { $0.messageID == messageID })?.seq {
+            settle(seq, consumer: key)
+            return
+        }
+        if recoveringUntil != nil {
             // An ACK replayed for a message this run has not loaded yet: skip it when it is loaded. After recovery
             // such ACKs are late duplicates (the message was acknowledged already); remembering them would only leak.
             groups[group]?.acknowledgedEarly.insert(messageID)
@@ -263,8 +275,8 @@ public actor Dispatcher {
                     markAbsent(key)
                     continue
                 }
-                consumers[key]?.outstanding.insert(delivery.messageID)
-                groups[group]?.inFlight[delivery.messageID] = InFlight(
+                consumers[key]?.outstanding.insert(delivery.seq)
+                groups[group]?.inFlight[delivery.seq] = InFlight(
                     delivery: delivery, consumer: key, deadline: .now + configuration.redeliveryTimeout)
                 groups[group]?.metrics.delivered.increment()
                 if (consumers[key]?.outstanding.count ?? .max) < window { stillOpen.append(key) }
@@ -280,7 +292,7 @@ public actor Dispatcher {
     }
 
     private func send(_ delivery: Delivery, to routingID: [UInt8]) -> Bool {
-        let frames = Multipart([routingID, HopFrame.deliver, Array(delivery.messageID.utf8), delivery.frame])
+        let frames = Multipart([routingID, HopFrame.deliver, Array(delivery.messageID.utf8), delivery.frame, delivery.tag])
         do {
             return try socket.send(frames, dontWait: true)
         } catch {
@@ -290,10 +302,10 @@ public actor Dispatcher {
 
     private func resend(consumer key: String) {
         guard let consumer = consumers[key], let routingID = consumer.routingID else { return }
-        for id in consumer.outstanding {
-            guard let flight = groups[consumer.group]?.inFlight[id] else { continue }
+        for seq in consumer.outstanding {
+            guard let flight = groups[consumer.group]?.inFlight[seq] else { continue }
             if send(flight.delivery, to: routingID) {
-                groups[consumer.group]?.inFlight[id]?.deadline = .now + configuration.redeliveryTimeout
+                groups[consumer.group]?.inFlight[seq]?.deadline = .now + configuration.redeliveryTimeout
                 groups[consumer.group]?.metrics.redelivered.increment()
             }
         }
@@ -308,10 +320,10 @@ public actor Dispatcher {
     }
 
     /// Gives a consumer's messages to the rest of its group.
-    private func requeue(_ ids: [String], of group: String) {
-        for id in ids.reversed() {
-            guard let flight = groups[group]?.inFlight.removeValue(forKey: id) else { continue }
-            consumers[flight.consumer]?.outstanding.remove(id)
+    private func requeue(_ seqs: [Int64], of group: String) {
+        for seq in seqs.sorted().reversed() {
+            guard let flight = groups[group]?.inFlight.removeValue(forKey: seq) else { continue }
+            consumers[flight.consumer]?.outstanding.remove(seq)
             groups[group]?.ready.prepend(flight.delivery)
             groups[group]?.metrics.redelivered.increment()
         }
@@ -340,7 +352,7 @@ public actor Dispatcher {
             let late = queue.inFlight.values.filter { $0.deadline < now && consumers[$0.consumer]?.absentSince == nil }
             if !late.isEmpty {
                 logger.notice("unacknowledged messages redelivered", metadata: ["group": "\(group)", "count": "\(late.count)"])
-                requeue(late.sorted { $0.delivery.seq < $1.delivery.seq }.map(\.delivery.messageID), of: group)
+                requeue(late.map(\.delivery.seq), of: group)
             }
             if now - queue.lastLoad > configuration.pollInterval, queue.ready.count < configuration.loadBatch / 2 { load(group) }
         }

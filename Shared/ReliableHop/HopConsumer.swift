@@ -29,11 +29,12 @@ public actor HopConsumer {
         let upstream: Int
         let messageID: String
         let frame: [UInt8]
+        let tag: UInt64
         let arrived: ContinuousClock.Instant
     }
 
     struct Outcome: Sendable {
-        var acks: [Int: [String]] = [:]
+        var acks: [Int: [UInt64]] = [:]  // delivery tags by upstream
         var nacks: [(upstream: Int, messageID: String, reason: String)] = []
         var duplicates = 0
     }
@@ -97,7 +98,7 @@ public actor HopConsumer {
         let retention = configuration.inboxRetention.components.seconds
         let cutoff = Date().timeIntervalSince1970 - Double(retention)
         do {
-            try await store.write { try $0.execute("DELETE FROM hop_inbox WHERE received_at < ?", [.real(cutoff)]) }
+            _ = try await store.write { try $0.execute("DELETE FROM hop_inbox WHERE received_at < ?", [.real(cutoff)]) }
         } catch {
             logger.error("pruning the inbox failed", metadata: ["error": "\(error)"])
         }
@@ -124,16 +125,22 @@ public actor HopConsumer {
                 logger.error("producer refused us", metadata: ["upstream": "\(configuration.upstreams[upstream].name)", "reason": "\(reason)"])
                 continue
             }
-            guard frames.count == 3, frames[0] == HopFrame.deliver,
-                let id = String(validating: frames[1], as: UTF8.self), !id.isEmpty
+            guard frames.count == 4, frames[0] == HopFrame.deliver,
+                let id = String(validating: frames[1], as: UTF8.self), !id.isEmpty, let tag = Self.tag(frames[3])
             else {
                 metrics.refusedFrames.increment()
                 logger.warning("malformed frame from producer dropped", metadata: ["upstream": "\(configuration.upstreams[upstream].name)", "frames": "\(frames.count)"])
                 continue
             }
-            batch.append(Incoming(upstream: upstream, messageID: id, frame: frames[2], arrived: .now))
+            batch.append(Incoming(upstream: upstream, messageID: id, frame: frames[2], tag: tag, arrived: .now))
         }
         commitIfIdle()
+    }
+
+    /// A DELIVER frame's tag: 8 bytes, big-endian.
+    private static func tag(_ bytes: [UInt8]) -> UInt64? {
+        guard bytes.count == 8 else { return nil }
+        return bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     private func commitIfIdle() {
@@ -214,7 +221,7 @@ public actor HopConsumer {
             do {
                 let fresh = isolated ? try transaction.savepoint(applyOne) : try applyOne()
                 if !fresh { outcome.duplicates += 1 }
-                outcome.acks[incoming.upstream, default: []].append(incoming.messageID)
+                outcome.acks[incoming.upstream, default: []].append(incoming.tag)
             } catch let error as SchemaError {
                 guard isolated else { throw BatchNeedsIsolation() }
                 outcome.nacks.append((incoming.upstream, incoming.messageID, error.reason))
@@ -252,10 +259,10 @@ public actor HopConsumer {
 
     private func acknowledge(_ outcome: Outcome) {
         metrics.duplicatesIgnored.increment(by: outcome.duplicates)
-        for (upstream, ids) in outcome.acks where upstream < sockets.count {
-            let ack = Iblagh_V1_Ack.with { $0.messageIds = ids }
+        for (upstream, tags) in outcome.acks where upstream < sockets.count {
+            let ack = Iblagh_V1_Ack.with { $0.deliveryTags = tags }
             _ = try? sockets[upstream].send(Multipart([HopFrame.ack, (try? ack.serializedBytes()) ?? []]), dontWait: true)
-            metrics.acknowledged.increment(by: ids.count)
+            metrics.acknowledged.increment(by: tags.count)
         }
         for nack in outcome.nacks where nack.upstream < sockets.count {
             logger.warning("message refused", metadata: ["message_id": "\(nack.messageID)", "reason": "\(nack.reason)"])

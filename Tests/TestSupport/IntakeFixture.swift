@@ -6,7 +6,6 @@ import IblaghCrypto
 import IblaghSchemas
 import IblaghStore
 import SwiftProtobuf
-import TestSupport
 import ZeroMQ
 
 /// A real intake process for a test: its keys, data key, known-material list and JSON configuration in a fresh

@@ -39,12 +39,17 @@ public nonisolated struct Iblagh_V1_Credit: Sendable {
 }
 
 /// consumer -> producer: these messages are committed on my side (or refused for good).
+/// A delivery is named by its tag (the DELIVER frame's last frame) — an integer the producer finds without hashing
+/// a string; ACKs replayed to a restarted producer name message ids, since the tags of its previous run are unknown
+/// to the consumer's inbox.
 public nonisolated struct Iblagh_V1_Ack: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var messageIds: [String] = []
+
+  public var deliveryTags: [UInt64] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -112,7 +117,7 @@ nonisolated extension Iblagh_V1_Credit: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Iblagh_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Ack"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}message_ids\0\u{3}delivery_tags\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -121,6 +126,7 @@ nonisolated extension Iblagh_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._Messa
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedStringField(value: &self.messageIds) }()
+      case 2: try { try decoder.decodeRepeatedFixed64Field(value: &self.deliveryTags) }()
       default: break
       }
     }
@@ -130,11 +136,15 @@ nonisolated extension Iblagh_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if !self.messageIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.messageIds, fieldNumber: 1)
     }
+    if !self.deliveryTags.isEmpty {
+      try visitor.visitPackedFixed64Field(value: self.deliveryTags, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Iblagh_V1_Ack, rhs: Iblagh_V1_Ack) -> Bool {
     if lhs.messageIds != rhs.messageIds {return false}
+    if lhs.deliveryTags != rhs.deliveryTags {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13iblagh/v1/hop.proto\x12\tiblagh.v1\"E\n\x06\x43redit\x12\x16\n\x0e\x63onsumer_group\x18\x01 \x01(\t\x12\x13\n\x0b\x63onsumer_id\x18\x02 \x01(\t\x12\x0e\n\x06\x63redit\x18\x03 \x01(\r\"\x1a\n\x03\x41\x63k\x12\x13\n\x0bmessage_ids\x18\x01 \x03(\t\"*\n\x04Nack\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13iblagh/v1/hop.proto\x12\tiblagh.v1\"E\n\x06\x43redit\x12\x16\n\x0e\x63onsumer_group\x18\x01 \x01(\t\x12\x13\n\x0b\x63onsumer_id\x18\x02 \x01(\t\x12\x0e\n\x06\x63redit\x18\x03 \x01(\r\"1\n\x03\x41\x63k\x12\x13\n\x0bmessage_ids\x18\x01 \x03(\t\x12\x15\n\rdelivery_tags\x18\x02 \x03(\x06\"*\n\x04Nack\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\tb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'iblagh.v1.hop_pb2', globals())
@@ -23,7 +23,7 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _CREDIT._serialized_start=34
   _CREDIT._serialized_end=103
   _ACK._serialized_start=105
-  _ACK._serialized_end=131
-  _NACK._serialized_start=133
-  _NACK._serialized_end=175
+  _ACK._serialized_end=154
+  _NACK._serialized_start=156
+  _NACK._serialized_end=198
 # @@protoc_insertion_point(module_scope)
