@@ -3,34 +3,8 @@ import ReliableHop
 import ServiceBootstrap
 import ZeroMQ
 
-/// Intake's settings. Keys (command line `--intake-http-port`, environment `INTAKE_HTTP_PORT`, JSON file
-/// `{"intake": {"http": {"port": 8080}}}`):
-///
-/// | key | type | default | meaning |
-/// | --- | --- | --- | --- |
-/// | `intake.id` | string | `intake-1` | this instance's name (the producer of its messages) |
-/// | `intake.database` | path | `state/<id>/intake.db` | its SQLite file |
-/// | `intake.key` | path | required | its CURVE secret certificate (`NAME.key_secret`) |
-/// | `intake.integrators` | directory | required | public certificates of integrators, role `integrator:NAME` or `web` |
-/// | `intake.consumers` | directory | required | public certificates of the dispatch consumers, role `router` or `tracker` |
-/// | `intake.dataKey` | path | required | the data key file sealing personal data and evidence (``DataKeyFile``) |
-/// | `intake.knownMaterial` | path | none | SHA-256 list of known material; a matching file is quarantined |
-/// | `intake.bus.endpoint` | endpoint | `tcp://127.0.0.1:7101` | the integrators' submission ROUTER |
-/// | `intake.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7102` | the reliable hop's dispatch ROUTER |
-/// | `intake.trackers` | list | none | tracker instances as `ENDPOINT@PUBLIC_CERT`: their reporter steps fill the status page |
-/// | `intake.http.host` | string | `127.0.0.1` | the JSON API's address |
-/// | `intake.http.port` | int 0–65535 | `8080` | the JSON API's port (0: any free port) |
-/// | `intake.receipt.scryptLogN` | int 4–20 | `10` | scrypt cost of receipt hashes: n = 2^value (1 MiB and ~1.5 ms at 10; see below) |
-/// | `intake.rateLimit.perMinute` | int | `30` | report submissions and uploads per client address per minute |
-/// | `intake.rateLimit.burst` | int | `10` | ... of which at once |
-/// | `intake.statusLimit.perMinute` | int | `20` | status lookups per client address per minute (burst 5) |
-/// | `intake.evidence.maxMiB` | int 1–100 | `20` | the largest evidence file |
-/// | `log.level` | string | `info` | swift-log level |
-///
-/// The receipt hash bounds intake's rate: each accepted report costs one scrypt. Measured on the 2-core development
-/// machine (`Benchmarks/intake.sh`): ~40 reports/s at 14, ~600 at 10, ~5,000 at 4. Receipt secrets are 100 random
-/// bits, so even a cheap hash cannot be brute-forced from a stolen database; the cost guards against weaker secrets
-/// and is an operator's choice between that margin and throughput.
+/// Intake's settings: the `intake.*` keys of docs/configuration.md (command line, environment or JSON file), each read
+/// here with its default, a bad value throwing a ``ConfigurationError`` that names the key.
 struct IntakeConfiguration: Sendable {
     var id: String
     var database: String

@@ -13,6 +13,7 @@ enum IntakeMain {
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
             ParentWatch.startIfRequested()
             let configuration = try IntakeConfiguration(settings: settings)
+            try settings.refuseUnknownKeys()
             let logger = Logger(label: "iblagh.intake")
             let context = try ZMQContext()
             let service = try await IntakeService(configuration: configuration, context: context, logger: logger)

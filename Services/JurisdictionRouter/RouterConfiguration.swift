@@ -3,22 +3,8 @@ import ReliableHop
 import ServiceBootstrap
 import ZeroMQ
 
-/// The router's settings (command line `--router-http-port`, environment `ROUTER_HTTP_PORT`, JSON file
-/// `{"router": {...}}`):
-///
-/// | key | type | default | meaning |
-/// | --- | --- | --- | --- |
-/// | `router.id` | string | `router-1` | this instance's name (its consumer id and the producer of its messages) |
-/// | `router.database` | path | `state/<id>/router.db` | its SQLite file |
-/// | `router.key` | path | required | its CURVE secret certificate |
-/// | `router.upstreams` | list | required | intake instances as `ENDPOINT@PUBLIC_CERT`, comma-separated |
-/// | `router.consumers` | directory | required | its consumers' public certificates, role `notifier:REGION[,notifier:REGION...]` (REGION a code such as `04`, or `national`) or `tracker` |
-/// | `router.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7202` | its dispatch ROUTER (CaseRouted) |
-/// | `router.reference.file` | path | `deploy/reference/morocco-territory.json` | the territory and units file |
-/// | `router.reference.checkSeconds` | seconds | `2` | how often the file is checked for a replacement |
-/// | `router.http.host` | string | `127.0.0.1` | probes and metrics address |
-/// | `router.http.port` | int 0–65535 | `8202` | probes and metrics port (0: any free port) |
-/// | `log.level` | string | `info` | swift-log level |
+/// The router's settings: the `router.*` keys of docs/configuration.md (command line, environment or JSON file), each read
+/// here with its default, a bad value throwing a ``ConfigurationError`` that names the key.
 struct RouterConfiguration: Sendable {
     var id: String
     var database: String

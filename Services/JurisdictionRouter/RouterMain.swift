@@ -13,6 +13,7 @@ enum RouterMain {
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
             ParentWatch.startIfRequested()
             let configuration = try RouterConfiguration(settings: settings)
+            try settings.refuseUnknownKeys()
             let service = try await RouterService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.router"))
             let dispatch = service.dispatcher.boundEndpoint, version = service.reference.rules.table.version
             try await service.run { port in

@@ -2,26 +2,8 @@ import ReliableHop
 import ServiceBootstrap
 import ZeroMQ
 
-/// The notifier's settings (command line `--notifier-regions 04`, environment `NOTIFIER_REGIONS`, JSON file):
-///
-/// | key | type | default | meaning |
-/// | --- | --- | --- | --- |
-/// | `notifier.id` | string | `notifier-1` | this instance's name |
-/// | `notifier.database` | path | `state/<id>/notifier.db` | its SQLite file |
-/// | `notifier.key` | path | required | its CURVE secret certificate; its role at the routers names its groups |
-/// | `notifier.regions` | list | required | region codes it serves (`04,06`), or `national` for the national unit's cases |
-/// | `notifier.upstreams` | list | required | router instances as `ENDPOINT@PUBLIC_CERT`, comma-separated |
-/// | `notifier.consumers` | directory | required | public certificates of its consumers (role `tracker`) |
-/// | `notifier.consoles` | directory | required | unit consoles' public certificates, role `unit:UNIT_ID` |
-/// | `notifier.units` | path | none (built-in defaults) | the unit directory (``UnitDirectory``) |
-/// | `notifier.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7302` | its dispatch ROUTER (to the tracker) |
-/// | `notifier.console.endpoint` | endpoint | `tcp://127.0.0.1:7301` | the unit consoles' ROUTER |
-/// | `notifier.clock` | string | `system` | `system`, or `file:PATH` (seconds since 1970 read from PATH; for tests) |
-/// | `notifier.tickSeconds` | seconds | `1` | how often deadlines and webhooks are checked |
-/// | `notifier.webhook.retrySeconds` | seconds | `2` | the first webhook retry delay (doubling, at most 300) |
-/// | `notifier.webhook.timeoutSeconds` | seconds | `10` | a webhook request's timeout |
-/// | `notifier.http.host` / `notifier.http.port` | string / int | `127.0.0.1` / `8302` | probes and metrics |
-/// | `log.level` | string | `info` | swift-log level |
+/// The notifier's settings: the `notifier.*` keys of docs/configuration.md (command line, environment or JSON file), each read
+/// here with its default, a bad value throwing a ``ConfigurationError`` that names the key.
 struct NotifierConfiguration: Sendable {
     var id: String
     var database: String

@@ -13,6 +13,7 @@ enum NotifierMain {
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
             ParentWatch.startIfRequested()
             let configuration = try NotifierConfiguration(settings: settings)
+            try settings.refuseUnknownKeys()
             let service = try await NotifierService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.notifier"))
             let line = "dispatch=\(service.dispatcher.boundEndpoint) console=\(service.consoles.boundEndpoint) regions=\(configuration.regions.joined(separator: ","))"
             try await service.run { port in

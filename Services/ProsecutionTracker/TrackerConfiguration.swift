@@ -4,22 +4,8 @@ import ReliableHop
 import ServiceBootstrap
 import ZeroMQ
 
-/// The tracker's settings (command line `--tracker-...`, environment `TRACKER_...`, JSON file `{"tracker": {...}}`):
-///
-/// | key | type | default | meaning |
-/// | --- | --- | --- | --- |
-/// | `tracker.id` | string | `tracker-1` | this instance's name |
-/// | `tracker.database` | path | `state/<id>/tracker.db` | its SQLite file |
-/// | `tracker.key` | path | required | its CURVE secret certificate (enrolled as `tracker` upstream) |
-/// | `tracker.intakes` / `tracker.routers` / `tracker.notifiers` | list | required / required / optional | upstream instances as `ENDPOINT@PUBLIC_CERT`, comma-separated |
-/// | `tracker.consumers` | directory | required | its consumers' public certificates (role `statistics` or `intake`) |
-/// | `tracker.actors` | directory | required | officers' and prosecutors' public certificates (`officer:UNIT`, `prosecutor:OFFICE`) |
-/// | `tracker.factKey` | path | required | a data key file (``DataKeyFile``); its current key keys the facts' case keys |
-/// | `tracker.dispatch.endpoint` | endpoint | `tcp://127.0.0.1:7402` | its dispatch ROUTER (facts, reporter steps) |
-/// | `tracker.commands.endpoint` | endpoint | `tcp://127.0.0.1:7401` | the officers' and prosecutors' ROUTER |
-/// | `tracker.http.host` / `tracker.http.port` | string / int | `127.0.0.1` / `8402` | probes and metrics |
-/// | `tracker.replayFacts` | bool | `false` | on start, send statistics every case's facts again (to rebuild a statistics store) |
-/// | `log.level` | string | `info` | swift-log level |
+/// The tracker's settings: the `tracker.*` keys of docs/configuration.md (command line, environment or JSON file), each read
+/// here with its default, a bad value throwing a ``ConfigurationError`` that names the key.
 struct TrackerConfiguration: Sendable {
     var id: String
     var database: String

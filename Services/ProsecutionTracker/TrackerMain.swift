@@ -13,6 +13,7 @@ enum TrackerMain {
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
             ParentWatch.startIfRequested()
             let configuration = try TrackerConfiguration(settings: settings)
+            try settings.refuseUnknownKeys()
             let service = try await TrackerService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.tracker"))
             let line = "dispatch=\(service.dispatcher.boundEndpoint) commands=\(service.commands.boundEndpoint)"
             try await service.run { port in

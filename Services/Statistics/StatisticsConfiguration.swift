@@ -4,18 +4,8 @@ import ReliableHop
 import ServiceBootstrap
 import ZeroMQ
 
-/// The statistics service's settings (command line `--statistics-...`, environment `STATISTICS_...`, JSON file):
-///
-/// | key | type | default | meaning |
-/// | --- | --- | --- | --- |
-/// | `statistics.id` | string | `statistics-1` | this instance's name |
-/// | `statistics.database` | path | `state/<id>/statistics.db` | its SQLite file |
-/// | `statistics.key` | path | required | its CURVE secret certificate (enrolled at the trackers as `statistics`) |
-/// | `statistics.trackers` | list | required | tracker instances as `ENDPOINT@PUBLIC_CERT`, comma-separated |
-/// | `statistics.suppressionThreshold` | int 1–1000 | `5` | public outputs hide counts below this |
-/// | `statistics.operatorKey` | path | none | a file holding the operator key that unlocks internal (unsuppressed) reports |
-/// | `statistics.http.host` / `statistics.http.port` | string / int | `127.0.0.1` / `8502` | the reports, probes and metrics |
-/// | `log.level` | string | `info` | swift-log level |
+/// The statistics service's settings: the `statistics.*` keys of docs/configuration.md (command line, environment or JSON file), each read
+/// here with its default, a bad value throwing a ``ConfigurationError`` that names the key.
 struct StatisticsConfiguration: Sendable {
     var id: String
     var database: String

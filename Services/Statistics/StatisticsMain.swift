@@ -13,6 +13,7 @@ enum StatisticsMain {
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))
             ParentWatch.startIfRequested()
             let configuration = try StatisticsConfiguration(settings: settings)
+            try settings.refuseUnknownKeys()
             let service = try await StatisticsService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.statistics"))
             try await service.run { port in FileHandle.standardOutput.write(Data("ready http=\(port)\n".utf8)) }
         } catch {

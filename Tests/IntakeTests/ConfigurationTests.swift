@@ -25,6 +25,25 @@ struct ConfigurationTests {
         #expect(result.error.contains("bad.json"))
     }
 
+    @Test("a misspelt key in the file or on the command line is refused by name, not ignored")
+    func unknownKeys() async throws {
+        let intake = try await IntakeFixture()
+        let valid = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(intake.directory)/intake.json"))) as? [String: Any] ?? [:]
+        var section = valid["intake"] as? [String: Any] ?? [:]
+        section["databse"] = "\(intake.directory)/elsewhere.db"
+        var typo = valid
+        typo["intake"] = section
+        try JSONSerialization.data(withJSONObject: typo).write(to: URL(fileURLWithPath: "\(intake.directory)/typo.json"))
+        let fromFile = try run(builtExecutable("iblagh-intake"), ["--config", "\(intake.directory)/typo.json"], timeout: 60)
+        #expect(fromFile.status != 0)
+        #expect(fromFile.error.contains("intake.databse") && fromFile.error.contains("docs/configuration.md"), "\(fromFile.error)")
+        let fromArguments = try run(
+            builtExecutable("iblagh-intake"), ["--config", "\(intake.directory)/intake.json", "--intake-htpp-port", "9"], timeout: 60)
+        #expect(fromArguments.status != 0)
+        #expect(fromArguments.error.contains("--intake-htpp-port"), "\(fromArguments.error)")
+        #expect(!FileManager.default.fileExists(atPath: "\(intake.directory)/elsewhere.db"))
+    }
+
     @Test("receipt hashes: the secret matches, another does not, and the cost is checked")
     func receiptHash() throws {
         let cost = ReceiptHash.Cost(n: 1 << 10)

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// docs/configuration.md is the one place where settings are documented; these tests keep it and the code in step.
+@Suite("docs/configuration.md lists exactly the settings the services read")
+struct ConfigurationReferenceTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+
+    /// Every `settings.READ("key", default: VALUE` in the services, with VALUE as the doc writes it (nil: no default).
+    static func keysInCode() throws -> [String: String?] {
+        let services = root.appendingPathComponent("Services")
+        let files = FileManager.default.enumerator(atPath: services.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        let read = try NSRegularExpression(pattern: #"settings\.\w+\(\s*"((?:intake|router|notifier|tracker|statistics|log)\.[A-Za-z.]+)"(?:,\s*(?:kind:[^)]*|default:\s*("(?:[^"\\]|\\.)*"|[\w.]+)))?"#)
+        var keys: [String: String?] = [:]
+        for file in files {
+            let text = try String(contentsOf: services.appendingPathComponent(file), encoding: .utf8)
+            for match in read.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let key = String(text[Range(match.range(at: 1), in: text)!])
+                let value = Range(match.range(at: 2), in: text).map { String(text[$0]) }.map { value in
+                    value.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).replacingOccurrences(of: #"\(id)"#, with: "<id>")
+                }
+                keys[key] = keys[key] ?? value
+            }
+        }
+        return keys
+    }
+
+    /// The first column (the key) and third column (the default) of every table row of the doc.
+    static func keysInDoc() throws -> [String: String] {
+        let text = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        var keys: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 4 else { continue }
+            keys[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[2].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+        }
+        return keys
+    }
+
+    @Test("every key read by a service is documented, and every documented key is read")
+    func sameKeys() throws {
+        let code = try Self.keysInCode(), doc = try Self.keysInDoc()
+        #expect(code.count > 60, "the reads were not found: \(code.keys.sorted())")
+        #expect(Set(code.keys).subtracting(doc.keys).sorted() == [], "read but not in docs/configuration.md")
+        #expect(Set(doc.keys).subtracting(code.keys).sorted() == [], "documented but never read")
+    }
+
+    @Test("each documented default is the code's default")
+    func sameDefaults() throws {
+        let code = try Self.keysInCode(), doc = try Self.keysInDoc()
+        var checked = 0
+        for (key, value) in code {
+            guard let value, let documented = doc[key] else { continue }
+            checked += 1
+            #expect(documented == value, "\(key): the doc says \(documented), the code \(value)")
+        }
+        #expect(checked > 30)
+    }
+}
