@@ -8,10 +8,15 @@ public struct CommandResult: Sendable {
     public let error: String
 }
 
-public func run(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> CommandResult {
+public func run(
+    _ executable: String, _ arguments: [String], timeout: Double = 120, environment: [String: String] = [:]
+) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -1,46 +1,169 @@
 #!/usr/bin/env bash
 # The whole stack on loopback: intake, two jurisdiction routers, two regional police notifiers, the prosecution
 # tracker and statistics, each with a throw-away CURVE key pair and its SQLite store under state/local/.
-#   deploy/local/stack.sh          build (release), start everything, submit demonstration reports, print what to open
-#   deploy/local/stack.sh stop     stop everything
+#   deploy/local/stack.sh                 start (build in release mode, start, submit demonstration reports);
+#                                         called again while the stack runs: stop it
+#   deploy/local/stack.sh start|stop      the same, explicitly
+#   deploy/local/stack.sh status          each instance: running or exited (with its log's last line)
+#   deploy/local/stack.sh restart NAME    restart one instance (after a crash) with its settings
+# Environment: IBLAGH_STATE (default ./state), IBLAGH_BIN (use these built executables, do not build),
+# IBLAGH_PORT_OFFSET (added to every port, default 0), IBLAGH_STOP_SECONDS (grace before SIGKILL, default 15).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
 state="${IBLAGH_STATE:-$PWD/state}/local"
 pids="$state/pids"
+self="${IBLAGH_SELF:-$0}"
+offset="${IBLAGH_PORT_OFFSET:-0}"
+port() { echo $(($1 + offset)); }
+services=(intake:iblagh-intake router-1:iblagh-router router-2:iblagh-router notifier-east:iblagh-notifier
+  notifier-west:iblagh-notifier tracker:iblagh-tracker statistics:iblagh-statistics)
+# Each instance's probe port (its /readyz).
+probe_of() {
+  case "$1" in
+    intake) port 8080 ;; router-1) port 8202 ;; router-2) port 8212 ;; notifier-east) port 8302 ;;
+    notifier-west) port 8312 ;; tracker) port 8402 ;; statistics) port 8502 ;;
+  esac
+}
+pid_of() { [ -f "$pids" ] && awk -v n="$1" '$1 == n {print $2}' "$pids" | tail -1; }
+# Alive: exists and is not a zombie (a crashed instance stays one when nothing reaps it, e.g. in a container).
+alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && ! ps -o stat= -p "$1" 2>/dev/null | grep -q '^Z'; }
+running() { # any instance alive?
+  [ -f "$pids" ] || return 1
+  while read -r _ pid; do alive "$pid" && return 0; done <"$pids"
+  return 1
+}
 
 stop_all() {
   [ -f "$pids" ] || return 0
-  while read -r name pid; do
-    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
-  done <"$pids"
-  sleep 1
-  while read -r name pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$pids"
+  local grace="${IBLAGH_STOP_SECONDS:-15}" waited=0 left
+  while read -r _ pid; do alive "$pid" && kill -TERM "$pid" 2>/dev/null || true; done <"$pids"
+  # SIGTERM: each service stops taking work, finishes its commit and closes its store; wait for that.
+  while :; do
+    left=""
+    while read -r name pid; do alive "$pid" && left="$left $name"; done <"$pids"
+    [ -z "$left" ] && break
+    if [ "$waited" -ge $((grace * 10)) ]; then
+      echo "    did not stop within ${grace}s, killed:$left" >&2
+      while read -r _ pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$pids"
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
   rm -f "$pids"
 }
 
-if [ "${1:-}" = "stop" ]; then
-  stop_all
-  echo "stopped; stores and logs stay in $state"
-  exit 0
-fi
+status() {
+  [ -f "$pids" ] || { echo "the stack is not running (state in $state)"; return 0; }
+  printf '%-15s %-9s %-8s %s\n' instance state pid "probe / last log line"
+  while read -r name pid; do
+    if alive "$pid"; then
+      printf '%-15s %-9s %-8s %s\n' "$name" running "$pid" "http://127.0.0.1:$(probe_of "$name")/readyz"
+    else
+      printf '%-15s %-9s %-8s %s\n' "$name" EXITED "$pid" "$(tail -n 1 "$state/logs/$name.log" 2>/dev/null | cut -c1-100)"
+    fi
+  done < <(awk '{last[$1] = $2} END {for (n in last) print n, last[n]}' "$pids" | sort)
+}
+
+# Starts one instance in the background, its output in logs/; the pid goes to the pids file.
+launch() { # NAME
+  local name="$1" entry executable=""
+  for entry in "${services[@]}"; do [ "${entry%%:*}" = "$name" ] && executable="${entry#*:}"; done
+  [ -n "$executable" ] || { echo "no instance named $name (one of: ${services[*]%%:*})" >&2; return 1; }
+  # The instance outlives this script: it must not hold the script's own descriptors (a pipe such as
+  # `run.sh | tee` would never see its end), so everything above 2 is closed and stdin is /dev/null.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec "$bin/$executable" --config "$state/config/$name.json" </dev/null >>"$state/logs/$name.out" 2>>"$state/logs/$name.log"
+  ) &
+  echo "$name $!" >>"$pids"
+}
+
+# Waits for an instance's /readyz, showing progress; fails naming it (and its log) if it exits or stays unready.
+wait_ready() { # NAME
+  local name="$1" probe
+  probe="$(probe_of "$name")"
+  for _ in $(seq 1 150); do
+    if curl -fs "http://127.0.0.1:$probe/readyz" >/dev/null 2>&1; then
+      printf '    %-15s ready   http://127.0.0.1:%s\n' "$name" "$probe"
+      return 0
+    fi
+    alive "$(pid_of "$name")" || break
+    sleep 0.2
+  done
+  echo "    $name did not become ready; its log ($state/logs/$name.log) ends with:" >&2
+  tail -n 5 "$state/logs/$name.log" >&2 || true
+  return 1
+}
+
+binaries() {
+  if [ -n "${IBLAGH_BIN:-}" ]; then
+    bin="$IBLAGH_BIN"
+    return
+  fi
+  bin="$(swift build -c release --show-bin-path)"
+}
+
+case "${1:-}" in
+  stop)
+    stop_all
+    echo "stopped; stores and logs stay in $state"
+    exit 0 ;;
+  status)
+    status
+    exit 0 ;;
+  restart)
+    [ -n "${2:-}" ] || { echo "usage: $self restart NAME" >&2; exit 2; }
+    binaries
+    if alive "$(pid_of "$2")"; then kill -TERM "$(pid_of "$2")"; sleep 1; fi
+    launch "$2"
+    wait_ready "$2"
+    exit 0 ;;
+  "")
+    if running; then
+      echo "==> the stack is running: stopping it (run again to start it)"
+      stop_all
+      echo "stopped; stores and logs stay in $state"
+      exit 0
+    fi ;;
+  start) ;;
+  *) echo "usage: $self [start|stop|status|restart NAME]" >&2; exit 2 ;;
+esac
 
 source deploy/lib/dependencies.sh
 iblagh_require_packages curl
 stop_all
 
-echo "==> building the five services and the iblagh tool (release; the first build takes several minutes)"
-for product in iblagh iblagh-intake iblagh-router iblagh-notifier iblagh-tracker iblagh-statistics; do
-  echo "    $product"
-  swift build -c release --product "$product" 2>&1 | grep -E "error|warning: unable" || true
-done
-bin="$(swift build -c release --show-bin-path)"
+if [ -z "${IBLAGH_BIN:-}" ]; then
+  echo "==> building the five services and the iblagh tool (release; the first build takes several minutes)"
+  # Their progress ("[n/m] Compiling …") on one line.
+  for product in iblagh iblagh-intake iblagh-router iblagh-notifier iblagh-tracker iblagh-statistics; do
+    swift build -c release --product "$product" 2>&1 | while IFS= read -r line; do
+      case "$line" in
+        \[*\]*) printf '\r    %-16s %-84.84s' "$product" "$line" ;;
+        *error:*) printf '\n%s\n' "$line" ;;
+      esac
+    done
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { printf '\n'; echo "building $product failed; run swift build -c release --product $product to see why" >&2; exit 1; }
+  done
+  printf '\r%-104s\r' ""
+  echo "    built"
+fi
+binaries
 iblagh="$bin/iblagh"
 
-echo "==> throw-away keys in $state/keys"
-rm -rf "$state/keys" "$state/config"
 keys="$state/keys"
-mkdir -p "$keys" "$state/config" "$state/logs"
+rm -rf "$state/config"
+mkdir -p "$state/config" "$state/logs"
+# Throw-away keys, made on the first start and kept after: the stores hold data sealed with them.
+if [ ! -f "$keys/complete" ]; then
+echo "==> throw-away keys in $keys"
+rm -rf "$keys"
+mkdir -p "$keys"
 key() { # NAME ROLE DIR...: a key pair in keys/, and its public certificate with ROLE in each allow-list DIR
   local name="$1" role="$2"; shift 2
   "$iblagh" keys generate "$name" --dir "$keys" >/dev/null
@@ -66,87 +189,82 @@ key prosecutor-kenitra prosecutor:parquet.tpi.kenitra actors
 "$iblagh" keys data-key "$keys/intake.data-key" --id local-1 >/dev/null
 "$iblagh" keys data-key "$keys/tracker.fact-key" --id local-1 >/dev/null
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$keys/statistics.operator-key"; chmod 600 "$keys/statistics.operator-key"
+touch "$keys/complete"
+else
+echo "==> keys from the first start, in $keys"
+fi
 
-routers="tcp://127.0.0.1:7202@$keys/router-1.key,tcp://127.0.0.1:7212@$keys/router-2.key"
-notifiers="tcp://127.0.0.1:7302@$keys/notifier-east.key,tcp://127.0.0.1:7312@$keys/notifier-west.key"
+P() { echo "tcp://127.0.0.1:$(port "$1")"; }
+routers="$(P 7202)@$keys/router-1.key,$(P 7212)@$keys/router-2.key"
+notifiers="$(P 7302)@$keys/notifier-east.key,$(P 7312)@$keys/notifier-west.key"
 cat >"$state/config/intake.json" <<JSON
 {"intake": {"id": "intake-1", "database": "$state/intake-1/intake.db", "key": "$keys/intake.key_secret",
   "integrators": "$keys/integrators", "consumers": "$keys/intake-consumers", "dataKey": "$keys/intake.data-key",
-  "trackers": "tcp://127.0.0.1:7402@$keys/tracker.key", "http": {"port": 8080}}, "log": {"level": "info"}}
+  "bus": {"endpoint": "$(P 7101)"}, "dispatch": {"endpoint": "$(P 7102)"},
+  "trackers": "$(P 7402)@$keys/tracker.key", "http": {"port": $(port 8080)}}, "log": {"level": "info"}}
 JSON
 for n in 1 2; do
-  if [ "$n" = 1 ]; then dispatch=7202; http=8202; else dispatch=7212; http=8212; fi
+  step=$(((n - 1) * 10))
   cat >"$state/config/router-$n.json" <<JSON
 {"router": {"id": "router-$n", "database": "$state/router-$n/router.db", "key": "$keys/router-$n.key_secret",
-  "upstreams": "tcp://127.0.0.1:7102@$keys/intake.key", "consumers": "$keys/router-consumers",
-  "dispatch": {"endpoint": "tcp://127.0.0.1:$dispatch"}, "reference": {"file": "$root/deploy/reference/morocco-territory.json"},
-  "http": {"port": $http}}, "log": {"level": "info"}}
+  "upstreams": "$(P 7102)@$keys/intake.key", "consumers": "$keys/router-consumers",
+  "dispatch": {"endpoint": "$(P $((7202 + step)))"}, "reference": {"file": "$root/deploy/reference/morocco-territory.json"},
+  "http": {"port": $(port $((8202 + step)))}}, "log": {"level": "info"}}
 JSON
 done
 for side in east west; do
-  if [ "$side" = east ]; then regions="01,02,03,04,05,06,national"; port=0; else regions="07,08,09,10,11,12"; port=1; fi
+  if [ "$side" = east ]; then regions="01,02,03,04,05,06,national"; step=0; else regions="07,08,09,10,11,12"; step=10; fi
   cat >"$state/config/notifier-$side.json" <<JSON
 {"notifier": {"id": "notifier-$side", "database": "$state/notifier-$side/notifier.db", "key": "$keys/notifier-$side.key_secret",
   "regions": "$regions", "upstreams": "$routers", "consumers": "$keys/notifier-consumers", "consoles": "$keys/consoles",
-  "console": {"endpoint": "tcp://127.0.0.1:73${port}1"}, "dispatch": {"endpoint": "tcp://127.0.0.1:73${port}2"},
-  "http": {"port": 83${port}2}}, "log": {"level": "info"}}
+  "console": {"endpoint": "$(P $((7301 + step)))"}, "dispatch": {"endpoint": "$(P $((7302 + step)))"},
+  "http": {"port": $(port $((8302 + step)))}}, "log": {"level": "info"}}
 JSON
 done
 cat >"$state/config/tracker.json" <<JSON
 {"tracker": {"id": "tracker-1", "database": "$state/tracker-1/tracker.db", "key": "$keys/tracker.key_secret",
-  "intakes": "tcp://127.0.0.1:7102@$keys/intake.key", "routers": "$routers", "notifiers": "$notifiers",
-  "consumers": "$keys/tracker-consumers", "actors": "$keys/actors", "factKey": "$keys/tracker.fact-key"}, "log": {"level": "info"}}
+  "intakes": "$(P 7102)@$keys/intake.key", "routers": "$routers", "notifiers": "$notifiers",
+  "consumers": "$keys/tracker-consumers", "actors": "$keys/actors", "factKey": "$keys/tracker.fact-key",
+  "commands": {"endpoint": "$(P 7401)"}, "dispatch": {"endpoint": "$(P 7402)"}, "http": {"port": $(port 8402)}},
+  "log": {"level": "info"}}
 JSON
 cat >"$state/config/statistics.json" <<JSON
 {"statistics": {"id": "statistics-1", "database": "$state/statistics-1/statistics.db", "key": "$keys/statistics.key_secret",
-  "trackers": "tcp://127.0.0.1:7402@$keys/tracker.key", "operatorKey": "$keys/statistics.operator-key"}, "log": {"level": "info"}}
+  "trackers": "$(P 7402)@$keys/tracker.key", "operatorKey": "$keys/statistics.operator-key", "http": {"port": $(port 8502)}},
+  "log": {"level": "info"}}
 JSON
 
-start() { # NAME EXECUTABLE CONFIG
-  "$bin/$2" --config "$state/config/$3.json" >"$state/logs/$1.out" 2>"$state/logs/$1.log" &
-  echo "$1 $!" >>"$pids"
-}
-echo "==> starting (logs in $state/logs)"
-start intake iblagh-intake intake
-start router-1 iblagh-router router-1
-start router-2 iblagh-router router-2
-start notifier-east iblagh-notifier notifier-east
-start notifier-west iblagh-notifier notifier-west
-start tracker iblagh-tracker tracker
-start statistics iblagh-statistics statistics
-
-for probe in 8080 8202 8212 8302 8312 8402 8502; do
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$probe/readyz" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-  curl -fs "http://127.0.0.1:$probe/readyz" >/dev/null || { echo "a service did not become ready on port $probe; see $state/logs" >&2; exit 1; }
-done
-while read -r name pid; do kill -0 "$pid" 2>/dev/null || { echo "$name exited; see $state/logs/$name.log" >&2; exit 1; }; done <"$pids"
+echo "==> starting 7 instances (logs in $state/logs)"
+for entry in "${services[@]}"; do launch "${entry%%:*}"; done
+for entry in "${services[@]}"; do wait_ready "${entry%%:*}" || { stop_all; exit 1; }; done
 
 echo "==> demonstration reports"
-"$iblagh" submit --endpoint tcp://127.0.0.1:7101 --server-key "$keys/intake.key" --certificate "$keys/integrator-acme.key_secret" \
+"$iblagh" submit --endpoint "$(P 7101)" --server-key "$keys/intake.key" --certificate "$keys/integrator-acme.key_secret" \
   --key "demo-$(date +%s)-1" --category sextortion --description "Someone threatens to publish my photos unless I pay." \
   --residence "القنيطرة" --account "social_media_account:@demo_extorter" --phone "+212600000000" | sed 's/^/    /'
-reply=$(curl -fs -X POST -H 'Content-Type: application/json' http://127.0.0.1:8080/v1/reports -d '{"category": "fraud",
+api="http://127.0.0.1:$(port 8080)"
+reply=$(curl -fs -X POST -H 'Content-Type: application/json' "$api/v1/reports" -d '{"category": "fraud",
   "description": "A shop took my payment and disappeared.", "residence": "Casablanca", "preferred_language": "fr",
   "reported_accounts": [{"kind": "url", "value": "https://shop.invalid/demo"}]}')
 tracking=$(echo "$reply" | sed -n 's/.*"tracking_id":"\([^"]*\)".*/\1/p')
 secret=$(echo "$reply" | sed -n 's/.*"receipt_secret":"\([^"]*\)".*/\1/p')
+echo "    Accepted $tracking (JSON API)"
 
 cat <<TEXT
 
 Iblagh runs on loopback (state in $state).
 
-  follow a report    curl -H 'Iblagh-Receipt-Secret: $secret' http://127.0.0.1:8080/v1/reports/$tracking
+  follow a report    curl -H 'Iblagh-Receipt-Secret: $secret' $api/v1/reports/$tracking
                      (tracking id $tracking, receipt secret $secret)
-  submit (JSON API)  curl -X POST -H 'Content-Type: application/json' http://127.0.0.1:8080/v1/reports -d @report.json
-  submit (bus)       $iblagh submit --server-key $keys/intake.key --certificate $keys/integrator-acme.key_secret ...
-  Kénitra's console  $iblagh console --unit police.wilaya.kenitra --endpoint tcp://127.0.0.1:7301 \\
+  submit (JSON API)  curl -X POST -H 'Content-Type: application/json' $api/v1/reports -d @report.json
+  submit (bus)       $iblagh submit --endpoint $(P 7101) --server-key $keys/intake.key \\
+                       --certificate $keys/integrator-acme.key_secret ...
+  Kénitra's console  $iblagh console --unit police.wilaya.kenitra --endpoint $(P 7301) \\
                        --server-key $keys/notifier-east.key --certificate $keys/console-kenitra.key_secret
-  statistics page    http://127.0.0.1:8502/      (JSON: http://127.0.0.1:8502/v1/reports/annual)
-  metrics            http://127.0.0.1:{8080,8202,8212,8302,8312,8402,8502}/metrics
+  statistics page    http://127.0.0.1:$(port 8502)/      (JSON: http://127.0.0.1:$(port 8502)/v1/reports/annual)
+  metrics            http://127.0.0.1:PORT/metrics, PORT one of $(for e in "${services[@]}"; do printf '%s ' "$(probe_of "${e%%:*}")"; done)
   logs               $state/logs/
-  stop               $0 stop
-  restart one        $bin/iblagh-<service> --config $state/config/<instance>.json   (if one crashed; its log says why)
+  status             $self status      (an instance that crashed shows EXITED with its log's last line)
+  restart one        $self restart NAME
+  stop               $self             (again), or $self stop
 TEXT

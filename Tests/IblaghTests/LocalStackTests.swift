@@ -1,0 +1,109 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import TestSupport
+
+/// The README's run command, `deploy/local/run.sh`, driven as a developer would — on the executables the test
+/// command already built (`IBLAGH_BIN`), in a fresh state folder and on shifted ports, so it runs beside other tests.
+@Suite("The local stack script", .serialized)
+struct LocalStackTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../deploy/local/run.sh").standardized.path
+
+    struct Stack {
+        let state: String
+        let offset = 20_000 + Int.random(in: 0..<400) * 10
+
+        var environment: [String: String] {
+            ["IBLAGH_BIN": URL(fileURLWithPath: builtExecutable("iblagh")).deletingLastPathComponent().path,
+             "IBLAGH_STATE": state, "IBLAGH_PORT_OFFSET": "\(offset)", "IBLAGH_STOP_SECONDS": "20"]
+        }
+
+        func call(_ arguments: String...) throws -> CommandResult {
+            try run("/bin/bash", [LocalStackTests.script] + arguments, timeout: 180, environment: environment)
+        }
+
+        /// The instances' process ids, as the script recorded them.
+        func pids() throws -> [String: Int32] {
+            let text = (try? String(contentsOfFile: "\(state)/local/pids", encoding: .utf8)) ?? ""
+            return Dictionary(text.split(separator: "\n").compactMap { line in
+                let parts = line.split(separator: " ")
+                return parts.count == 2 ? Int32(parts[1]).map { (String(parts[0]), $0) } : nil
+            }, uniquingKeysWith: { _, last in last })
+        }
+
+        /// Process ids of anything still running from this stack's folder (its services run with configs in it).
+        func leftovers() throws -> [String] {
+            let found = try run("/usr/bin/pgrep", ["-f", state])
+            return found.output.split(separator: "\n").map(String.init)
+        }
+    }
+
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true)
+    }
+
+    @Test("starts the seven instances, serves a demonstration report, and stops cleanly — twice in a row, leaving no process behind")
+    func startStopTwice() async throws {
+        let stack = Stack(state: try temporaryDirectory())
+        defer { _ = try? stack.call("stop") }
+        var firstPids: [String: Int32] = [:]
+        for round in 1...2 {
+            let started = try stack.call()
+            #expect(started.status == 0, "round \(round): \(started.error)")
+            for instance in ["intake", "router-1", "router-2", "notifier-east", "notifier-west", "tracker", "statistics"] {
+                #expect(started.output.contains("\(instance) ") && started.output.contains("ready"), "round \(round): \(instance) not reported ready")
+            }
+            let pids = try stack.pids()
+            #expect(pids.count == 7 && pids.values.allSatisfy(Self.isRunning), "round \(round): \(pids)")
+            if round == 2 { #expect(Set(pids.values).isDisjoint(with: firstPids.values)) }
+            firstPids = pids
+
+            // The printed follow-up command works: the JSON API knows the demonstration report.
+            let follow = try #require(started.output.split(separator: "\n").first { $0.contains("follow a report") })
+            let words = follow.split(separator: " ").map(String.init)
+            let secret = try #require(words.first { $0.hasSuffix("'") && $0.count == 24 }?.dropLast())
+            let url = try #require(words.last.flatMap(URL.init(string:)))
+            var request = URLRequest(url: url)
+            request.setValue(String(secret), forHTTPHeaderField: "Iblagh-Receipt-Secret")
+            let (_, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200, "round \(round): \(follow)")
+
+            // Called again while it runs, the script stops it: every instance exits on SIGTERM, nothing remains.
+            let stopped = try stack.call()
+            #expect(stopped.status == 0 && stopped.output.contains("stopping"), "\(stopped.output)\(stopped.error)")
+            #expect(!stopped.error.contains("killed"), "an instance needed SIGKILL: \(stopped.error)")
+            #expect(pids.values.allSatisfy { !Self.isRunning($0) })
+            #expect(try stack.leftovers() == [])
+        }
+    }
+
+    @Test("a crashed instance shows as EXITED and restarts alone, the others untouched")
+    func crashAndRestart() async throws {
+        let stack = Stack(state: try temporaryDirectory())
+        defer { _ = try? stack.call("stop") }
+        let started = try stack.call("start")
+        #expect(started.status == 0, "\(started.error)")
+        let before = try stack.pids()
+        let victim = try #require(before["router-2"])
+        kill(victim, SIGKILL)
+        try await Task.sleep(for: .milliseconds(300))
+        let status = try stack.call("status")
+        let line = status.output.split(separator: "\n").first { $0.hasPrefix("router-2 ") } ?? ""
+        #expect(line.contains("EXITED"), "\(status.output)")
+        #expect(status.output.split(separator: "\n").filter { $0.contains("running") }.count == 6, "\(status.output)")
+
+        let restarted = try stack.call("restart", "router-2")
+        #expect(restarted.status == 0 && restarted.output.contains("router-2") && restarted.output.contains("ready"), "\(restarted.error)")
+        let after = try stack.pids()
+        #expect(after["router-2"] != victim && after["router-2"].map(Self.isRunning) == true)
+        for (name, pid) in before where name != "router-2" { #expect(after[name] == pid, "\(name) was restarted too") }
+        let stopped = try stack.call("stop")
+        #expect(stopped.status == 0)
+        #expect(try stack.leftovers() == [])
+    }
+}
