@@ -92,6 +92,17 @@ public final class IntakeFixture: @unchecked Sendable {
     /// `settings` are added to intake's configuration for the restart (e.g. the trackers it listens to).
     public func crashAndRestart(adding settings: [String: Any] = [:]) async throws {
         process.crash()
+        try await restartOnSamePorts(adding: settings)
+    }
+
+    /// SIGTERM, then a start on the same ports; returns how the stopped process exited (nil: not within 20 s).
+    public func terminateAndRestart() async throws -> Int32? {
+        let status = await process.terminate()
+        try await restartOnSamePorts(adding: [:])
+        return status
+    }
+
+    private func restartOnSamePorts(adding settings: [String: Any]) async throws {
         try? FileManager.default.removeItem(atPath: process.outputPath)
         // Pin the ports the first start chose, so clients reconnect to the same place.
         let configURL = URL(fileURLWithPath: "\(directory)/intake.json")

@@ -57,6 +57,15 @@ public final class ServiceProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// SIGTERM, as an operator or a supervisor stops a service; waits up to `seconds` for the exit and returns its
+    /// status (nil: still running then).
+    public func terminate(within seconds: Double = 20) async -> Int32? {
+        process.terminate()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
     /// Starts the process again with the same arguments (same database, same keys); `endpoint` pins the port a
     /// first start chose with `tcp://127.0.0.1:*`, so peers reconnect to the same place.
     public func restart(endpoint: String? = nil) throws {
