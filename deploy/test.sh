@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test of Iblagh: installs what is missing (Debian packages, pyzmq), builds, runs the suites.
+# Runs every test of Iblagh: installs what is missing (Debian packages, pyzmq, PyYAML), builds, runs the suites.
 #   deploy/test.sh [swift test options, e.g. --filter CurveAuthenticationTests]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
-iblagh_require_packages
+# systemd: systemd-analyze checks the units in deploy/systemd (kubectl, for deploy/kubernetes, is on the build image).
+iblagh_require_packages systemd
 iblagh_require_python_zmq
 
 echo "==> building (debug, without debug info: a third less build time) and running the tests"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Iblagh needs on Debian 12 when it is missing; sourced by deploy/local/run.sh and deploy/test.sh.
 #   iblagh_require_packages [extra Debian packages...]
-#   iblagh_require_python_zmq        (pyzmq and protobuf for the interop tests)
+#   iblagh_require_python_zmq        (pyzmq and protobuf for the interop tests, PyYAML for the manifest tests)
 
 iblagh_apt() {
   local sudo=""
@@ -26,12 +26,12 @@ iblagh_require_packages() {
 
 iblagh_require_python_zmq() {
   command -v python3 >/dev/null || iblagh_apt python3
-  if ! python3 -c 'import zmq, google.protobuf' 2>/dev/null; then
-    echo "==> installing pyzmq and protobuf for python3"
+  if ! python3 -c 'import zmq, google.protobuf, yaml' 2>/dev/null; then
+    echo "==> installing pyzmq, protobuf and PyYAML for python3"
     if ! python3 -m pip --version >/dev/null 2>&1; then iblagh_apt python3-pip; fi
-    python3 -m pip install -q pyzmq protobuf 2>/dev/null \
-      || python3 -m pip install -q --break-system-packages pyzmq protobuf 2>/dev/null \
-      || iblagh_apt python3-zmq python3-protobuf
+    python3 -m pip install -q pyzmq protobuf pyyaml 2>/dev/null \
+      || python3 -m pip install -q --break-system-packages pyzmq protobuf pyyaml 2>/dev/null \
+      || iblagh_apt python3-zmq python3-protobuf python3-yaml
   fi
-  python3 -c 'import zmq, google.protobuf' || { echo "pyzmq and protobuf could not be installed for python3" >&2; exit 1; }
+  python3 -c 'import zmq, google.protobuf, yaml' || { echo "pyzmq, protobuf and PyYAML could not be installed for python3" >&2; exit 1; }
 }

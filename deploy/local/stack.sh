@@ -164,14 +164,8 @@ if [ ! -f "$keys/complete" ]; then
 echo "==> throw-away keys in $keys"
 rm -rf "$keys"
 mkdir -p "$keys"
-key() { # NAME ROLE DIR...: a key pair in keys/, and its public certificate with ROLE in each allow-list DIR
-  local name="$1" role="$2"; shift 2
-  "$iblagh" keys generate "$name" --dir "$keys" >/dev/null
-  for dir in "$@"; do
-    mkdir -p "$keys/$dir"
-    sed "/^metadata/a\\    role = \"$role\"" "$keys/$name.key" >"$keys/$dir/$name.key"
-  done
-}
+source deploy/lib/keys.sh
+key() { iblagh_key "$iblagh" "$keys" "$@"; }  # NAME ROLE ALLOW_DIR...
 east="notifier:01,notifier:02,notifier:03,notifier:04,notifier:05,notifier:06,notifier:national"
 west="notifier:07,notifier:08,notifier:09,notifier:10,notifier:11,notifier:12"
 key intake intake tracker-consumers
