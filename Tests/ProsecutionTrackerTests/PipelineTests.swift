@@ -8,7 +8,7 @@ import TestSupport
 
 @Suite("The whole pipeline: five services as real processes")
 struct PipelineTests {
-    @Test("a report over the bus and one over HTTP reach the competent unit's console, are acknowledged, and are counted by statistics")
+    @Test("a report over the bus and one over HTTP reach the competent unit's console, are acknowledged, are carried to judgment by the officer's and prosecutor's commands, show it to their reporters, and are counted once by statistics")
     func reportsFlowThroughEveryService() async throws {
         let intake = try await IntakeFixture()
         let routers = try await RouterFixture(intake: intake, instances: 2)
@@ -27,9 +27,16 @@ struct PipelineTests {
         defer { statistics.stop() }
         let port = try await statistics.waitForLine("ready ").split(separator: "=").last.map(String.init) ?? ""
 
-        let overBus = try await submitReport(intake, residence: "Kénitra", key: "pipe-bus")
+        var report = Canary.report(accounts: [])
+        report.residence = "Kénitra"
+        let socket = try await intake.integrator()
+        let busReceipt = try await intake.submit(Canary.submit(key: "pipe-bus", report: report), on: socket)
+            .payload(as: Iblagh_V1_SubmitReportReply.self).accepted
+        await socket.close()
         let posted = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: ["Content-Type": "application/json"])
-        let overHTTP = (try JSONSerialization.jsonObject(with: Data(posted.body)) as? [String: Any])?["tracking_id"] as? String ?? ""
+        let httpReceipt = try JSONSerialization.jsonObject(with: Data(posted.body)) as? [String: Any] ?? [:]
+        let overBus = busReceipt.trackingID, overHTTP = httpReceipt["tracking_id"] as? String ?? ""
+        let secrets = [overBus: busReceipt.receiptSecret, overHTTP: httpReceipt["receipt_secret"] as? String ?? ""]
         let console = try await notifier.console("kenitra")
         for trackingID in [overBus, overHTTP] {
             #expect(try await notifier.waitForCase("kenitra") { $0.trackingID == trackingID } != nil, "\(trackingID) on Kénitra's console")
@@ -37,6 +44,31 @@ struct PipelineTests {
             #expect(ack.updated.state == "acknowledged")
             try await tracker.waitForState(trackingID, .acknowledged)
             #expect(try await tracker.state(trackingID) == .acknowledged)
+            _ = try await notifier.request(console, .with { $0.recordContact = .with { $0.trackingID = trackingID; $0.officerID = "k-9"; $0.method = .phone } })
+            try await tracker.waitForState(trackingID, .complainantContacted)
+            // The officer investigates and refers; the prosecutor prosecutes one person, who is convicted.
+            for step in [Iblagh_V1_CaseState.underInvestigation, .suspectsIdentified, .referredToProsecution] {
+                #expect(try await tracker.command("officer-kenitra", trackingID) { $0.advance = .with { $0.to = step } }.case.state == step)
+            }
+            _ = try await tracker.command("prosecutor-kenitra", trackingID) {
+                $0.prosecute = .with { $0.persons = [.with { $0.personID = "P-1"; $0.charges = [.with { $0.description_p = "sexual extortion" }] }] }
+            }
+            let judged = try await tracker.command("prosecutor-kenitra", trackingID) {
+                $0.judge = .with { $0.personID = "P-1"; $0.verdict = .convicted; $0.courtID = "tpi.kenitra" }
+            }
+            #expect(judged.case.state == .judged)
+        }
+        // Each reporter's status page shows the judgment.
+        for (trackingID, secret) in secrets {
+            var steps: [String] = []
+            let deadline = Date().addingTimeInterval(30)
+            repeat {
+                let status = try await intake.http("GET", "/v1/reports/\(trackingID)", headers: ["Iblagh-Receipt-Secret": secret])
+                steps = ((try JSONSerialization.jsonObject(with: Data(status.body)) as? [String: Any])?["steps"] as? [[String: Any]] ?? []).compactMap { $0["step"] as? String }
+                if steps.last == "judged" { break }
+                try await Task.sleep(for: .milliseconds(200))
+            } while Date() < deadline
+            #expect(steps.last == "judged", "\(trackingID): \(steps)")
         }
         // Statistics counts both (internal report: two cases are below the public threshold).
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
@@ -50,9 +82,10 @@ struct PipelineTests {
             stages = Dictionary(uniqueKeysWithValues: (funnel["stages"] as? [[String: Any]] ?? []).compactMap { stage in
                 (stage["stage"] as? String).map { ($0, stage["count"] as? Int ?? -1) }
             })
-            if stages["acknowledged"] == 2 { break }
+            if stages["convicted"] == 2 { break }
             try await Task.sleep(for: .milliseconds(200))
         } while Date() < deadline
-        #expect(stages["reports"] == 2 && stages["routed"] == 2 && stages["acknowledged"] == 2, "\(stages)")
+        // Exactly once at every stage: each case counts once, however many facts and redeliveries carried it.
+        #expect(stages == ["reports": 2, "routed": 2, "acknowledged": 2, "complainant_contacted": 2, "under_investigation": 2, "referred": 2, "prosecuted": 2, "convicted": 2], "\(stages)")
     }
 }
