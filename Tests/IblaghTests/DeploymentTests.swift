@@ -58,6 +58,32 @@ struct DeploymentTests {
         }
     }
 
+    @Test("the example settings per region name only documented keys and, with their unit, every required one")
+    func exampleSettings() throws {
+        let doc = try ConfigurationReferenceTests.keysInDoc()
+        let examples = Self.root.appendingPathComponent("deploy/systemd/examples")
+        let files = (FileManager.default.enumerator(atPath: examples.path)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".json") }
+        #expect(files.count >= 8)
+        for file in files {
+            let service = URL(fileURLWithPath: file).deletingLastPathComponent().lastPathComponent
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: examples.appendingPathComponent(file))) as? [String: Any] ?? [:]
+            var keys: [String] = []
+            func walk(_ node: [String: Any], _ prefix: String) {
+                for (name, value) in node {
+                    let key = prefix.isEmpty ? name : "\(prefix).\(name)"
+                    if let nested = value as? [String: Any] { walk(nested, key) } else { keys.append(key) }
+                }
+            }
+            walk(object, "")
+            for key in keys { #expect(doc[key] != nil, "\(file): \(key) is not a documented setting") }
+            let unit = try String(contentsOfFile: Self.root.appendingPathComponent("deploy/systemd/iblagh-\(service)@.service").path, encoding: .utf8)
+            for (key, value) in doc where value == "required" && key.hasPrefix(service + ".") {
+                let setByUnit = unit.contains("--\(Self.commandLineForm(key)) ")
+                #expect(keys.contains(key) || setByUnit, "\(file): the required \(key) is set neither here nor by the unit")
+            }
+        }
+    }
+
     /// The overlays rendered by `kubectl kustomize`, as JSON objects (through PyYAML).
     static func rendered() throws -> [String: [[String: Any]]] {
         let copy = try temporaryDirectory()

@@ -8,7 +8,8 @@ struct ReliableHopTests {
     func tenThousandToTwoConsumers() async throws {
         let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")])
         defer { cluster.stopAll() }
-        let (_, endpoint) = try await cluster.producer(count: 10_000)
+        // Produced over about 4 s, so the share does not hinge on which consumer process happens to start first.
+        let (_, endpoint) = try await cluster.producer(count: 10_000, rate: 2_500)
         _ = try await cluster.consumer("c1", connect: [endpoint])
         _ = try await cluster.consumer("c2", connect: [endpoint])
         expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 10_000), count: 10_000)
