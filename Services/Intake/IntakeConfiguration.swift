@@ -22,6 +22,8 @@ struct IntakeConfiguration: Sendable {
     var submissionBurst: Int
     var lookupsPerMinute: Int
     var evidence: EvidencePolicy
+    /// The public statistics page, linked from the citizen's web (nil: no link).
+    var statisticsURL: String?
     var trackers: [ConsumerConfiguration.Upstream]
 
     init(settings: Settings) throws {
@@ -35,6 +37,10 @@ struct IntakeConfiguration: Sendable {
         submissionsPerMinute = try settings.int("intake.rateLimit.perMinute", default: 30, in: 1...1_000_000)
         submissionBurst = try settings.int("intake.rateLimit.burst", default: 10, in: 1...1_000_000)
         lookupsPerMinute = try settings.int("intake.statusLimit.perMinute", default: 20, in: 1...1_000_000)
+        statisticsURL = settings.optionalString("intake.web.statisticsURL")
+        if let url = statisticsURL, !(url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("/")) {
+            throw ConfigurationError(key: "intake.web.statisticsURL", "\"\(url)\" is not an http(s) URL or a path")
+        }
         evidence = EvidencePolicy(maximumFileBytes: try settings.int("intake.evidence.maxMiB", default: 20, in: 1...100) * 1024 * 1024)
         // Files last: a wrong number or endpoint is reported before a missing key file.
         trackers = try settings.upstreams("intake.trackers", kind: "tracker", types: [.reporterStatus], required: false)

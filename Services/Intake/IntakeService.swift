@@ -47,8 +47,13 @@ final class IntakeService: Sendable {
             submissions: RateLimiter(perMinute: configuration.submissionsPerMinute, burst: configuration.submissionBurst),
             lookups: RateLimiter(perMinute: configuration.lookupsPerMinute, burst: 5),
             ready: { [store] in await Probes.answers(store) })
+        let router = api.router()
+        CitizenWeb(
+            intake: intake, vault: api.vault, evidence: configuration.evidence, submissions: api.submissions, lookups: api.lookups,
+            statisticsURL: configuration.statisticsURL
+        ).add(to: router)
         let http = Application(
-            router: api.router(),
+            router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-intake"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -140,6 +140,16 @@ public final class IntakeFixture: @unchecked Sendable {
     }
 
     /// An HTTP request to the JSON API; returns status, headers and body.
+    /// A session that neither stores nor sends cookies by itself (tests set the `Cookie` header they mean), and
+    /// does not follow redirects' cookies across the fixtures of tests running side by side.
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieStorage = nil
+        return URLSession(configuration: configuration)
+    }()
+
     public func http(
         _ method: String, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:]
     ) async throws -> (status: Int, headers: [String: String], body: [UInt8]) {
@@ -147,7 +157,7 @@ public final class IntakeFixture: @unchecked Sendable {
         request.httpMethod = method
         request.httpBody = body.map { Data($0) }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await Self.session.data(for: request)
         let http = response as? HTTPURLResponse
         var fields: [String: String] = [:]
         for (name, value) in http?.allHeaderFields ?? [:] { fields["\(name.base)".lowercased()] = "\(value)" }
