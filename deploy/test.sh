@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test of Iblagh: installs what is missing (Debian packages, pyzmq, PyYAML), builds, runs the suites.
+# Runs every test of Iblagh: installs what is missing (Debian packages, Python modules), builds, runs the suites.
 #   deploy/test.sh [swift test options, e.g. --filter CurveAuthenticationTests]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
-# systemd: systemd-analyze checks the units in deploy/systemd (kubectl, for deploy/kubernetes, is on the build image).
-iblagh_require_packages systemd
-iblagh_require_python_zmq
+# systemd: systemd-analyze checks the units in deploy/systemd (kubectl, for deploy/kubernetes, is on the build image);
+# chromium and its driver: the browser test of the citizen's web.
+iblagh_require_packages systemd chromium chromium-driver
+iblagh_require_python_modules
 
 echo "==> building (debug, without debug info: a third less build time) and running the tests"
 swift build --build-tests -Xswiftc -gnone

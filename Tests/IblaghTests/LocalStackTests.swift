@@ -72,6 +72,11 @@ struct LocalStackTests {
             request.setValue(String(secret), forHTTPHeaderField: "Iblagh-Receipt-Secret")
             let (_, response) = try await URLSession.shared.data(for: request)
             #expect((response as? HTTPURLResponse)?.statusCode == 200, "round \(round): \(follow)")
+            // The printed web form answers, in Arabic.
+            let form = try #require(started.output.split(separator: "\n").first { $0.contains("web form") })
+            let formURL = try #require(form.split(separator: " ").first { $0.hasPrefix("http") }.flatMap { URL(string: "\($0)ar/report") })
+            let (page, _) = try await URLSession.shared.data(from: formURL)
+            #expect(String(decoding: page, as: UTF8.self).contains("dir=\"rtl\""), "round \(round): \(formURL)")
 
             // Called again while it runs, the script stops it: every instance exits on SIGTERM, nothing remains.
             let stopped = try stack.call()

@@ -87,7 +87,7 @@ struct CitizenWebTests {
                 #expect(page.status == 200, "\(language.rawValue)\(path)")
                 #expect(page.html.contains("<html lang=\"\(language.rawValue)\" dir=\"\(language == .arabic ? "rtl" : "ltr")\">"))
                 #expect(page.headers["content-security-policy"]?.hasPrefix("default-src 'none'; script-src 'self'; style-src 'self'") == true)
-                #expect(page.headers["cache-control"] == "no-store" && page.headers["referrer-policy"] == "no-referrer")
+                #expect(page.headers["cache-control"] == "no-store" && page.headers["referrer-policy"] == "same-origin")
                 #expect(!page.html.contains("src=\"http") && !page.html.contains("<script>") && !page.html.contains("style="))
                 #expect(page.html.contains(HTML.escape(WebText.catalogue(language)[.quickExit]!)))
             }
@@ -181,6 +181,8 @@ struct CitizenWebTests {
         #expect(noCookie.status == 403 && noCookie.html.contains("This form has expired"))
         let otherCookie = try await Self.post(intake, "/en/report", fields, cookie: "iblagh_form=0123")
         #expect(otherCookie.status == 403)
+        // `Origin: null` proves nothing: without the matching cookie it is refused too.
+        #expect(try await Self.post(intake, "/en/report", fields, cookie: nil, headers: ["Origin": "null"]).status == 403)
         let followFromElsewhere = try await Self.post(intake, "/en/follow", [("form_token", "x")], cookie: nil, headers: ["Origin": "https://evil.example"])
         #expect(followFromElsewhere.status == 403)
         #expect(try await intake.count("intake_report") == 0)

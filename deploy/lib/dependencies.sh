@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Iblagh needs on Debian 12 when it is missing; sourced by deploy/local/run.sh and deploy/test.sh.
 #   iblagh_require_packages [extra Debian packages...]
-#   iblagh_require_python_zmq        (pyzmq and protobuf for the interop tests, PyYAML for the manifest tests)
+#   iblagh_require_python_modules    (pyzmq and protobuf for the interop tests, PyYAML for the manifest tests,
+#                                     selenium for the browser test)
 
 iblagh_apt() {
   local sudo=""
@@ -24,14 +25,14 @@ iblagh_require_packages() {
   fi
 }
 
-iblagh_require_python_zmq() {
+iblagh_require_python_modules() {
   command -v python3 >/dev/null || iblagh_apt python3
-  if ! python3 -c 'import zmq, google.protobuf, yaml' 2>/dev/null; then
-    echo "==> installing pyzmq, protobuf and PyYAML for python3"
+  if ! python3 -c 'import zmq, google.protobuf, yaml, selenium' 2>/dev/null; then
+    echo "==> installing pyzmq, protobuf, PyYAML and selenium for python3"
     if ! python3 -m pip --version >/dev/null 2>&1; then iblagh_apt python3-pip; fi
-    python3 -m pip install -q pyzmq protobuf pyyaml 2>/dev/null \
-      || python3 -m pip install -q --break-system-packages pyzmq protobuf pyyaml 2>/dev/null \
-      || iblagh_apt python3-zmq python3-protobuf python3-yaml
+    python3 -m pip install -q pyzmq protobuf pyyaml selenium 2>/dev/null \
+      || python3 -m pip install -q --break-system-packages pyzmq protobuf pyyaml selenium 2>/dev/null \
+      || iblagh_apt python3-zmq python3-protobuf python3-yaml python3-selenium
   fi
-  python3 -c 'import zmq, google.protobuf, yaml' || { echo "pyzmq, protobuf and PyYAML could not be installed for python3" >&2; exit 1; }
+  python3 -c 'import zmq, google.protobuf, yaml, selenium' || { echo "pyzmq, protobuf, PyYAML and selenium could not be installed for python3" >&2; exit 1; }
 }

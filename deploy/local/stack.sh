@@ -195,7 +195,8 @@ cat >"$state/config/intake.json" <<JSON
 {"intake": {"id": "intake-1", "database": "$state/intake-1/intake.db", "key": "$keys/intake.key_secret",
   "integrators": "$keys/integrators", "consumers": "$keys/intake-consumers", "dataKey": "$keys/intake.data-key",
   "bus": {"endpoint": "$(P 7101)"}, "dispatch": {"endpoint": "$(P 7102)"},
-  "trackers": "$(P 7402)@$keys/tracker.key", "http": {"port": $(port 8080)}}, "log": {"level": "info"}}
+  "trackers": "$(P 7402)@$keys/tracker.key", "http": {"port": $(port 8080)},
+  "web": {"statisticsURL": "http://127.0.0.1:$(port 8502)/"}}, "log": {"level": "info"}}
 JSON
 for n in 1 2; do
   step=$(((n - 1) * 10))
@@ -248,6 +249,7 @@ cat <<TEXT
 
 Iblagh runs on loopback (state in $state).
 
+  web form           $api/            (Arabic, French, English, Spanish: $api/ar/report, $api/fr/report, …)
   follow a report    curl -H 'Iblagh-Receipt-Secret: $secret' $api/v1/reports/$tracking
                      (tracking id $tracking, receipt secret $secret)
   submit (JSON API)  curl -X POST -H 'Content-Type: application/json' $api/v1/reports -d @report.json

@@ -237,10 +237,11 @@ struct CitizenWeb: Sendable {
 
     // MARK: Safety
 
-    /// A POST from another site: its `Origin` is not this host, or the browser says so in `Sec-Fetch-Site`.
+    /// A POST from another site: its `Origin` is not this host, or the browser says so in `Sec-Fetch-Site`. An
+    /// `Origin` of `null` (sent by some browsers for privacy) proves nothing either way: the form token decides.
     private func crossSite(_ request: Request, _ language: WebLanguage) -> Response? {
         let fetchSite = request.headers[HTTPField.Name("Sec-Fetch-Site")!]
-        let origin = request.headers[.origin]
+        let origin = request.headers[.origin].flatMap { $0 == "null" ? nil : $0 }
         let host = request.head.authority ?? ""
         let sameOrigin = origin.map { $0 == "http://\(host)" || $0 == "https://\(host)" } ?? true
         let refused = !sameOrigin || (fetchSite.map { !["same-origin", "none"].contains($0) } ?? false)

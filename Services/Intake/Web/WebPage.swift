@@ -37,7 +37,7 @@ struct WebPage {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="referrer" content="no-referrer">
+            <meta name="referrer" content="same-origin">
             <title>\(HTML.escape(title)) — \(t(.siteName))</title>
             <link rel="stylesheet" href="/static/iblagh.css">
             <script src="/static/iblagh.js" defer></script>
@@ -78,7 +78,9 @@ struct WebPage {
         var headers = HTTPFields()
         headers[.contentSecurityPolicy] = contentSecurityPolicy
         headers[.xContentTypeOptions] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin: nothing about this site reaches another (not even through the quick exit), while this site's own
+        // form posts keep their Origin header, which the cross-site check reads.
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
