@@ -7,7 +7,8 @@ import ServiceBootstrap
 import Statistics
 
 /// The reports over HTTP: `/v1/reports/annual`, `/v1/reports/funnel`, `/v1/reports/times` (`?year=`, `&format=json|csv|html`
-/// for the annual report, `&category=`/`&region=` for the funnel), `/` (this year's page), probes and metrics.
+/// for the annual report, `&category=`/`&region=` for the funnel), `/` (this year's page; `?lang=ar|fr|en|es`, else the
+/// browser's language), probes and metrics.
 /// Public by default; `?internal=1` with the operator key in `Iblagh-Operator-Key` gives the unsuppressed figures.
 struct StatisticsHTTPAPI: Sendable {
     static let operatorHeader = HTTPField.Name("Iblagh-Operator-Key")!
@@ -19,6 +20,11 @@ struct StatisticsHTTPAPI: Sendable {
         let router = Router()
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         router.get("/") { request, _ in try await annual(request, format: "html") }
+        router.get("/static/statistics.css") { _, _ in
+            var response = respond(Array(ReportRendering.css.utf8), type: "text/css; charset=utf-8")
+            response.headers[.cacheControl] = "public, max-age=3600"
+            return response
+        }
         router.get("/v1/reports/annual") { request, _ in try await annual(request, format: request.uri.queryParameters.get("format") ?? "json") }
         router.get("/v1/reports/funnel") { request, _ -> Response in
             let (year, limit) = try parameters(request)
@@ -42,7 +48,10 @@ struct StatisticsHTTPAPI: Sendable {
         case "csv": return respond(Array(ReportRendering.csv(report).utf8), type: "text/csv; charset=utf-8")
         case "html":
             let funnel = try await store.read { try Funnel.compute(year: year, category: nil, region: nil, threshold: limit, in: $0) }
-            return respond(Array(ReportRendering.html(report, funnel: funnel).utf8), type: "text/html; charset=utf-8")
+            let text = StatisticsPageText.choose(query: request.uri.queryParameters.get("lang"), acceptLanguage: request.headers[.acceptLanguage])
+            var response = respond(Array(ReportRendering.html(report, funnel: funnel, text: text, standalone: false).utf8), type: "text/html; charset=utf-8")
+            response.headers[.contentLanguage] = text.code
+            return response
         default: throw HTTPError(.badRequest, message: "format is json, csv or html")
         }
     }
@@ -64,7 +73,8 @@ struct StatisticsHTTPAPI: Sendable {
     private func respond(_ body: [UInt8], type: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+        headers[.xContentTypeOptions] = "nosniff"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -22,32 +22,53 @@ public enum ReportRendering {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A page a person would rather look at than read: bar charts of cases per category and per region, the funnel,
-    /// then the tables. Suppressed figures show as "<n".
-    public static func html(_ report: AnnualReport, funnel: Funnel) -> String {
+    /// The page's style: served as `/static/statistics.css` by the service (its CSP allows nothing inline), and put
+    /// inline only in a page saved on its own (`standalone`, from `iblagh stats`).
+    public static let css = """
+        body{font-family:system-ui,"Noto Sans","Noto Naskh Arabic",Tahoma,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}
+        nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}
+        a{color:#0b3d91}
+        table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:end}
+        td:first-child,th:first-child{text-align:start}svg text{font-size:12px;fill:#1b1b1b}
+
+        """
+
+    /// A page a person would rather look at than read, in `text`'s language: bar charts of cases per category and
+    /// per region, the funnel, then the tables. Suppressed figures show as "<n".
+    public static func html(_ report: AnnualReport, funnel: Funnel, text: StatisticsPageText = .english, standalone: Bool = true) -> String {
         let threshold = report.suppressionThreshold
         func shown(_ value: Int?) -> String { value.map(String.init) ?? (threshold.map { "&lt;\($0)" } ?? "–") }
         func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0) } ?? "–" }
+        let style = standalone ? "<style>\(css)</style>" : "<link rel=\"stylesheet\" href=\"/static/statistics.css\">"
+        let languages = StatisticsPageText.all.map { other in
+            other.code == text.code
+                ? "<li><span aria-current=\"true\" lang=\"\(other.code)\">\(escape(other.languageName))</span></li>"
+                : "<li><a lang=\"\(other.code)\" hreflang=\"\(other.code)\" href=\"?year=\(report.year)&amp;lang=\(other.code)\">\(escape(other.languageName))</a></li>"
+        }.joined()
+        let totals = text.totals.replacingOccurrences(of: "%1", with: shown(report.totalCases)).replacingOccurrences(of: "%2", with: shown(report.totalPersonsProsecuted))
+        let suppression = threshold.map { escape(text.suppression).replacingOccurrences(of: "%@", with: "\($0)") } ?? escape(text.internalReport)
         var page = """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Iblagh — online crime reports \(report.year)</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-            table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:right}
-            td:first-child,th:first-child{text-align:left}svg text{font-size:12px;fill:#1b1b1b}</style></head><body>
-            <h1>Online crime reports, \(report.year)</h1>
-            <p>\(shown(report.totalCases)) cases registered; \(shown(report.totalPersonsProsecuted)) persons prosecuted.
-            \(threshold.map { "Counts below \($0) are not shown, nor any figure from which one could be worked out." } ?? "Internal report: no suppression.")
-            Shares and changes are percentages rounded to one decimal.</p>
+            <html lang="\(text.code)" dir="\(text.rightToLeft ? "rtl" : "ltr")"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(text.title.replacingOccurrences(of: "%@", with: "\(report.year)"))) — Iblagh</title>
+            \(style)</head><body>
+            <nav aria-label="language"><ul>\(languages)</ul></nav>
+            <h1>\(escape(text.title.replacingOccurrences(of: "%@", with: "\(report.year)")))</h1>
+            <p>\(totals) \(suppression) \(escape(text.rounding))</p>
 
             """
-        page += "<h2>Cases by category</h2>\n" + bars(report.byCategory.map { ($0.name.replacingOccurrences(of: "_", with: " "), $0.cases) })
-        page += "<h2>Cases by region</h2>\n" + bars(report.byRegion.map { ("region \($0.name)", $0.cases) })
-        page += "<h2>From report to conviction</h2>\n" + bars(funnel.stages.map { ($0.stage.replacingOccurrences(of: "_", with: " "), $0.count) })
-        for (title, rows) in [("By category", report.byCategory), ("By region", report.byRegion), ("By prosecution office", report.byOffice)] {
-            page += "<h2>\(title)</h2>\n<table><tr><th>\(title.dropFirst(3))</th><th>cases</th><th>persons prosecuted</th><th>share</th><th>change</th></tr>\n"
+        func categoryName(_ name: String) -> String { text.categories[name] ?? name.replacingOccurrences(of: "_", with: " ") }
+        let suppressed = text.suppressed
+        page += "<h2>\(escape(text.byCategory))</h2>\n" + bars(report.byCategory.map { (categoryName($0.name), $0.cases) }, suppressed: suppressed)
+        page += "<h2>\(escape(text.byRegion))</h2>\n" + bars(report.byRegion.map { (text.region($0.name), $0.cases) }, suppressed: suppressed)
+        page += "<h2>\(escape(text.funnel))</h2>\n" + bars(funnel.stages.map { (text.stages[$0.stage] ?? $0.stage, $0.count) }, suppressed: suppressed)
+        let tables: [(String, [AnnualReport.Line], (String) -> String)] = [
+            (text.byCategory, report.byCategory, categoryName), (text.byRegion, report.byRegion, text.region), (text.byOffice, report.byOffice, { $0 }),
+        ]
+        for (title, rows, name) in tables {
+            page += "<h2>\(escape(title))</h2>\n<table><tr>" + text.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
             for row in rows {
-                page += "<tr><td>\(escape(row.name))</td><td>\(shown(row.cases))</td><td>\(shown(row.personsProsecuted))</td><td>\(percent(row.sharePercent))</td><td>\(percent(row.changePercent))</td></tr>\n"
+                page += "<tr><td>\(escape(name(row.name)))</td><td>\(shown(row.cases))</td><td>\(shown(row.personsProsecuted))</td><td>\(percent(row.sharePercent))</td><td>\(percent(row.changePercent))</td></tr>\n"
             }
             page += "</table>\n"
         }
@@ -55,17 +76,17 @@ public enum ReportRendering {
     }
 
     /// A horizontal bar chart; a suppressed value is drawn as an empty outline.
-    static func bars(_ values: [(String, Int?)]) -> String {
+    static func bars(_ values: [(String, Int?)], suppressed: String) -> String {
         let largest = max(1, values.compactMap(\.1).max() ?? 1)
         let rowHeight = 22, labelWidth = 230, barWidth = 420
-        var svg = "<svg role=\"img\" viewBox=\"0 0 \(labelWidth + barWidth + 60) \(values.count * rowHeight + 4)\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+        var svg = "<svg role=\"img\" direction=\"ltr\" viewBox=\"0 0 \(labelWidth + barWidth + 60) \(values.count * rowHeight + 4)\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">\n"
         for (index, (label, value)) in values.enumerated() {
             let y = index * rowHeight + 2
             let width = value.map { max(1, Int(Double(barWidth) * Double($0) / Double(largest))) } ?? 20
             let fill = value == nil ? "fill=\"none\" stroke=\"#767676\" stroke-dasharray=\"3 2\"" : "fill=\"#1f6f8b\""
             svg += "<text x=\"0\" y=\"\(y + 15)\">\(escape(label))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" \(fill)><title>\(escape(label)): \(value.map(String.init) ?? "suppressed")</title></rect>"
-            svg += "<text x=\"\(labelWidth + width + 6)\" y=\"\(y + 15)\">\(value.map(String.init) ?? "suppressed")</text>\n"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" \(fill)><title>\(escape(label)): \(value.map(String.init) ?? escape(suppressed))</title></rect>"
+            svg += "<text x=\"\(labelWidth + width + 6)\" y=\"\(y + 15)\">\(value.map(String.init) ?? escape(suppressed))</text>\n"
         }
         return svg + "</svg>\n"
     }

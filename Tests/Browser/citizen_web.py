@@ -72,6 +72,11 @@ def report_and_follow(language, evidence):
         tracking = wait.until(seen.presence_of_element_located((By.ID, "tracking-id"))).text
         secret = driver.find_element(By.ID, "receipt-secret").text
         seen_here.update(tracking_id=tracking, secret_shown=bool(secret))
+        # With JavaScript the form went up through the script (XMLHttpRequest, with its progress bar), not a plain post.
+        through_script = driver.execute_script(
+            "return performance.getEntriesByType('resource').some(function (e) { return e.initiatorType === 'xmlhttprequest'; })")
+        seen_here["uploaded_by_script"] = through_script
+        check(through_script, f"{language}: the report was not sent by the page's script")
         check(tracking.startswith("IBL-"), f"{language}: tracking id {tracking!r}")
         check(len(secret) >= 20, f"{language}: no receipt secret")
         shot(driver, f"{language}-3-received.png")

@@ -92,6 +92,20 @@ struct CitizenWebTests {
                 #expect(page.html.contains(HTML.escape(WebText.catalogue(language)[.quickExit]!)))
             }
         }
+        // Every form control is labelled for a screen reader: a <label for> its id, or an aria-label.
+        for language in WebLanguage.allCases {
+            for path in ["/report", "/follow"] {
+                let html = try await Self.get(intake, "/\(language.rawValue)\(path)").html
+                let controls = try NSRegularExpression(pattern: #"<(input|select|textarea)\b([^>]*)>"#)
+                for match in controls.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+                    let attributes = String(html[Range(match.range(at: 2), in: html)!])
+                    if attributes.contains("type=\"hidden\"") { continue }
+                    let id = Page.capture(#"id="([^"]+)""#, in: attributes)
+                    let labelled = attributes.contains("aria-label=") || id.map { html.contains("<label for=\"\($0)\"") } == true
+                    #expect(labelled, "\(language.rawValue)\(path): a control without a label: \(attributes)")
+                }
+            }
+        }
         let arabicForm = try await Self.get(intake, "/ar/report")
         #expect(arabicForm.html.contains("الابتزاز بصور أو فيديوهات حميمة") && arabicForm.html.contains("dir=\"rtl\""))
         #expect(arabicForm.token != nil && arabicForm.cookie == "iblagh_form=\(arabicForm.token ?? "")")

@@ -1,7 +1,7 @@
 import Foundation
 import IblaghSchemas
 import IblaghStore
-import Statistics
+@testable import Statistics
 import SwiftProtobuf
 import Testing
 import TestSupport
@@ -124,6 +124,16 @@ struct AnnualReportTests {
         let funnel = try await store.read { try Funnel.compute(year: 2023, category: nil, region: nil, threshold: 5, in: $0) }
         let page = ReportRendering.html(report, funnel: funnel)
         #expect(page.contains("<svg") && page.contains("&lt;5") && !page.contains("<script"))
+        // Every language names every stage and category, and a suppressed line says so in the page's words.
+        for text in StatisticsPageText.all {
+            let localized = ReportRendering.html(report, funnel: funnel, text: text)
+            #expect(localized.contains("<html lang=\"\(text.code)\" dir=\"\(text.rightToLeft ? "rtl" : "ltr")\">"))
+            #expect(Set(text.stages.keys) == Set(StatisticsPageText.stageKeys) && Set(text.categories.keys) == Set(StatisticsPageText.categoryKeys))
+            #expect(text.columns.count == 5 && StatisticsPageText.regions.keys.allSatisfy { !text.region($0).isEmpty })
+            guard text.code != "en" else { continue }  // English names may be the keys themselves ("fraud")
+            for stage in funnel.stages { #expect(!localized.contains(">\(stage.stage)<"), "\(text.code): stage \(stage.stage) not translated") }
+            for line in report.byCategory { #expect(!localized.contains(">\(line.name)<") && !localized.contains(">\(line.name.replacingOccurrences(of: "_", with: " "))<"), "\(text.code): \(line.name) not translated") }
+        }
     }
 
     @Test("time figures: median and 90th percentile per region and priority")

@@ -68,8 +68,17 @@ struct StatisticsServiceTests {
         #expect((try await URLSession.shared.data(for: wrong).1 as? HTTPURLResponse)?.statusCode == 403)
 
         #expect(try await httpGet(base + "&format=csv").contains("category,sextortion,12,14,50.0,"))
-        let page = try await httpGet("http://127.0.0.1:\(port)/?year=2023")
-        #expect(page.contains("<svg") && page.contains("Online crime reports, 2023"))
+        let page = try await httpGet("http://127.0.0.1:\(port)/?year=2023&lang=en")
+        #expect(page.contains("<svg") && page.contains("Online crime reports, 2023") && page.contains("Rabat-Salé-Kénitra"))
+        // The public page in Arabic (right to left) and French, its style from the service itself under a strict CSP.
+        let (arabic, answer) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/?year=2023&lang=ar")!)
+        let arabicPage = String(decoding: arabic, as: UTF8.self)
+        #expect(arabicPage.contains("<html lang=\"ar\" dir=\"rtl\">") && arabicPage.contains("الابتزاز الجنسي") && arabicPage.contains("الرباط سلا القنيطرة"))
+        #expect(arabicPage.contains("&lt;5") && !arabicPage.contains("<style") && !arabicPage.contains("<script"))
+        let policy = (answer as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Security-Policy") ?? ""
+        #expect(policy.hasPrefix("default-src 'none'; style-src 'self'") && !policy.contains("unsafe-inline"))
+        #expect(try await httpGet("http://127.0.0.1:\(port)/?year=2023&lang=fr").contains("Dossiers par catégorie"))
+        #expect(try await httpGet("http://127.0.0.1:\(port)/static/statistics.css").contains("svg text"))
 
         let cli = try run(iblaghPath, ["stats", "annual", "--db", "\(directory)/statistics.db", "--year", "2023", "--format", "csv"])
         #expect(cli.status == 0 && cli.output.contains("category,sextortion,12,14,50.0,"), "\(cli.error)")
