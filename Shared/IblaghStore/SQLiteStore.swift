@@ -3,10 +3,12 @@ import GRDB
 import GRDBSQLite
 
 /// The embedded store: one SQLite file per service instance, in WAL mode with `synchronous=FULL`, so a commit is on
-/// disk when `write` returns. Writes are serialized; reads run beside them on snapshots.
+/// disk when `write` returns. Writes are serialized; reads run beside them on snapshots. Checkpoints run beside
+/// the writes too (``WALCheckpointer``), never inside a commit.
 public final class SQLiteStore: Store {
     public let path: String
     private let pool: DatabasePool
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database at `path` and applies `migrations` not yet applied.
     public init(path: String, migrations: [Migration]) throws {
@@ -30,11 +32,24 @@ public final class SQLiteStore: Store {
                 }
             }
             try migrator.migrate(pool)
+            checkpointer = WALCheckpointer(path: path)
+            if checkpointer != nil {
+                // The writer no longer checkpoints in its commits; after a checkpoint the WAL is reused from its
+                // start and truncated to 64 MiB at most.
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                    try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+                }
+            }
         } catch let error as DatabaseError {
             throw StoreError("cannot open database \(path): \(error.message ?? "\(error.resultCode)")")
         } catch {
             throw StoreError("cannot open database \(path): \(error.localizedDescription)")
         }
+    }
+
+    deinit {
+        checkpointer?.stop()
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {

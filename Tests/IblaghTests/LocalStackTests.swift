@@ -21,8 +21,8 @@ struct LocalStackTests {
              "IBLAGH_STATE": state, "IBLAGH_PORT_OFFSET": "\(offset)", "IBLAGH_STOP_SECONDS": "20"]
         }
 
-        func call(_ arguments: String...) throws -> CommandResult {
-            try run("/bin/bash", [LocalStackTests.script] + arguments, timeout: 180, environment: environment)
+        func call(_ arguments: String...) async throws -> CommandResult {
+            try await runDetached("/bin/bash", [LocalStackTests.script] + arguments, timeout: 180, environment: environment)
         }
 
         /// The instances' process ids, as the script recorded them.
@@ -35,8 +35,8 @@ struct LocalStackTests {
         }
 
         /// Process ids of anything still running from this stack's folder (its services run with configs in it).
-        func leftovers() throws -> [String] {
-            let found = try run("/usr/bin/pgrep", ["-f", state])
+        func leftovers() async throws -> [String] {
+            let found = try await runDetached("/usr/bin/pgrep", ["-f", state])
             return found.output.split(separator: "\n").map(String.init)
         }
     }
@@ -50,10 +50,10 @@ struct LocalStackTests {
     @Test("starts the seven instances, serves a demonstration report, and stops cleanly — twice in a row, leaving no process behind")
     func startStopTwice() async throws {
         let stack = Stack(state: try temporaryDirectory())
-        defer { _ = try? stack.call("stop") }
+        defer { _ = try? run("/bin/bash", [Self.script, "stop"], timeout: 60, environment: stack.environment) }
         var firstPids: [String: Int32] = [:]
         for round in 1...2 {
-            let started = try stack.call()
+            let started = try await stack.call()
             #expect(started.status == 0, "round \(round): \(started.error)")
             for instance in ["intake", "router-1", "router-2", "notifier-east", "notifier-west", "tracker", "statistics"] {
                 #expect(started.output.contains("\(instance) ") && started.output.contains("ready"), "round \(round): \(instance) not reported ready")
@@ -79,36 +79,36 @@ struct LocalStackTests {
             #expect(String(decoding: page, as: UTF8.self).contains("dir=\"rtl\""), "round \(round): \(formURL)")
 
             // Called again while it runs, the script stops it: every instance exits on SIGTERM, nothing remains.
-            let stopped = try stack.call()
+            let stopped = try await stack.call()
             #expect(stopped.status == 0 && stopped.output.contains("stopping"), "\(stopped.output)\(stopped.error)")
             #expect(!stopped.error.contains("killed"), "an instance needed SIGKILL: \(stopped.error)")
             #expect(pids.values.allSatisfy { !Self.isRunning($0) })
-            #expect(try stack.leftovers() == [])
+            #expect(try await stack.leftovers() == [])
         }
     }
 
     @Test("a crashed instance shows as EXITED and restarts alone, the others untouched")
     func crashAndRestart() async throws {
         let stack = Stack(state: try temporaryDirectory())
-        defer { _ = try? stack.call("stop") }
-        let started = try stack.call("start")
+        defer { _ = try? run("/bin/bash", [Self.script, "stop"], timeout: 60, environment: stack.environment) }
+        let started = try await stack.call("start")
         #expect(started.status == 0, "\(started.error)")
         let before = try stack.pids()
         let victim = try #require(before["router-2"])
         kill(victim, SIGKILL)
         try await Task.sleep(for: .milliseconds(300))
-        let status = try stack.call("status")
+        let status = try await stack.call("status")
         let line = status.output.split(separator: "\n").first { $0.hasPrefix("router-2 ") } ?? ""
         #expect(line.contains("EXITED"), "\(status.output)")
         #expect(status.output.split(separator: "\n").filter { $0.contains("running") }.count == 6, "\(status.output)")
 
-        let restarted = try stack.call("restart", "router-2")
+        let restarted = try await stack.call("restart", "router-2")
         #expect(restarted.status == 0 && restarted.output.contains("router-2") && restarted.output.contains("ready"), "\(restarted.error)")
         let after = try stack.pids()
         #expect(after["router-2"] != victim && after["router-2"].map(Self.isRunning) == true)
         for (name, pid) in before where name != "router-2" { #expect(after[name] == pid, "\(name) was restarted too") }
-        let stopped = try stack.call("stop")
+        let stopped = try await stack.call("stop")
         #expect(stopped.status == 0)
-        #expect(try stack.leftovers() == [])
+        #expect(try await stack.leftovers() == [])
     }
 }

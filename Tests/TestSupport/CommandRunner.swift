@@ -39,6 +39,18 @@ public func run(
 }
 
 /// An executable of this package, built beside the test bundle.
+/// ``run(_:_:timeout:environment:)`` on a thread of its own: a command that takes seconds must not hold one of the
+/// few threads Swift concurrency shares (on 2 cores, two such waits starve every other test's timers and heartbeats).
+public func runDetached(
+    _ executable: String, _ arguments: [String], timeout: Double = 120, environment: [String: String] = [:]
+) async throws -> CommandResult {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try run(executable, arguments, timeout: timeout, environment: environment) })
+        }
+    }
+}
+
 public func builtExecutable(_ name: String) -> String {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
 }
