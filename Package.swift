@@ -186,6 +186,15 @@ let package = Package(
             ],
             path: "Benchmarks/IntakeBench"),
         .executableTarget(
+            name: "PipelineBench",
+            dependencies: [
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Benchmarks/PipelineBench"),
+        .executableTarget(
             name: "HopHarness",
             dependencies: [
                 "ReliableHop", "ZeroMQ", "IblaghSchemas", "IblaghStore",

@@ -31,7 +31,7 @@ public actor Dispatcher {
     /// Until then, only listen: deliveries wait for the replayed ACKs (see `recoveryPeriod`).
     private var recoveringUntil: ContinuousClock.Instant?
 
-    struct Delivery {
+    struct Delivery: Sendable {
         let seq: Int64
         let messageID: String
         let frame: [UInt8]
@@ -390,18 +390,22 @@ public actor Dispatcher {
         groups[group]?.lastLoad = .now
         let known = queue.cursor, after = queue.loadedThrough, limit = configuration.loadBatch
         Task {
-            let result: Result<([Delivery], Int64), Error>
+            let result: Result<Loaded, Error>
             do {
                 result = .success(try await store.read { transaction in
                     let cursor = try known ?? transaction.rows(
                         "SELECT acked_through FROM hop_cursor WHERE consumer_group = ?", [.text(group)]).first?.integer("acked_through") ?? 0
+                    // The newest row of this snapshot: rows up to it that are not for this group are never for it
+                    // (one writer, increasing seqs), so the next load starts after them.
+                    let horizon = try transaction.rows("SELECT COALESCE(MAX(seq), 0) AS s FROM hop_outbox", []).first?.integer("s") ?? 0
                     let rows = try transaction.rows(
                         "SELECT seq, message_id, envelope FROM hop_outbox WHERE seq > ? AND groups LIKE ? ORDER BY seq LIMIT ?",
                         [.integer(max(after, cursor)), .text("%,\(group),%"), .integer(Int64(limit))])
-                    return (rows.compactMap { row -> Delivery? in
+                    let deliveries = rows.compactMap { row -> Delivery? in
                         guard let seq = row.integer("seq"), let id = row.text("message_id"), let frame = row.blob("envelope") else { return nil }
                         return Delivery(seq: seq, messageID: id, frame: frame)
-                    }, cursor)
+                    }
+                    return Loaded(deliveries: deliveries, cursor: cursor, scannedThrough: deliveries.count < limit ? horizon : deliveries.last?.seq ?? after)
                 })
             } catch {
                 result = .failure(error)
@@ -410,10 +414,19 @@ public actor Dispatcher {
         }
     }
 
-    private func loaded(_ group: String, _ result: Result<([Delivery], Int64), Error>) {
+    /// What one read of the outbox found for a group.
+    struct Loaded: Sendable {
+        let deliveries: [Delivery]
+        let cursor: Int64
+        /// Every row up to here was looked at: those for the group are in `deliveries`, the rest are not its.
+        let scannedThrough: Int64
+    }
+
+    private func loaded(_ group: String, _ result: Result<Loaded, Error>) {
         groups[group]?.loading = false
         switch result {
-        case .success(let (deliveries, cursor)):
+        case .success(let found):
+            let deliveries = found.deliveries, cursor = found.cursor
             // Take the queue out while changing it, so its collections are not copied on write.
             guard var queue = groups.removeValue(forKey: group) else { return }
             if queue.cursor == nil {
@@ -428,6 +441,13 @@ public actor Dispatcher {
                 } else {
                     queue.ready.append(delivery)
                 }
+            }
+            // Past the rows that were not this group's: the next load does not scan them again, and a group with
+            // nothing outstanding moves its cursor, so the rows every group is past can be pruned.
+            queue.loadedThrough = max(queue.loadedThrough, found.scannedThrough)
+            if queue.unacknowledged.isEmpty, queue.loadedThrough > (queue.cursor ?? 0) {
+                queue.cursor = queue.loadedThrough
+                queue.cursorDirty = true
             }
             queue.caughtUp = deliveries.count < configuration.loadBatch && !queue.changedDuringLoad
             groups[group] = queue

@@ -7,7 +7,8 @@
 #   deploy/local/stack.sh status          each instance: running or exited (with its log's last line)
 #   deploy/local/stack.sh restart NAME    restart one instance (after a crash) with its settings
 # Environment: IBLAGH_STATE (default ./state), IBLAGH_BIN (use these built executables, do not build),
-# IBLAGH_PORT_OFFSET (added to every port, default 0), IBLAGH_STOP_SECONDS (grace before SIGKILL, default 15).
+# IBLAGH_PORT_OFFSET (added to every port, default 0), IBLAGH_STOP_SECONDS (grace before SIGKILL, default 15),
+# IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost, default 10; the benchmark lowers it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -196,7 +197,8 @@ cat >"$state/config/intake.json" <<JSON
   "integrators": "$keys/integrators", "consumers": "$keys/intake-consumers", "dataKey": "$keys/intake.data-key",
   "bus": {"endpoint": "$(P 7101)"}, "dispatch": {"endpoint": "$(P 7102)"},
   "trackers": "$(P 7402)@$keys/tracker.key", "http": {"port": $(port 8080)},
-  "web": {"statisticsURL": "http://127.0.0.1:$(port 8502)/"}}, "log": {"level": "info"}}
+  "web": {"statisticsURL": "http://127.0.0.1:$(port 8502)/"}, "receipt": {"scryptLogN": ${IBLAGH_SCRYPT_LOG_N:-10}}},
+  "log": {"level": "info"}}
 JSON
 for n in 1 2; do
   step=$(((n - 1) * 10))

@@ -1,0 +1,294 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Histogram
+import IblaghCrypto
+import IblaghSchemas
+import Synchronization
+import ZeroMQ
+
+/// The whole pipeline under load: integrator connections submit reports to a running local stack
+/// (`deploy/local/run.sh`), a unit console watches the Kénitra unit, and the run ends when statistics has counted
+/// every accepted report. Prints a table (with the baselines `Benchmarks/pipeline.sh` measured in the same run and
+/// each figure's ratio to them) and writes JSON, so two runs can be compared.
+@main
+struct PipelineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pipeline-bench", abstract: "End-to-end benchmark of a running local stack.")
+
+    @Option(help: "The stack's state folder (IBLAGH_STATE of run.sh).") var state: String
+    @Option(help: "The stack's port offset (IBLAGH_PORT_OFFSET of run.sh).") var offset = 0
+    @Option(help: "Integrator connections.") var connections = 8
+    @Option(help: "Reports per second for the open loop; 0 for the closed loop (as fast as answers come).") var rate = 0
+    @Option(help: "Requests outstanding per connection in the closed loop.") var window = 32
+    @Option(help: "Seconds of load.") var seconds = 60
+    @Option(help: "Characters of each report's description (its payload).") var payload = 400
+    @Option(help: "Write the results here as JSON.") var json: String?
+    @Option(help: "Baseline: raw CURVE PUSH/PULL, messages/s.") var baselineCurve: Double?
+    @Option(help: "Baseline: SQLite durable inserts, 1,000 per transaction, rows/s.") var baselineSqlite: Double?
+    @Option(help: "Baseline: the single reliable hop, messages/s.") var baselineHop: Double?
+
+    func run() async throws {
+        let keys = "\(state)/local/keys"
+        let context = try ZMQContext()
+        let endpoint = { (port: Int) in "tcp://127.0.0.1:\(port + offset)" }
+        let statistics = "http://127.0.0.1:\(8502 + offset)"
+        let operatorKey = try String(contentsOfFile: "\(keys)/statistics.operator-key", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let before = try await counted(statistics, operatorKey)
+        let clock = Clocks()
+
+        // The Kénitra unit's console, watching: each pushed case is a "notified" time.
+        let console = try context.socket(.dealer)
+        try console.makeCurveClient(keyPair: try CurveCertificate.loadKeyPair(secretFile: "\(keys)/console-kenitra.key_secret"),
+                                    serverKey: try CurveCertificate.loadPublicKey(file: "\(keys)/notifier-east.key"))
+        try console.setLinger(.zero)
+        try console.connect(endpoint(7301))
+        let watcher = await AsyncSocket(console, loop: PollLoop(name: "bench-console"))
+        let watch = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ConsoleRequest.with { $0.watch = .init() }, messageID: "bench-watch", producer: "bench")
+        try await watcher.send(Multipart([watch.frame]))
+        let watching = Task {
+            while !Task.isCancelled {
+                guard let message = try? await watcher.receive(before: .now + .seconds(1)) else { continue }
+                guard let envelope = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []), envelope.type == .consoleEvent,
+                    let event = try? envelope.payload(as: Iblagh_V1_ConsoleEvent.self)
+                else { continue }
+                clock.notified(event.case.trackingID)
+            }
+        }
+
+        let services = try Self.services(state: state)
+        let cpuBefore = services.mapValues(Self.cpuSeconds)
+        let run = UUID().uuidString.prefix(6)
+        let start = ContinuousClock.now
+        let end = start + .seconds(seconds)
+        let serverKey = try CurveCertificate.loadPublicKey(file: "\(keys)/intake.key")
+        let clientKeys = try CurveCertificate.loadKeyPair(secretFile: "\(keys)/integrator-acme.key_secret")
+        var rss: [String: Int] = [:]
+        let sampler = Task {
+            try? await Task.sleep(for: .seconds(Double(seconds) / 2))
+            return services.mapValues(Self.residentKiB)
+        }
+        let busEndpoint = endpoint(7101), perConnection = rate / max(1, connections), window = self.window, payload = self.payload
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for connection in 0..<connections {
+                group.addTask {
+                    let socket = try context.socket(.dealer)
+                    try socket.makeCurveClient(keyPair: clientKeys, serverKey: serverKey)
+                    try socket.setLinger(.zero)
+                    try socket.setSendHighWaterMark(0)
+                    try socket.connect(busEndpoint)
+                    let bus = await AsyncSocket(socket, loop: PollLoop(name: "bench-\(connection)"))
+                    try await Self.drive(bus, connection: connection, run: String(run), until: end, rate: perConnection,
+                                         window: window, payload: payload, clock: clock)
+                    await bus.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        rss = await sampler.value
+        let loadEnd = ContinuousClock.now
+        let accepted = clock.acceptedCount
+        // Done when statistics has counted every accepted report.
+        var countedAt = loadEnd
+        let deadline = Date().addingTimeInterval(600)
+        while try await counted(statistics, operatorKey) < before + accepted {
+            guard Date() < deadline else { throw ValidationError("statistics did not count \(accepted) reports within 10 minutes") }
+            try await Task.sleep(for: .milliseconds(200))
+            countedAt = ContinuousClock.now
+        }
+        watching.cancel()
+        let cpuAfter = services.mapValues(Self.cpuSeconds)
+        let cpu = services.keys.reduce(0.0) { $0 + (cpuAfter[$1] ?? 0) - (cpuBefore[$1] ?? 0) }
+        let elapsed = (countedAt - start).inSeconds
+        let results = Results(
+            mode: rate > 0 ? "open loop at \(rate)/s" : "closed loop, window \(window) per connection", connections: connections,
+            seconds: seconds, payloadCharacters: payload, accepted: accepted,
+            endToEndPerSecond: Double(accepted) / elapsed, acceptedPerSecond: Double(accepted) / (loadEnd - start).inSeconds,
+            ackMillis: clock.ackPercentiles(), notifiedMillis: clock.notifiedPercentiles(), notifiedCount: clock.notifiedCount,
+            residentMiB: rss.mapValues { Double($0) / 1024 }, cpuMillisecondsPerReport: accepted > 0 ? cpu * 1000 / Double(accepted) : 0,
+            baselines: ["raw CURVE PUSH/PULL msg/s": baselineCurve, "SQLite 1,000/tx rows/s": baselineSqlite, "single hop msg/s": baselineHop]
+                .compactMapValues { $0 })
+        results.print()
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(results).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    /// One connection's load: open loop (a request every 1/rate s) or closed loop (`window` outstanding).
+    static func drive(
+        _ bus: AsyncSocket, connection: Int, run: String, until end: ContinuousClock.Instant, rate: Int, window: Int, payload: Int, clock: Clocks
+    ) async throws {
+        let description = String(repeating: "x", count: max(10, payload))
+        var sent = 0, outstanding = 0
+        let started = ContinuousClock.now
+        func send() async throws {
+            let id = "\(run)-\(connection)-\(sent)"
+            let submit = Iblagh_V1_SubmitReport.with {
+                $0.integratorReportKey = id
+                $0.report = .with {
+                    $0.category = sent % 3 == 0 ? .sextortion : .fraud
+                    $0.description_p = description
+                    $0.residence = "Kénitra"
+                    $0.preferredLanguage = .french
+                }
+            }
+            clock.submitted(id)
+            try await bus.send(Multipart([try Iblagh_V1_Envelope(wrapping: submit, messageID: id, producer: "bench").frame]))
+            sent += 1
+            outstanding += 1
+        }
+        func receive(before deadline: ContinuousClock.Instant) async throws {
+            guard let message = try await bus.receive(before: deadline),
+                let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []),
+                let answer = try? reply.payload(as: Iblagh_V1_SubmitReportReply.self)
+            else { return }
+            outstanding -= 1
+            if case .accepted(let accepted) = answer.outcome { clock.accepted(reply.correlationID, trackingID: accepted.trackingID) }
+        }
+        while ContinuousClock.now < end {
+            if rate > 0 {
+                let due = started + .seconds(Double(sent) / Double(rate))
+                if due <= .now { try await send() } else { try await receive(before: due) }
+            } else {
+                while outstanding < window { try await send() }
+                try await receive(before: .now + .seconds(5))
+            }
+        }
+        let drain = ContinuousClock.now + .seconds(30)
+        while outstanding > 0, ContinuousClock.now < drain { try await receive(before: drain) }
+    }
+
+    /// How many reports statistics has counted this year (the funnel's first stage, internal: unsuppressed).
+    func counted(_ base: String, _ key: String) async throws -> Int {
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        var request = URLRequest(url: URL(string: "\(base)/v1/reports/funnel?year=\(year)&internal=1")!)
+        request.setValue(key, forHTTPHeaderField: "Iblagh-Operator-Key")
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let funnel = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        return (funnel["stages"] as? [[String: Any]])?.first { $0["stage"] as? String == "reports" }?["count"] as? Int ?? 0
+    }
+
+    /// The stack's instances and their process ids (run.sh's pids file).
+    static func services(state: String) throws -> [String: Int32] {
+        let text = try String(contentsOfFile: "\(state)/local/pids", encoding: .utf8)
+        return Dictionary(text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 ? Int32(parts[1]).map { (String(parts[0]), $0) } : nil
+        }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// User + system CPU seconds of a process so far (/proc/PID/stat, in clock ticks).
+    static func cpuSeconds(_ pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 13
+        else { return 0 }
+        return ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / 100
+    }
+
+    /// Resident memory of a process in KiB (/proc/PID/status VmRSS).
+    static func residentKiB(_ pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    }
+}
+
+/// Submission, acceptance and notification times, by request id and tracking id.
+final class Clocks: Sendable {
+    private struct State {
+        var submitted: [String: ContinuousClock.Instant] = [:]
+        var acceptedAt: [String: ContinuousClock.Instant] = [:]  // tracking id -> submitted
+        var notifiedEarly: [String: ContinuousClock.Instant] = [:]
+        var ack = Histogram<UInt64>(highestTrackableValue: 600_000_000)
+        var notified = Histogram<UInt64>(highestTrackableValue: 600_000_000)
+        var accepted = 0
+        var notifiedCount = 0
+    }
+    private let state = Mutex(State())
+
+    func submitted(_ id: String) {
+        let now = ContinuousClock.now
+        state.withLock { $0.submitted[id] = now }
+    }
+
+    func accepted(_ id: String, trackingID: String) {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            guard let sent = state.submitted.removeValue(forKey: id) else { return }
+            state.accepted += 1
+            _ = state.ack.record(Self.micros(now - sent))
+            if let notified = state.notifiedEarly.removeValue(forKey: trackingID) {
+                state.notifiedCount += 1
+                _ = state.notified.record(Self.micros(notified - sent))
+            } else {
+                state.acceptedAt[trackingID] = sent
+            }
+        }
+    }
+
+    func notified(_ trackingID: String) {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            if let sent = state.acceptedAt.removeValue(forKey: trackingID) {
+                state.notifiedCount += 1
+                _ = state.notified.record(Self.micros(now - sent))
+            } else {
+                state.notifiedEarly[trackingID] = now
+            }
+        }
+    }
+
+    var acceptedCount: Int { state.withLock { $0.accepted } }
+    var notifiedCount: Int { state.withLock { $0.notifiedCount } }
+    func ackPercentiles() -> Percentiles { state.withLock { Percentiles($0.ack) } }
+    func notifiedPercentiles() -> Percentiles { state.withLock { Percentiles($0.notified) } }
+
+    static func micros(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.inSeconds * 1_000_000)) }
+}
+
+struct Percentiles: Codable {
+    let p50: Double, p99: Double, p999: Double
+
+    init(_ histogram: Histogram<UInt64>) {
+        p50 = Double(histogram.valueAtPercentile(50)) / 1000
+        p99 = Double(histogram.valueAtPercentile(99)) / 1000
+        p999 = Double(histogram.valueAtPercentile(99.9)) / 1000
+    }
+}
+
+struct Results: Codable {
+    let mode: String
+    let connections: Int
+    let seconds: Int
+    let payloadCharacters: Int
+    let accepted: Int
+    let endToEndPerSecond: Double
+    let acceptedPerSecond: Double
+    let ackMillis: Percentiles
+    let notifiedMillis: Percentiles
+    let notifiedCount: Int
+    let residentMiB: [String: Double]
+    let cpuMillisecondsPerReport: Double
+    let baselines: [String: Double]
+
+    func print() {
+        func line(_ name: String, _ value: String) { Swift.print(name.padding(toLength: 58, withPad: " ", startingAt: 0) + value) }
+        Swift.print("\nIblagh end to end — \(mode), \(connections) integrator connections, \(seconds) s, \(payloadCharacters)-character descriptions")
+        line("reports accepted", "\(accepted)")
+        line("accepted/s (submit -> durable Accepted)", String(format: "%.0f", acceptedPerSecond))
+        line("end to end/s (submit -> counted by statistics)", String(format: "%.0f", endToEndPerSecond))
+        line("submit -> Accepted, ms p50 / p99 / p99.9", String(format: "%.2f / %.2f / %.2f", ackMillis.p50, ackMillis.p99, ackMillis.p999))
+        line("submit -> Kénitra console notified, ms p50 / p99 / p99.9", String(format: "%.1f / %.1f / %.1f  (%d cases)", notifiedMillis.p50, notifiedMillis.p99, notifiedMillis.p999, notifiedCount))
+        line("CPU of the 7 service processes per report", String(format: "%.2f ms", cpuMillisecondsPerReport))
+        for (name, mib) in residentMiB.sorted(by: { $0.key < $1.key }) { line("resident memory, \(name) (mid-run)", String(format: "%.1f MiB", mib)) }
+        for (name, value) in baselines.sorted(by: { $0.key < $1.key }) {
+            line("baseline: \(name)", String(format: "%.0f   (end to end ÷ it: %.4f)", value, endToEndPerSecond / value))
+        }
+    }
+}
+
+extension Duration {
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

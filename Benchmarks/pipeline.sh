@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole pipeline, measured: starts the local stack (deploy/local/stack.sh, release build, 7 instances) in its
+# own folder and ports, measures in the same run the baselines — raw CURVE PUSH/PULL (C on libzmq), SQLite's
+# durable group commit, the single reliable hop — then drives integrator connections until statistics has counted
+# every accepted report, and prints the table (each figure beside its baselines) and writes JSON.
+#   Benchmarks/pipeline.sh [SECONDS] [RATE]     RATE 0 (default): closed loop; else open loop at RATE reports/s
+# Environment: IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost; default here 4, the cheapest; the service's is 10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib/dependencies.sh
+iblagh_require_packages gcc curl
+
+seconds="${1:-60}"
+rate="${2:-0}"
+work="${IBLAGH_BENCH_DIR:-$PWD/state/bench-pipeline}"   # on the disk being measured, not tmpfs
+offset=31000
+mkdir -p "$work"
+
+echo "==> building (release)"
+for product in iblagh iblagh-intake iblagh-router iblagh-notifier iblagh-tracker iblagh-statistics PipelineBench HopBench HopHarness; do
+  swift build -c release --product "$product" >/dev/null
+done
+gcc -O2 -o "$work/curve_pushpull" Benchmarks/baseline/curve_pushpull.c -lzmq -lpthread
+bin="$(swift build -c release --show-bin-path)"
+
+echo "==> baselines"
+curve=$("$work/curve_pushpull" 1024 100000)
+sqlite=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count 50000 --batch 1000)
+read -r hop _ _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count 50000)
+echo "    raw CURVE PUSH/PULL $curve msg/s; SQLite 1,000/tx $sqlite rows/s; single hop $hop msg/s"
+
+echo "==> the stack (scrypt 2^${IBLAGH_SCRYPT_LOG_N:-4})"
+rm -rf "$work/stack"
+export IBLAGH_STATE="$work/stack" IBLAGH_PORT_OFFSET="$offset" IBLAGH_BIN="$bin" IBLAGH_SCRYPT_LOG_N="${IBLAGH_SCRYPT_LOG_N:-4}"
+trap 'deploy/local/stack.sh stop >/dev/null 2>&1 || true' EXIT
+deploy/local/stack.sh start >/dev/null
+
+echo "==> load: ${seconds} s, $([ "$rate" = 0 ] && echo "closed loop" || echo "open loop at $rate/s")"
+"$bin/PipelineBench" --state "$work/stack" --offset "$offset" --seconds "$seconds" --rate "$rate" \
+  --baseline-curve "$curve" --baseline-sqlite "$sqlite" --baseline-hop "$hop" --json "$work/result-$(date +%Y%m%dT%H%M%S).json"
+echo
+echo "JSON in $work/"
