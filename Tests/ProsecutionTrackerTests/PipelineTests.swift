@@ -85,6 +85,25 @@ struct PipelineTests {
             if stages["convicted"] == 2 { break }
             try await Task.sleep(for: .milliseconds(200))
         } while Date() < deadline
+        // No personal data anywhere but sealed: no canary value in any service's logs, output or store (the
+        // databases and their write-ahead logs, read as bytes), nor in intake's metrics.
+        let canaries = [Canary.name, Canary.phone, Canary.description, "0699887766"]
+        var files: [String] = []
+        for folder in Set([intake.directory, notifier.directory]) {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where
+                [".log", ".out", ".db", ".db-wal", ".json"].contains(where: name.hasSuffix) && !name.hasPrefix("intake.json") {
+                files.append("\(folder)/\(name)")
+            }
+        }
+        #expect(files.count >= 12, "\(files)")
+        for file in files {
+            let bytes = FileManager.default.contents(atPath: file) ?? Data()
+            for canary in canaries {
+                #expect(bytes.range(of: Data(canary.utf8)) == nil, "\(canary) found in \(file)")
+            }
+        }
+        let metrics = try await intake.http("GET", "/metrics")
+        #expect(metrics.status == 200 && canaries.allSatisfy { !String(decoding: metrics.body, as: UTF8.self).contains($0) })
         // Exactly once at every stage: each case counts once, however many facts and redeliveries carried it.
         #expect(stages == ["reports": 2, "routed": 2, "acknowledged": 2, "complainant_contacted": 2, "under_investigation": 2, "referred": 2, "prosecuted": 2, "convicted": 2], "\(stages)")
     }
