@@ -24,6 +24,10 @@ public actor Dispatcher {
     private var routes: [[UInt8]: String] = [:]  // routing id -> consumer key
     private var rejections: [(group: String, messageID: String, reason: String)] = []
     private var committing = false
+    /// One read of the outbox at a time, for every group with room; a reason to read that comes meanwhile waits for
+    /// it to end (`loadAgain`).
+    private var loading = false
+    private var loadAgain = false
     private var ticker: Task<Void, Never>?
     private var lastPrune = ContinuousClock.now
     /// This run of the producer; consumers that see it change replay their recent ACKs (lost with the last run).
@@ -58,7 +62,6 @@ public actor Dispatcher {
         var cursor: Int64?
         var cursorDirty = false
         var loadedThrough: Int64 = 0
-        var loading = false
         /// The last load found fewer rows than a batch: nothing more to read until the outbox changes (or the poll).
         var caughtUp = false
         /// The outbox changed since the running load began: what it finds may not be the end.
@@ -131,7 +134,7 @@ public actor Dispatcher {
             groups[group]?.caughtUp = false
             groups[group]?.changedDuringLoad = true
         }
-        for (group, queue) in groups where queue.ready.count < configuration.loadBatch / 2 { load(group) }
+        if groups.values.contains(where: { $0.ready.count < configuration.loadBatch / 2 }) { load() }
     }
 
     /// Stops delivering and closes the endpoint; unacknowledged messages stay in the outbox.
@@ -283,12 +286,14 @@ public actor Dispatcher {
             }
             open = stillOpen
         }
-        for (group, queue) in groups {
+        var refill = false
+        for queue in groups.values {
             queue.metrics.inFlight.record(queue.inFlight.count)
             // Refill only while the outbox may hold more: loading again after a load that found the end would
             // re-read the outbox in a loop (load → pump → load) while idle.
-            if !queue.caughtUp, queue.ready.count < configuration.loadBatch / 2 { load(group) }
+            if !queue.caughtUp, queue.ready.count < configuration.loadBatch / 2 { refill = true }
         }
+        if refill { load() }
     }
 
     private func send(_ delivery: Delivery, to routingID: [UInt8]) -> Bool {
@@ -337,7 +342,7 @@ public actor Dispatcher {
             recoveringUntil = nil
             logger.info("recovered: delivering", metadata: ["consumers": "\(consumers.count)"])
             recordBacklog()
-            for group in groups.keys { load(group) }
+            load()
         }
         for (key, consumer) in consumers {
             if consumer.absentSince == nil, now - consumer.lastSeen > configuration.heartbeatTimeout {
@@ -354,7 +359,7 @@ public actor Dispatcher {
                 logger.notice("unacknowledged messages redelivered", metadata: ["group": "\(group)", "count": "\(late.count)"])
                 requeue(late.map(\.delivery.seq), of: group)
             }
-            if now - queue.lastLoad > configuration.pollInterval, queue.ready.count < configuration.loadBatch / 2 { load(group) }
+            if now - queue.lastLoad > configuration.pollInterval, queue.ready.count < configuration.loadBatch / 2 { load() }
         }
         if now - lastPrune > .seconds(5) {
             lastPrune = now
@@ -383,80 +388,75 @@ public actor Dispatcher {
         }
     }
 
-    private func load(_ group: String) {
-        guard let queue = groups[group], !queue.loading else { return }
-        groups[group]?.loading = true
-        groups[group]?.changedDuringLoad = false
-        groups[group]?.lastLoad = .now
-        let known = queue.cursor, after = queue.loadedThrough, limit = configuration.loadBatch
+    /// Reads the outbox past each group's position — once, for every group with room (``OutboxReader``).
+    private func load() {
+        guard !loading else {
+            loadAgain = true
+            return
+        }
+        let limit = configuration.loadBatch
+        let wants = groups.compactMap { group, queue -> OutboxReader.Want? in
+            queue.ready.count < limit
+                ? .init(group: group, cursor: queue.cursor, loadedThrough: queue.loadedThrough, room: limit - queue.ready.count) : nil
+        }
+        guard !wants.isEmpty else { return }
+        loading = true
+        loadAgain = false
+        for want in wants {
+            groups[want.group]?.changedDuringLoad = false
+            groups[want.group]?.lastLoad = .now
+        }
         Task {
-            let result: Result<Loaded, Error>
+            let result: Result<(found: [OutboxReader.Found], reachedEnd: Bool), Error>
             do {
-                result = .success(try await store.read { transaction in
-                    let cursor = try known ?? transaction.rows(
-                        "SELECT acked_through FROM hop_cursor WHERE consumer_group = ?", [.text(group)]).first?.integer("acked_through") ?? 0
-                    // The newest row of this snapshot: rows up to it that are not for this group are never for it
-                    // (one writer, increasing seqs), so the next load starts after them.
-                    let horizon = try transaction.rows("SELECT COALESCE(MAX(seq), 0) AS s FROM hop_outbox", []).first?.integer("s") ?? 0
-                    let rows = try transaction.rows(
-                        "SELECT seq, message_id, envelope FROM hop_outbox WHERE seq > ? AND groups LIKE ? ORDER BY seq LIMIT ?",
-                        [.integer(max(after, cursor)), .text("%,\(group),%"), .integer(Int64(limit))])
-                    let deliveries = rows.compactMap { row -> Delivery? in
-                        guard let seq = row.integer("seq"), let id = row.text("message_id"), let frame = row.blob("envelope") else { return nil }
-                        return Delivery(seq: seq, messageID: id, frame: frame)
-                    }
-                    return Loaded(deliveries: deliveries, cursor: cursor, scannedThrough: deliveries.count < limit ? horizon : deliveries.last?.seq ?? after)
-                })
+                result = .success(try await store.read { try OutboxReader.read(wants, limit: limit, in: $0) })
             } catch {
                 result = .failure(error)
             }
-            loaded(group, result)
+            loaded(result)
         }
     }
 
-    /// What one read of the outbox found for a group.
-    struct Loaded: Sendable {
-        let deliveries: [Delivery]
-        let cursor: Int64
-        /// Every row up to here was looked at: those for the group are in `deliveries`, the rest are not its.
-        let scannedThrough: Int64
-    }
-
-    private func loaded(_ group: String, _ result: Result<Loaded, Error>) {
-        groups[group]?.loading = false
+    private func loaded(_ result: Result<(found: [OutboxReader.Found], reachedEnd: Bool), Error>) {
+        loading = false
         switch result {
-        case .success(let found):
-            let deliveries = found.deliveries, cursor = found.cursor
-            // Take the queue out while changing it, so its collections are not copied on write.
-            guard var queue = groups.removeValue(forKey: group) else { return }
-            if queue.cursor == nil {
-                queue.cursor = cursor
-                queue.loadedThrough = max(queue.loadedThrough, cursor)
-            }
-            for delivery in deliveries where delivery.seq > queue.loadedThrough {
-                queue.unacknowledged.append(delivery.seq)
-                queue.loadedThrough = delivery.seq
-                if queue.acknowledgedEarly.remove(delivery.messageID) != nil {
-                    queue.acknowledge(delivery.seq)
-                } else {
-                    queue.ready.append(delivery)
-                }
-            }
-            // Past the rows that were not this group's: the next load does not scan them again, and a group with
-            // nothing outstanding moves its cursor, so the rows every group is past can be pruned.
-            queue.loadedThrough = max(queue.loadedThrough, found.scannedThrough)
-            if queue.unacknowledged.isEmpty, queue.loadedThrough > (queue.cursor ?? 0) {
-                queue.cursor = queue.loadedThrough
-                queue.cursorDirty = true
-            }
-            queue.caughtUp = deliveries.count < configuration.loadBatch && !queue.changedDuringLoad
-            groups[group] = queue
+        case .success(let (found, reachedEnd)):
+            for item in found { take(item, reachedEnd: reachedEnd) }
             commitAcknowledgements()
             pump()
-            if deliveries.count == configuration.loadBatch, queue.ready.count < configuration.loadBatch { load(group) }
+            if loadAgain || (!reachedEnd && groups.values.contains { $0.ready.count < configuration.loadBatch }) { load() }
         case .failure(let error):
-            logger.error("reading the outbox failed", metadata: ["group": "\(group)", "error": "\(error)"])
+            loadAgain = false
+            logger.error("reading the outbox failed; the next poll tries again", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// One group's share of a read: its new deliveries, and its position past what it looked at.
+    private func take(_ found: OutboxReader.Found, reachedEnd: Bool) {
+        // Take the queue out while changing it, so its collections are not copied on write.
+        guard var queue = groups.removeValue(forKey: found.group) else { return }
+        if queue.cursor == nil {
+            queue.cursor = found.cursor
+            queue.loadedThrough = max(queue.loadedThrough, found.cursor)
+        }
+        for delivery in found.deliveries where delivery.seq > queue.loadedThrough {
+            queue.unacknowledged.append(delivery.seq)
+            queue.loadedThrough = delivery.seq
+            if queue.acknowledgedEarly.remove(delivery.messageID) != nil {
+                queue.acknowledge(delivery.seq)
+            } else {
+                queue.ready.append(delivery)
+            }
+        }
+        // Past the rows that were not this group's: the next load does not scan them again, and a group with
+        // nothing outstanding moves its cursor, so the rows every group is past can be pruned.
+        queue.loadedThrough = max(queue.loadedThrough, found.scannedThrough)
+        if queue.unacknowledged.isEmpty, queue.loadedThrough > (queue.cursor ?? 0) {
+            queue.cursor = queue.loadedThrough
+            queue.cursorDirty = true
+        }
+        queue.caughtUp = reachedEnd && !found.full && !queue.changedDuringLoad
+        groups[found.group] = queue
     }
 
     /// Stores the groups' cursors (and refused messages as dead letters) in one transaction at a time; what arrives
