@@ -4,7 +4,8 @@
 # durable group commit, the single reliable hop — then drives integrator connections until statistics has counted
 # every accepted report, and prints the table (each figure beside its baselines) and writes JSON.
 #   Benchmarks/pipeline.sh [SECONDS] [RATE]     RATE 0 (default): closed loop; else open loop at RATE reports/s
-# Environment: IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost; default here 4, the cheapest; the service's is 10).
+# Environment: IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost; default here 4, the cheapest; the service's is 10),
+# IBLAGH_ROUTERS (router instances, default 2), IBLAGH_BENCH_BASELINES=0 (skip the baselines, e.g. for scaling runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
@@ -23,13 +24,17 @@ done
 gcc -O2 -o "$work/curve_pushpull" Benchmarks/baseline/curve_pushpull.c -lzmq -lpthread
 bin="$(swift build -c release --show-bin-path)"
 
-echo "==> baselines"
-curve=$("$work/curve_pushpull" 1024 100000)
-sqlite=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count 50000 --batch 1000)
-read -r hop _ _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count 50000)
-echo "    raw CURVE PUSH/PULL $curve msg/s; SQLite 1,000/tx $sqlite rows/s; single hop $hop msg/s"
+baselines=()
+if [ "${IBLAGH_BENCH_BASELINES:-1}" != 0 ]; then
+  echo "==> baselines"
+  curve=$("$work/curve_pushpull" 1024 100000)
+  sqlite=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count 50000 --batch 1000)
+  read -r hop _ _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count 50000)
+  echo "    raw CURVE PUSH/PULL $curve msg/s; SQLite 1,000/tx $sqlite rows/s; single hop $hop msg/s"
+  baselines=(--baseline-curve "$curve" --baseline-sqlite "$sqlite" --baseline-hop "$hop")
+fi
 
-echo "==> the stack (scrypt 2^${IBLAGH_SCRYPT_LOG_N:-4})"
+echo "==> the stack (scrypt 2^${IBLAGH_SCRYPT_LOG_N:-4}, ${IBLAGH_ROUTERS:-2} routers)"
 rm -rf "$work/stack"
 export IBLAGH_STATE="$work/stack" IBLAGH_PORT_OFFSET="$offset" IBLAGH_BIN="$bin" IBLAGH_SCRYPT_LOG_N="${IBLAGH_SCRYPT_LOG_N:-4}"
 trap 'deploy/local/stack.sh stop >/dev/null 2>&1 || true' EXIT
@@ -37,6 +42,6 @@ deploy/local/stack.sh start >/dev/null
 
 echo "==> load: ${seconds} s, $([ "$rate" = 0 ] && echo "closed loop" || echo "open loop at $rate/s")"
 "$bin/PipelineBench" --state "$work/stack" --offset "$offset" --seconds "$seconds" --rate "$rate" \
-  --baseline-curve "$curve" --baseline-sqlite "$sqlite" --baseline-hop "$hop" --json "$work/result-$(date +%Y%m%dT%H%M%S).json"
+  "${baselines[@]}" --json "$work/result-$(date +%Y%m%dT%H%M%S).json"
 echo
 echo "JSON in $work/"

@@ -106,7 +106,7 @@ struct PipelineBench: AsyncParsableCommand {
             seconds: seconds, payloadCharacters: payload, accepted: accepted,
             endToEndPerSecond: Double(accepted) / elapsed, acceptedPerSecond: Double(accepted) / (loadEnd - start).inSeconds,
             ackMillis: clock.ackPercentiles(), notifiedMillis: clock.notifiedPercentiles(), notifiedCount: clock.notifiedCount,
-            residentMiB: rss.mapValues { Double($0) / 1024 }, cpuMillisecondsPerReport: accepted > 0 ? cpu * 1000 / Double(accepted) : 0,
+            residentMiB: rss.mapValues { Double($0) / 1024 }, processes: services.count, cpuMillisecondsPerReport: accepted > 0 ? cpu * 1000 / Double(accepted) : 0,
             baselines: ["raw CURVE PUSH/PULL msg/s": baselineCurve, "SQLite 1,000/tx rows/s": baselineSqlite, "single hop msg/s": baselineHop]
                 .compactMapValues { $0 })
         results.print()
@@ -270,6 +270,7 @@ struct Results: Codable {
     let notifiedMillis: Percentiles
     let notifiedCount: Int
     let residentMiB: [String: Double]
+    let processes: Int
     let cpuMillisecondsPerReport: Double
     let baselines: [String: Double]
 
@@ -281,7 +282,7 @@ struct Results: Codable {
         line("end to end/s (submit -> counted by statistics)", String(format: "%.0f", endToEndPerSecond))
         line("submit -> Accepted, ms p50 / p99 / p99.9", String(format: "%.2f / %.2f / %.2f", ackMillis.p50, ackMillis.p99, ackMillis.p999))
         line("submit -> Kénitra console notified, ms p50 / p99 / p99.9", String(format: "%.1f / %.1f / %.1f  (%d cases)", notifiedMillis.p50, notifiedMillis.p99, notifiedMillis.p999, notifiedCount))
-        line("CPU of the 7 service processes per report", String(format: "%.2f ms", cpuMillisecondsPerReport))
+        line("CPU of the \(processes) service processes per report", String(format: "%.2f ms", cpuMillisecondsPerReport))
         for (name, mib) in residentMiB.sorted(by: { $0.key < $1.key }) { line("resident memory, \(name) (mid-run)", String(format: "%.1f MiB", mib)) }
         for (name, value) in baselines.sorted(by: { $0.key < $1.key }) {
             line("baseline: \(name)", String(format: "%.0f   (end to end ÷ it: %.4f)", value, endToEndPerSecond / value))

@@ -8,7 +8,8 @@
 #   deploy/local/stack.sh restart NAME    restart one instance (after a crash) with its settings
 # Environment: IBLAGH_STATE (default ./state), IBLAGH_BIN (use these built executables, do not build),
 # IBLAGH_PORT_OFFSET (added to every port, default 0), IBLAGH_STOP_SECONDS (grace before SIGKILL, default 15),
-# IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost, default 10; the benchmark lowers it).
+# IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost, default 10; the benchmark lowers it), IBLAGH_ROUTERS (router
+# instances, default 2).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -17,12 +18,15 @@ pids="$state/pids"
 self="${IBLAGH_SELF:-$0}"
 offset="${IBLAGH_PORT_OFFSET:-0}"
 port() { echo $(($1 + offset)); }
-services=(intake:iblagh-intake router-1:iblagh-router router-2:iblagh-router notifier-east:iblagh-notifier
-  notifier-west:iblagh-notifier tracker:iblagh-tracker statistics:iblagh-statistics)
+router_count="${IBLAGH_ROUTERS:-2}"
+case "$router_count" in [1-9]) ;; *) echo "IBLAGH_ROUTERS: 1 to 9 router instances, not $router_count" >&2; exit 2 ;; esac
+services=(intake:iblagh-intake)
+for n in $(seq 1 "$router_count"); do services+=("router-$n:iblagh-router"); done
+services+=(notifier-east:iblagh-notifier notifier-west:iblagh-notifier tracker:iblagh-tracker statistics:iblagh-statistics)
 # Each instance's probe port (its /readyz).
 probe_of() {
   case "$1" in
-    intake) port 8080 ;; router-1) port 8202 ;; router-2) port 8212 ;; notifier-east) port 8302 ;;
+    intake) port 8080 ;; router-*) port $((8202 + 10 * (${1#router-} - 1))) ;; notifier-east) port 8302 ;;
     notifier-west) port 8312 ;; tracker) port 8402 ;; statistics) port 8502 ;;
   esac
 }
@@ -160,19 +164,17 @@ iblagh="$bin/iblagh"
 keys="$state/keys"
 rm -rf "$state/config"
 mkdir -p "$state/config" "$state/logs"
+source deploy/lib/keys.sh
+key() { iblagh_key "$iblagh" "$keys" "$@"; }  # NAME ROLE ALLOW_DIR...
 # Throw-away keys, made on the first start and kept after: the stores hold data sealed with them.
 if [ ! -f "$keys/complete" ]; then
 echo "==> throw-away keys in $keys"
 rm -rf "$keys"
 mkdir -p "$keys"
-source deploy/lib/keys.sh
-key() { iblagh_key "$iblagh" "$keys" "$@"; }  # NAME ROLE ALLOW_DIR...
 east="notifier:01,notifier:02,notifier:03,notifier:04,notifier:05,notifier:06,notifier:national"
 west="notifier:07,notifier:08,notifier:09,notifier:10,notifier:11,notifier:12"
 key intake intake tracker-consumers
 key integrator-acme integrator:acme integrators
-key router-1 router intake-consumers
-key router-2 router intake-consumers
 key notifier-east "$east" router-consumers
 key notifier-west "$west" router-consumers
 key tracker tracker intake-consumers router-consumers notifier-consumers
@@ -190,7 +192,12 @@ echo "==> keys from the first start, in $keys"
 fi
 
 P() { echo "tcp://127.0.0.1:$(port "$1")"; }
-routers="$(P 7202)@$keys/router-1.key,$(P 7212)@$keys/router-2.key"
+# Router instances (IBLAGH_ROUTERS, default 2): a key each, made when first needed.
+routers=""
+for n in $(seq 1 "$router_count"); do
+  [ -f "$keys/router-$n.key_secret" ] || key "router-$n" router intake-consumers
+  routers="$routers${routers:+,}$(P $((7202 + 10 * (n - 1))))@$keys/router-$n.key"
+done
 notifiers="$(P 7302)@$keys/notifier-east.key,$(P 7312)@$keys/notifier-west.key"
 cat >"$state/config/intake.json" <<JSON
 {"intake": {"id": "intake-1", "database": "$state/intake-1/intake.db", "key": "$keys/intake.key_secret",
@@ -200,7 +207,7 @@ cat >"$state/config/intake.json" <<JSON
   "web": {"statisticsURL": "http://127.0.0.1:$(port 8502)/"}, "receipt": {"scryptLogN": ${IBLAGH_SCRYPT_LOG_N:-10}}},
   "log": {"level": "info"}}
 JSON
-for n in 1 2; do
+for n in $(seq 1 "$router_count"); do
   step=$(((n - 1) * 10))
   cat >"$state/config/router-$n.json" <<JSON
 {"router": {"id": "router-$n", "database": "$state/router-$n/router.db", "key": "$keys/router-$n.key_secret",
@@ -231,7 +238,7 @@ cat >"$state/config/statistics.json" <<JSON
   "log": {"level": "info"}}
 JSON
 
-echo "==> starting 7 instances (logs in $state/logs)"
+echo "==> starting ${#services[@]} instances (logs in $state/logs)"
 for entry in "${services[@]}"; do launch "${entry%%:*}"; done
 for entry in "${services[@]}"; do wait_ready "${entry%%:*}" || { stop_all; exit 1; }; done
 
