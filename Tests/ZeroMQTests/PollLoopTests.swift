@@ -59,6 +59,40 @@ struct PollLoopTests {
         loop.stop()
     }
 
+    @Test("receive(before:) never drops a message that arrives as its deadline passes")
+    func timedReceiveLosesNothing() async throws {
+        let context = try ZMQContext()
+        let loop = PollLoop(name: "test-deadline")
+        let pull = try context.socket(.pull)
+        try pull.bind("inproc://deadline")
+        let push = try context.socket(.push)
+        try push.connect("inproc://deadline")
+        let receiver = await AsyncSocket(pull, loop: loop)
+        let count = 3_000
+        // The sender trickles messages from its own loop while the receiver waits with deadlines about as long as
+        // the gaps, so deadlines and arrivals race thousands of times.
+        let senderLoop = PollLoop(name: "test-deadline-send")
+        let sender = await AsyncSocket(push, loop: senderLoop)
+        let sending = Task {
+            for index in 0..<count {
+                try await sender.send(Multipart(strings: ["\(index)"]))
+                if index % 3 == 0 { try await Task.sleep(for: .microseconds(Int.random(in: 0...200))) }
+            }
+        }
+        var received = 0, timeouts = 0
+        let deadline = Date().addingTimeInterval(60)
+        while received < count, Date() < deadline {
+            if try await receiver.receive(before: .now + .microseconds(Int.random(in: 20...300))) != nil { received += 1 } else { timeouts += 1 }
+        }
+        #expect(received == count, "\(count - received) messages lost across \(timeouts) deadlines")
+        #expect(timeouts > 10, "the deadlines did not race the arrivals (\(timeouts) timeouts)")
+        try await sending.value
+        await receiver.close()
+        await sender.close()
+        loop.stop()
+        senderLoop.stop()
+    }
+
     @Test("send waits while the peer's queue is full and completes, in order, once the reader drains it")
     func sendWaitsForRoom() async throws {
         let context = try ZMQContext()

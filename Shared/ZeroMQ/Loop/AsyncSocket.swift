@@ -90,7 +90,13 @@ public actor AsyncSocket {
             }
             let first = try await group.next() ?? nil
             group.cancelAll()
-            return first
+            if first != nil { return first }
+            // The deadline came first, but the receive may have been handed a message just before it was cancelled:
+            // that message is returned, never dropped with the cancelled task.
+            while let next = try? await group.next() {
+                if let message = next { return message }
+            }
+            return nil
         }
     }
 
