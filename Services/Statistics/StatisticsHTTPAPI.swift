@@ -48,7 +48,10 @@ struct StatisticsHTTPAPI: Sendable {
         case "csv": return respond(Array(ReportRendering.csv(report).utf8), type: "text/csv; charset=utf-8")
         case "html":
             let funnel = try await store.read { try Funnel.compute(year: year, category: nil, region: nil, threshold: limit, in: $0) }
-            let text = StatisticsPageText.choose(query: request.uri.queryParameters.get("lang"), acceptLanguage: request.headers[.acceptLanguage])
+            // `?lang=`, else the browser's first language among the four, else Arabic.
+            let codes = StatisticsPageText.all.map(\.code)
+            let text = StatisticsPageText.language(request.uri.queryParameters.get("lang"))
+                ?? StatisticsPageText.language(AcceptLanguage.preferred(request.headers[.acceptLanguage], among: codes)) ?? .arabic
             var response = respond(Array(ReportRendering.html(report, funnel: funnel, text: text, standalone: false).utf8), type: "text/html; charset=utf-8")
             response.headers[.contentLanguage] = text.code
             return response

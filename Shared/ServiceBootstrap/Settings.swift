@@ -55,6 +55,20 @@ public struct Settings: Sendable {
         return Settings(reader: ConfigReader(providers: providers), given: given)
     }
 
+    /// A key as the command line names it, without the dashes: `intake.dataKey` → `intake-data-key`.
+    public static func commandLineName(_ key: String) -> String {
+        key.split(separator: ".").map { part in
+            part.reduce(into: "") { result, character in
+                if character.isUppercase { result += "-" + character.lowercased() } else { result.append(character) }
+            }
+        }.joined(separator: "-")
+    }
+
+    /// A key as the environment names it: `intake.dataKey` → `INTAKE_DATA_KEY`.
+    public static func environmentName(_ key: String) -> String {
+        commandLineName(key).replacingOccurrences(of: "-", with: "_").uppercased()
+    }
+
     /// Refuses a key in the file or on the command line that the service never read — a typo such as
     /// `router.databse` would otherwise leave the default in force without a word. Call it once every setting is
     /// read. Only sections the service reads are checked (one file may also hold another service's section).
@@ -194,14 +208,6 @@ private final class KeyLog: Sendable {
 
     /// The dotted keys, and the command-line form of each (`cli:intake-data-key` for `intake.dataKey`).
     var keys: Set<String> {
-        storage.withLock { keys in
-            keys.union(keys.map { key in
-                "cli:" + key.split(separator: ".").map { part in
-                    part.reduce(into: "") { result, character in
-                        if character.isUppercase { result += "-" + character.lowercased() } else { result.append(character) }
-                    }
-                }.joined(separator: "-")
-            })
-        }
+        storage.withLock { keys in keys.union(keys.map { "cli:" + Settings.commandLineName($0) }) }
     }
 }

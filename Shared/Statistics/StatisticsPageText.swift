@@ -20,14 +20,9 @@ public struct StatisticsPageText: Sendable {
 
     public static let all: [StatisticsPageText] = [arabic, french, english, spanish]
 
-    /// The language asked for by `?lang=`, else the browser's first of ours, else Arabic.
-    public static func choose(query: String?, acceptLanguage: String?) -> StatisticsPageText {
-        if let query, let text = all.first(where: { $0.code == query }) { return text }
-        for item in (acceptLanguage ?? "").split(separator: ",") {
-            let tag = item.split(separator: ";").first?.split(separator: "-").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            if let text = all.first(where: { $0.code == tag }) { return text }
-        }
-        return arabic
+    /// The page's words in the language `code` names, if it is one of the four.
+    public static func language(_ code: String?) -> StatisticsPageText? {
+        all.first { $0.code == code }
     }
 
     /// A region's name: the official French name (Arabic on the Arabic page), from the 2015 regional division.

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceBootstrap
 import Testing
 import TestSupport
 
@@ -9,23 +10,11 @@ struct DeploymentTests {
     static let root = ConfigurationReferenceTests.root
     static let services = ["intake", "router", "notifier", "tracker", "statistics"]
 
-    /// A documented key in its command-line form (`intake.dataKey` → `intake-data-key`) or environment form
-    /// (`INTAKE_DATA_KEY`).
-    static func commandLineForm(_ key: String) -> String {
-        key.split(separator: ".").map { part in
-            part.reduce(into: "") { $0 += $1.isUppercase ? "-" + $1.lowercased() : String($1) }
-        }.joined(separator: "-")
-    }
-
-    static func environmentForm(_ key: String) -> String {
-        commandLineForm(key).replacingOccurrences(of: "-", with: "_").uppercased()
-    }
-
     @Test("the systemd units pass systemd-analyze verify, are hardened, and name only documented settings")
     func systemdUnits() async throws {
         let directory = try temporaryDirectory()
         let bin = URL(fileURLWithPath: builtExecutable("iblagh")).deletingLastPathComponent().path
-        let documented = Set(try ConfigurationReferenceTests.keysInDoc().keys.map(Self.commandLineForm))
+        let documented = Set(try ConfigurationReferenceTests.keysInDoc().keys.map(Settings.commandLineName))
         var instances: [String] = []
         for service in Self.services {
             let name = "iblagh-\(service)@.service"
@@ -78,7 +67,7 @@ struct DeploymentTests {
             for key in keys { #expect(doc[key] != nil, "\(file): \(key) is not a documented setting") }
             let unit = try String(contentsOfFile: Self.root.appendingPathComponent("deploy/systemd/iblagh-\(service)@.service").path, encoding: .utf8)
             for (key, value) in doc where value == "required" && key.hasPrefix(service + ".") {
-                let setByUnit = unit.contains("--\(Self.commandLineForm(key)) ")
+                let setByUnit = unit.contains("--\(Settings.commandLineName(key)) ")
                 #expect(keys.contains(key) || setByUnit, "\(file): the required \(key) is set neither here nor by the unit")
             }
         }
@@ -118,7 +107,7 @@ struct DeploymentTests {
         }
         let services = named("Service", in: all), statefulSets = named("StatefulSet", in: all)
         let certs = (named("ConfigMap", in: all)["iblagh-certs"]?["data"] as? [String: String]) ?? [:]
-        let documented = Set(try ConfigurationReferenceTests.keysInDoc().keys.map(Self.environmentForm))
+        let documented = Set(try ConfigurationReferenceTests.keysInDoc().keys.map(Settings.environmentName))
         #expect(Set(statefulSets.keys) == ["intake", "router", "tracker", "statistics", "notifier-national", "notifier-04", "notifier-06"])
 
         for (name, service) in services {

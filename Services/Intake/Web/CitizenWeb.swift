@@ -65,13 +65,8 @@ struct CitizenWeb: Sendable {
         try build(try language(context))
     }
 
-    private func text(_ language: WebLanguage) -> (WebText) -> String {
-        let catalogue = WebText.catalogue(language)
-        return { HTML.escape(catalogue[$0] ?? "") }
-    }
-
     private func home(_ language: WebLanguage) -> Response {
-        let t = text(language), prefix = "/\(language.rawValue)"
+        let t = language.html, prefix = "/\(language.rawValue)"
         let body = """
             <h1>\(t(.tagline))</h1>
             <p>\(t(.homeIntro))</p>
@@ -79,7 +74,7 @@ struct CitizenWeb: Sendable {
             <p><a class="button" href="\(prefix)/report">\(t(.homeStart))</a></p>
             <p><a href="\(prefix)/follow">\(t(.navFollow))</a> · <a href="\(prefix)/learn">\(t(.navLearn))</a></p>
             """
-        return WebPage(language: language, title: WebText.catalogue(language)[.siteName] ?? "", body: body, path: "/", statisticsURL: statisticsURL).response()
+        return WebPage(language: language, title: language.plain(.siteName), body: body, path: "/", statisticsURL: statisticsURL).response()
     }
 
     /// The form with a fresh token (cookie and hidden field).
@@ -88,7 +83,7 @@ struct CitizenWeb: Sendable {
     ) throws -> Response {
         let token = Self.newToken()
         let body = form.html(language: language, token: token, maximumFileMiB: evidence.maximumFileBytes / 1024 / 1024, notice: notice)
-        let title = WebText.catalogue(language)[.formTitle] ?? ""
+        let title = language.plain(.formTitle)
         return WebPage(language: language, title: title, body: body, path: "/report", statisticsURL: statisticsURL)
             .response(status: status, cookie: Self.cookie(token))
     }
@@ -142,7 +137,7 @@ struct CitizenWeb: Sendable {
     }
 
     private func done(_ language: WebLanguage, _ acceptance: Acceptance, evidenceStored: Bool) -> Response {
-        let t = text(language)
+        let t = language.html
         let body = """
             <h1 id="done">\(t(.doneTitle))</h1>
             <dl>
@@ -155,12 +150,12 @@ struct CitizenWeb: Sendable {
             <p><a href="/\(language.rawValue)/follow">\(t(.navFollow))</a></p>
             """
         // A new token: the form left in the history cannot send a second, different report under this one's key.
-        return WebPage(language: language, title: WebText.catalogue(language)[.doneTitle] ?? "", body: body, path: "/report", statisticsURL: statisticsURL)
+        return WebPage(language: language, title: language.plain(.doneTitle), body: body, path: "/report", statisticsURL: statisticsURL)
             .response(status: .created, cookie: Self.cookie(Self.newToken()))
     }
 
     private func followForm(_ language: WebLanguage, found: CaseStatus?, notFound: Bool, status: HTTPResponse.Status = .ok) throws -> Response {
-        let t = text(language), token = Self.newToken()
+        let t = language.html, token = Self.newToken()
         var body = "<h1>\(t(.followTitle))</h1>"
         if let found {
             let format = DateFormatter()
@@ -189,7 +184,7 @@ struct CitizenWeb: Sendable {
                 </form>
                 """
         }
-        return WebPage(language: language, title: WebText.catalogue(language)[.followTitle] ?? "", body: body, path: "/follow", statisticsURL: statisticsURL)
+        return WebPage(language: language, title: language.plain(.followTitle), body: body, path: "/follow", statisticsURL: statisticsURL)
             .response(status: status, cookie: Self.cookie(token))
     }
 
@@ -211,18 +206,18 @@ struct CitizenWeb: Sendable {
     }
 
     private func learnIndex(_ language: WebLanguage) -> Response {
-        let t = text(language)
+        let t = language.html
         let items = Iblagh_V1_ReportCategory.offered.compactMap { category in
             category.words(language).map { words in
                 "<li><a href=\"/\(language.rawValue)/learn/\(category.shortName)\">\(HTML.escape(words.name))</a><p class=\"hint\">\(HTML.escape(words.summary))</p></li>"
             }
         }.joined()
         let body = "<h1>\(t(.learnTitle))</h1><p>\(t(.learnIntro))</p><ul>\(items)</ul>"
-        return WebPage(language: language, title: WebText.catalogue(language)[.learnTitle] ?? "", body: body, path: "/learn", statisticsURL: statisticsURL).response()
+        return WebPage(language: language, title: language.plain(.learnTitle), body: body, path: "/learn", statisticsURL: statisticsURL).response()
     }
 
     private func learn(_ language: WebLanguage, _ category: Iblagh_V1_ReportCategory) -> Response {
-        let t = text(language)
+        let t = language.html
         let words = category.words(language) ?? CategoryWords(name: category.shortName, summary: "", signs: "", protect: "")
         let body = """
             <h1>\(HTML.escape(words.name))</h1>
@@ -246,15 +241,15 @@ struct CitizenWeb: Sendable {
         let sameOrigin = origin.map { $0 == "http://\(host)" || $0 == "https://\(host)" } ?? true
         let refused = !sameOrigin || (fetchSite.map { !["same-origin", "none"].contains($0) } ?? false)
         guard refused else { return nil }
-        let t = text(language)
+        let t = language.html
         let body = "<h1>\(t(.forbiddenTitle))</h1><p>\(t(.forbiddenText))</p><p><a href=\"/\(language.rawValue)/report\">\(t(.navReport))</a></p>"
-        return WebPage(language: language, title: WebText.catalogue(language)[.forbiddenTitle] ?? "", body: body, path: "/", statisticsURL: statisticsURL)
+        return WebPage(language: language, title: language.plain(.forbiddenTitle), body: body, path: "/", statisticsURL: statisticsURL)
             .response(status: .forbidden)
     }
 
     private func tooManyRequests(_ language: WebLanguage, wait: Int) -> Response {
-        let t = text(language)
-        var response = WebPage(language: language, title: WebText.catalogue(language)[.errorTooManyRequests] ?? "",
+        let t = language.html
+        var response = WebPage(language: language, title: language.plain(.errorTooManyRequests),
                                body: "<p class=\"summary\" role=\"alert\">\(t(.errorTooManyRequests))</p>", path: "/", statisticsURL: statisticsURL)
             .response(status: .tooManyRequests)
         response.headers[.retryAfter] = "\(wait)"

@@ -38,11 +38,7 @@ struct ReportForm {
             report.category = Iblagh_V1_ReportCategory(shortName: category) ?? .UNRECOGNIZED(-1)
         }
         report.description_p = values["description"] ?? ""
-        if let day = values["occurred_at"] {
-            let parser = ISO8601DateFormatter()
-            parser.formatOptions = [.withFullDate]
-            if let date = parser.date(from: day) { report.occurredAt = Google_Protobuf_Timestamp(date: date) }
-        }
+        if let date = values["occurred_at"].flatMap(Self.day) { report.occurredAt = Google_Protobuf_Timestamp(date: date) }
         report.residence = values["residence"] ?? ""
         report.victimIsMinor = minor
         for (kind, value) in accounts where !value.isEmpty {
@@ -66,10 +62,14 @@ struct ReportForm {
 
     /// A day that is not a date is an error of its own (the validator only sees a report without one).
     var dateIsMalformed: Bool {
-        guard let day = values["occurred_at"] else { return false }
+        values["occurred_at"].map { Self.day($0) == nil } ?? false
+    }
+
+    /// A date input's value (`2026-11-02`), as midnight UTC.
+    static func day(_ text: String) -> Date? {
         let parser = ISO8601DateFormatter()
         parser.formatOptions = [.withFullDate]
-        return parser.date(from: day) == nil
+        return parser.date(from: text)
     }
 
     /// Places the validator's violations under the form's fields.
@@ -101,8 +101,7 @@ struct ReportForm {
 
     /// The form, with `token` (the CSRF token also set as a cookie) and errors shown; `notice` on top (e.g. expired).
     func html(language: WebLanguage, token: String, maximumFileMiB: Int, notice: WebText? = nil) -> String {
-        let text = WebText.catalogue(language)
-        func t(_ key: WebText) -> String { HTML.escape(text[key] ?? "") }
+        let t = language.html
         func value(_ name: String) -> String { HTML.escape(values[name] ?? "") }
         func described(_ name: String, hint: Bool) -> String {
             let ids = (hint ? ["\(name)-hint"] : []) + (errors[name] != nil ? ["\(name)-error"] : [])

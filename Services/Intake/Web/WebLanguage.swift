@@ -1,4 +1,5 @@
 import IblaghSchemas
+import ServiceBootstrap
 
 /// The languages of the citizen's web: each page's path starts with one (`/ar/report`), so a page never depends
 /// on a cookie or a guess, and a shared link opens in the language it was shared in.
@@ -17,6 +18,12 @@ enum WebLanguage: String, CaseIterable, Sendable {
 
     var isRightToLeft: Bool { self == .arabic }
 
+    /// `key`'s sentence in this language, as plain text (for a title, where the page escapes it).
+    func plain(_ key: WebText) -> String { WebText.catalogue(self)[key] ?? "" }
+
+    /// `key`'s sentence in this language, escaped for HTML.
+    func html(_ key: WebText) -> String { HTML.escape(plain(key)) }
+
     var report: Iblagh_V1_Language {
         switch self {
         case .arabic: .arabic
@@ -26,14 +33,8 @@ enum WebLanguage: String, CaseIterable, Sendable {
         }
     }
 
-    /// The language a browser asks for first among ours (`Accept-Language: fr-MA,fr;q=0.9,ar;q=0.8`), else Arabic.
+    /// The language a browser asks for first among ours, else Arabic.
     static func preferred(_ acceptLanguage: String?) -> WebLanguage {
-        let ranked = (acceptLanguage ?? "").split(separator: ",").compactMap { item -> (WebLanguage, Double)? in
-            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard let tag = parts.first?.split(separator: "-").first, let language = WebLanguage(rawValue: String(tag)) else { return nil }
-            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            return (language, quality)
-        }
-        return ranked.max { $0.1 < $1.1 }?.0 ?? .arabic
+        AcceptLanguage.preferred(acceptLanguage, among: allCases.map(\.rawValue)).flatMap(WebLanguage.init(rawValue:)) ?? .arabic
     }
 }

@@ -22,8 +22,7 @@ struct WebPage {
     static let quickExitURL = "https://www.bbc.com/weather"
 
     var html: String {
-        let text = WebText.catalogue(language)
-        func t(_ key: WebText) -> String { HTML.escape(text[key] ?? "") }
+        let t = language.html
         let prefix = "/\(language.rawValue)"
         let switcher = WebLanguage.allCases.map { other in
             other == language
