@@ -22,6 +22,7 @@ public actor Dispatcher {
     private var groups: [String: GroupQueue] = [:]
     private var consumers: [String: ConsumerState] = [:]  // by "group/consumer-id"
     private var routes: [[UInt8]: String] = [:]  // routing id -> consumer key
+    private var lastServed = ""  // the consumer key that took the last delivery: the next turn starts after it
     private var rejections: [(group: String, messageID: String, reason: String)] = []
     private var committing = false
     /// One read of the outbox at a time, for every group with room; a reason to read that comes meanwhile waits for
@@ -135,6 +136,11 @@ public actor Dispatcher {
             groups[group]?.changedDuringLoad = true
         }
         if groups.values.contains(where: { $0.ready.count < configuration.loadBatch / 2 }) { load() }
+    }
+
+    /// How many consumer instances are connected and granting credit now, over all groups.
+    public var connectedConsumers: Int {
+        consumers.values.count { $0.routingID != nil && $0.absentSince == nil }
     }
 
     /// Stops delivering and closes the endpoint; unacknowledged messages stay in the outbox.
@@ -259,12 +265,16 @@ public actor Dispatcher {
 
     // MARK: Delivering
 
-    /// Hands ready messages to consumers with free credit, one at a time in turn, so instances share the load.
+    /// Hands ready messages to consumers with free credit, one at a time in turn, so instances share the load. The turn
+    /// goes on from the consumer served last: messages that trickle in one by one alternate between instances instead
+    /// of all going to the first in order.
     private func pump() {
         guard recoveringUntil == nil else { return }
-        var open = consumers.values
+        let sorted = consumers.values
             .filter { $0.routingID != nil && $0.absentSince == nil && $0.outstanding.count < $0.window }
             .map(\.key).sorted()
+        let next = sorted.firstIndex { $0 > lastServed } ?? 0
+        var open = Array(sorted[next...] + sorted[..<next])
         while !open.isEmpty {
             var stillOpen: [String] = []
             for key in open {
@@ -279,6 +289,7 @@ public actor Dispatcher {
                     continue
                 }
                 consumers[key]?.outstanding.insert(delivery.seq)
+                lastServed = key
                 groups[group]?.inFlight[delivery.seq] = InFlight(
                     delivery: delivery, consumer: key, deadline: .now + configuration.redeliveryTimeout)
                 groups[group]?.metrics.delivered.increment()

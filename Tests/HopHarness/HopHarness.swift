@@ -57,6 +57,7 @@ struct Produce: AsyncParsableCommand {
     @Option(help: "Seconds an absent consumer's messages wait for it.") var failover = 20.0
     @Option(help: "Seconds to wait after binding before enqueueing (past the dispatcher's recovery period).")
     var warmup: Double = 0
+    @Option(help: "Connected consumer instances to wait for before enqueueing.") var awaitConsumers = 0
     @Flag(help: "Also enqueue a malformed envelope and a message of a type the consumer does not accept.")
     var poison = false
 
@@ -74,6 +75,7 @@ struct Produce: AsyncParsableCommand {
         say("ready \(dispatcher.boundEndpoint)")
 
         if warmup > 0 { try await Task.sleep(for: .seconds(warmup)) }
+        while await dispatcher.connectedConsumers < awaitConsumers { try await Task.sleep(for: .milliseconds(20)) }
         let groupList = groups.split(separator: ",").map(String.init)
         let padding = [UInt8](repeating: 0x2A, count: size)
         let start = ContinuousClock.now

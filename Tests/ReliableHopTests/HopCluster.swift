@@ -21,11 +21,11 @@ final class HopCluster: @unchecked Sendable {
     /// Starts a producer; returns it and the endpoint it bound.
     func producer(
         _ name: String = "producer", count: Int, groups: String = "g", rate: Int = 0, endpoint: String = "tcp://127.0.0.1:*",
-        poison: Bool = false, failover: Double = 20, warmup: Double = 0
+        poison: Bool = false, failover: Double = 20, warmup: Double = 0, awaitConsumers: Int = 0
     ) async throws -> (ServiceProcess, String) {
         var arguments = ["produce", "--db", "\(directory)/\(name).db", "--keys", keys, "--count", "\(count)",
                          "--groups", groups, "--rate", "\(rate)", "--endpoint", endpoint, "--failover", "\(failover)",
-                         "--warmup", "\(warmup)"]
+                         "--warmup", "\(warmup)", "--await-consumers", "\(awaitConsumers)"]
         if poison { arguments.append("--poison") }
         let process = try ServiceProcess(harnessPath, arguments, outputPath: "\(directory)/\(name).out")
         processes.append(process)

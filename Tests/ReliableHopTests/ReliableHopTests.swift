@@ -8,10 +8,10 @@ struct ReliableHopTests {
     func tenThousandToTwoConsumers() async throws {
         let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")])
         defer { cluster.stopAll() }
-        // Both consumers are connected before the first message exists (the producer waits 4 s), and the messages come
-        // over about 4 s: the share must not hinge on how long a process takes to start on a loaded machine (in CI
-        // the second one once joined so late that its first window of 1,000 was all that was left for it).
-        let (_, endpoint) = try await cluster.producer(count: 10_000, rate: 2_500, warmup: 4)
+        // Both consumers are connected before the first message exists (the producer waits for them, past its recovery
+        // period), and the messages come over about 4 s: the share must not hinge on how long a process takes to start
+        // on a loaded machine (in CI the second one once joined after all 10,000 had gone to the first).
+        let (_, endpoint) = try await cluster.producer(count: 10_000, rate: 2_500, warmup: 3, awaitConsumers: 2)
         _ = try await cluster.consumer("c1", connect: [endpoint])
         _ = try await cluster.consumer("c2", connect: [endpoint])
         expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 10_000), count: 10_000)
