@@ -13,12 +13,14 @@ let package = Package(
         .executable(name: "iblagh-notifier", targets: ["PoliceNotifier"]),
         .executable(name: "iblagh-tracker", targets: ["ProsecutionTracker"]),
         .executable(name: "iblagh-statistics", targets: ["StatisticsService"]),
+        .executable(name: "iblagh-fuzz", targets: ["IblaghFuzz"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
         .library(name: "IblaghStore", targets: ["IblaghStore"]),
         .library(name: "ReliableHop", targets: ["ReliableHop"]),
         .library(name: "Jurisdiction", targets: ["Jurisdiction"]),
+        .library(name: "ReportValidation", targets: ["ReportValidation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -80,10 +82,15 @@ let package = Package(
 
         .target(name: "Statistics", dependencies: ["IblaghSchemas", "IblaghStore"], path: "Shared/Statistics"),
         .target(name: "CaseHistory", dependencies: ["IblaghStore", "IblaghCrypto"], path: "Shared/CaseHistory"),
+        .target(name: "Jurisdiction", dependencies: ["IblaghSchemas"], path: "Shared/Jurisdiction"),
         .target(
-            name: "Jurisdiction",
-            dependencies: ["IblaghSchemas", "IblaghStore", "ReliableHop"],
-            path: "Shared/Jurisdiction"),
+            name: "RoutingLedger",
+            dependencies: ["Jurisdiction", "IblaghSchemas", "IblaghStore", "ReliableHop"],
+            path: "Shared/RoutingLedger"),
+        .target(
+            name: "ReportValidation",
+            dependencies: ["IblaghSchemas", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/ReportValidation"),
         .target(
             name: "ServiceBootstrap",
             dependencies: [
@@ -101,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "Intake",
             dependencies: [
-                "ServiceBootstrap", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ServiceBootstrap", "ReportValidation", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -114,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "Iblagh",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction", "CaseHistory", "Statistics",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction", "RoutingLedger", "CaseHistory", "Statistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -123,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "JurisdictionRouter",
             dependencies: [
-                "ServiceBootstrap", "Jurisdiction", "ZeroMQ", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ServiceBootstrap", "Jurisdiction", "RoutingLedger", "ZeroMQ", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -208,8 +215,14 @@ let package = Package(
         .testTarget(name: "IblaghCryptoTests", dependencies: ["IblaghCrypto"], path: "Tests/IblaghCryptoTests"),
         .testTarget(
             name: "IblaghSchemasTests",
-            dependencies: ["IblaghSchemas", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["IblaghSchemas", "FuzzTargets", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/IblaghSchemasTests"),
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["IblaghSchemas", "Jurisdiction", "ReportValidation", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/Fuzz/Targets"),
+        .executableTarget(name: "IblaghFuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/Driver"),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "TestSupport"], path: "Tests/FuzzCorpusTests"),
         .target(
             name: "TestSupport",
             dependencies: [

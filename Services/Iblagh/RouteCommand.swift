@@ -3,6 +3,7 @@ import Foundation
 import IblaghSchemas
 import IblaghStore
 import Jurisdiction
+import RoutingLedger
 
 /// `iblagh route "<place>"`: what the router would decide, and why, with a given reference data file.
 struct RouteCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import IblaghCrypto
 import ReliableHop
+import ReportValidation
 import ServiceBootstrap
 import ZeroMQ
 

@@ -3,6 +3,7 @@ import Hummingbird
 import IblaghStore
 import Logging
 import ReliableHop
+import ReportValidation
 import ServiceBootstrap
 import ServiceLifecycle
 import ZeroMQ

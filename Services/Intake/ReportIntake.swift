@@ -3,6 +3,7 @@ import IblaghSchemas
 import Logging
 import Metrics
 import ReliableHop
+import ReportValidation
 
 /// What every door (bus, JSON API, web form) calls: validate, commit, wake the dispatcher, count.
 final class ReportIntake: Sendable {

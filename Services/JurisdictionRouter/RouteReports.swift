@@ -1,6 +1,7 @@
 import IblaghSchemas
 import IblaghStore
 import Jurisdiction
+import RoutingLedger
 import ReliableHop
 
 /// The router's effect for each `ReportAccepted`: decide with the current reference data, record, publish.

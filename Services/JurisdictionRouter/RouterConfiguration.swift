@@ -1,4 +1,5 @@
 import Jurisdiction
+import RoutingLedger
 import ReliableHop
 import ServiceBootstrap
 import ZeroMQ

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import IblaghStore
 import Jurisdiction
+import RoutingLedger
 import Logging
 import ReliableHop
 import ServiceBootstrap

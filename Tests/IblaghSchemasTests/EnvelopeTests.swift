@@ -1,4 +1,5 @@
 import Foundation
+import FuzzTargets
 import IblaghSchemas
 import SwiftProtobuf
 import Testing

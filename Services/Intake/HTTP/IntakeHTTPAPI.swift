@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import IblaghSchemas
+import ReportValidation
 import ServiceBootstrap
 
 /// The JSON API (and the probes): `POST /v1/reports`, `GET /v1/reports/{tracking}` with the receipt secret in the

@@ -1,5 +1,6 @@
 import Foundation
 import IblaghSchemas
+import ReportValidation
 import SwiftProtobuf
 
 /// The report form: its fields as a person filled them in, turned into a report, and drawn back with an error under

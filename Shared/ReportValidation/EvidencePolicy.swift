@@ -1,17 +1,27 @@
 /// Which evidence files intake takes: an allow-list of media types, each recognised by its first bytes (a file
 /// must be what it says it is), a size cap, and file names that cannot name a path.
-struct EvidencePolicy: Sendable {
+public struct EvidencePolicy: Sendable {
     /// The most bytes one file may have.
-    var maximumFileBytes = 20 * 1024 * 1024
+    public var maximumFileBytes: Int
 
-    struct Problem: Equatable {
-        let field: String
-        let code: String
-        let reason: String
+    public struct Problem: Equatable, Sendable {
+        public let field: String
+        public let code: String
+        public let reason: String
+
+        public init(field: String, code: String, reason: String) {
+            self.field = field
+            self.code = code
+            self.reason = reason
+        }
+    }
+
+    public init(maximumFileBytes: Int = 20 * 1024 * 1024) {
+        self.maximumFileBytes = maximumFileBytes
     }
 
     /// The media types accepted, each with a test on the file's first 16 bytes.
-    static let mediaTypes: [String: @Sendable ([UInt8]) -> Bool] = [
+    public static let mediaTypes: [String: @Sendable ([UInt8]) -> Bool] = [
         "image/jpeg": { $0.starts(with: [0xFF, 0xD8, 0xFF]) },
         "image/png": { $0.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) },
         "image/gif": { $0.starts(with: Array("GIF87a".utf8)) || $0.starts(with: Array("GIF89a".utf8)) },
@@ -24,7 +34,7 @@ struct EvidencePolicy: Sendable {
     ]
 
     /// What is wrong with a file, if anything. `firstBytes` are its first (up to 16) bytes; `size` nil when unknown yet.
-    func problems(fileName: String, mediaType: String, firstBytes: [UInt8], size: Int?) -> [Problem] {
+    public func problems(fileName: String, mediaType: String, firstBytes: [UInt8], size: Int?) -> [Problem] {
         var problems: [Problem] = []
         if let reason = Self.fileNameProblem(fileName) {
             problems.append(Problem(field: "file_name", code: fileName.isEmpty ? "required" : "invalid", reason: reason))
@@ -47,7 +57,7 @@ struct EvidencePolicy: Sendable {
     }
 
     /// A file name is only a name: no path, no control characters, at most 255 bytes.
-    static func fileNameProblem(_ name: String) -> String? {
+    public static func fileNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "Give the file's name." }
         if name.utf8.count > 255 { return "A file name may have at most 255 bytes." }
         if name.contains("/") || name.contains("\\") || name == "." || name == ".." || name.hasPrefix(".") {

@@ -2,15 +2,15 @@ import Foundation
 import IblaghSchemas
 import SwiftProtobuf
 
-/// One fully populated message of every type on the bus.
-enum SampleMessages {
-    static let at = Google_Protobuf_Timestamp(seconds: 1_785_000_000, nanos: 500)
-    static let kenitra = Iblagh_V1_UnitRef.with {
+/// One fully populated message of every type on the bus: the schema tests' cases and the fuzzers' seeds.
+public enum SampleMessages {
+    public static let at = Google_Protobuf_Timestamp(seconds: 1_785_000_000, nanos: 500)
+    public static let kenitra = Iblagh_V1_UnitRef.with {
         $0.id = "MA-PJ-KENITRA"
         $0.name = "Service provincial de police judiciaire de Kénitra"
     }
 
-    static let report = Iblagh_V1_Report.with {
+    public static let report = Iblagh_V1_Report.with {
         $0.category = .sextortion
         $0.description_p = "Un faux profil menace de publier des photos — تهديد بنشر صور"
         $0.occurredAt = at
@@ -24,7 +24,7 @@ enum SampleMessages {
     }
 
     /// Every payload type, keyed by the tag that names it.
-    static let all: [Iblagh_V1_MessageType: any BusPayload] = [
+    public static let all: [Iblagh_V1_MessageType: any BusPayload] = [
         .submitReport: Iblagh_V1_SubmitReport.with { $0.integratorReportKey = "acme-000042"; $0.report = report },
         .submitReportReply: Iblagh_V1_SubmitReportReply.with {
             $0.rejected = .with { $0.violations = [.with { $0.field = "report.residence"; $0.code = "required"; $0.reason = "say where you live" }] }

@@ -11,15 +11,15 @@ import SwiftProtobuf
 ///  "reported_accounts": [{"kind": "social_media_account", "value": "@x", "platform": "instagram"}],
 ///  "reporter": {"full_name": "...", "email": "...", "phone": "..."}, "preferred_language": "fr"}
 /// ```
-enum ReportJSON {
-    static let categories = Iblagh_V1_ReportCategory.shortNames
-    static let languages: [String: Iblagh_V1_Language] = ["ar": .arabic, "fr": .french, "en": .english, "es": .spanish]
-    static let accountKinds: [String: Iblagh_V1_ReportedAccount.Kind] = [
+public enum ReportJSON {
+    public static let categories = Iblagh_V1_ReportCategory.shortNames
+    public static let languages: [String: Iblagh_V1_Language] = ["ar": .arabic, "fr": .french, "en": .english, "es": .spanish]
+    public static let accountKinds: [String: Iblagh_V1_ReportedAccount.Kind] = [
         "url": .url, "social_media_account": .socialMediaAccount, "phone_number": .phoneNumber, "email_address": .emailAddress, "other": .other,
     ]
 
     /// The report in `body`, or the violations that stop it from being one.
-    static func decode(_ body: [UInt8]) -> Result<Iblagh_V1_Report, Violations> {
+    public static func decode(_ body: [UInt8]) -> Result<Iblagh_V1_Report, Violations> {
         guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
             return .failure(Violations([violation("", "malformed", "The body is not a JSON object.")]))
         }
@@ -80,7 +80,7 @@ enum ReportJSON {
         return reader.violations.isEmpty ? .success(report) : .failure(Violations(reader.violations))
     }
 
-    static func violation(_ field: String, _ code: String, _ reason: String) -> Iblagh_V1_FieldViolation {
+    public static func violation(_ field: String, _ code: String, _ reason: String) -> Iblagh_V1_FieldViolation {
         .with {
             $0.field = field
             $0.code = code
@@ -89,9 +89,9 @@ enum ReportJSON {
     }
 
     /// Why a body is not a report (an Error, so it can travel in a `Result`).
-    struct Violations: Error {
-        let list: [Iblagh_V1_FieldViolation]
-        init(_ list: [Iblagh_V1_FieldViolation]) { self.list = list }
+    public struct Violations: Error {
+        public let list: [Iblagh_V1_FieldViolation]
+        public init(_ list: [Iblagh_V1_FieldViolation]) { self.list = list }
     }
 
     /// Reads typed fields, noting a violation for each of the wrong type.
@@ -140,7 +140,7 @@ enum ReportJSON {
 }
 
 /// Any JSON value, decoded strictly: `true` is a boolean, never the number 1.
-enum JSONValue: Decodable, Equatable {
+public enum JSONValue: Decodable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -148,7 +148,7 @@ enum JSONValue: Decodable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Swift.Decoder) throws {
+    public init(from decoder: any Swift.Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

@@ -4,11 +4,16 @@ import SwiftProtobuf
 
 /// Checks a submitted report field by field. Each problem becomes one `FieldViolation` with the field's path, a
 /// stable code and a sentence for a person — never the value itself, which may be personal data.
-struct ReportValidator: Sendable {
-    var limits = ReportLimits()
-    var evidencePolicy = EvidencePolicy()
+public struct ReportValidator: Sendable {
+    public var limits: ReportLimits
+    public var evidencePolicy: EvidencePolicy
 
-    func violations(of submission: Iblagh_V1_SubmitReport, now: Date = Date()) -> [Iblagh_V1_FieldViolation] {
+    public init(limits: ReportLimits = ReportLimits(), evidencePolicy: EvidencePolicy = EvidencePolicy()) {
+        self.limits = limits
+        self.evidencePolicy = evidencePolicy
+    }
+
+    public func violations(of submission: Iblagh_V1_SubmitReport, now: Date = Date()) -> [Iblagh_V1_FieldViolation] {
         var found = Violations()
         let key = submission.integratorReportKey
         if key.isEmpty {
@@ -24,7 +29,7 @@ struct ReportValidator: Sendable {
         return found.violations
     }
 
-    func violations(of report: Iblagh_V1_Report, now: Date = Date(), prefix: String = "") -> [Iblagh_V1_FieldViolation] {
+    public func violations(of report: Iblagh_V1_Report, now: Date = Date(), prefix: String = "") -> [Iblagh_V1_FieldViolation] {
         var found = Violations(prefix: prefix)
         switch report.category {
         case .unspecified: found.add("category", "required", "Choose what the report is about.")
@@ -108,7 +113,7 @@ struct ReportValidator: Sendable {
 
     /// C0/C1 controls and DEL (tab and line breaks allowed in multi-line text); ASCII is decided without a
     /// Unicode property lookup.
-    static func isControl(_ scalar: Unicode.Scalar, multiline: Bool) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar, multiline: Bool) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: !multiline
         case 0x00..<0x20, 0x7F: true
@@ -117,13 +122,13 @@ struct ReportValidator: Sendable {
         }
     }
 
-    static func isEmail(_ text: String, limit: Int) -> Bool {
+    public static func isEmail(_ text: String, limit: Int) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return text.count <= limit && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !text.contains(where: \.isWhitespace)
     }
 
-    static func isPhone(_ text: String) -> Bool {
+    public static func isPhone(_ text: String) -> Bool {
         let digits = text.filter(\.isASCII).filter(\.isNumber).count
         let allowed = text.allSatisfy { $0.isASCII && ($0.isNumber || " +-().".contains($0)) }
         return allowed && (6...15).contains(digits) && !text.dropFirst().contains("+")

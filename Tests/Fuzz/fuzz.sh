@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Fuzzes the code that reads what strangers send, with libFuzzer and AddressSanitizer.
+#   Tests/Fuzz/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET...]      targets: envelope messages report report-json place
+# Each target starts from its committed corpus (Tests/Fuzz/Corpus/TARGET) in a working copy under state/fuzz/, so
+# what the fuzzer adds never dirties the checkout. An input that crashes, trips a property or runs over 10 s is saved
+# under state/fuzz/crashes/; copy it into the target's corpus folder and it becomes a test (FuzzCorpusTests replays
+# every corpus file on every test run).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(envelope messages report report-json place)
+
+echo "==> building iblagh-fuzz with libFuzzer and AddressSanitizer (.build-fuzz)"
+swift build --scratch-path .build-fuzz --product iblagh-fuzz -Xswiftc -gnone \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld 2>&1 \
+    | grep -v -e "Cannot export local symbol" -e "^warning: 'swift-distributed-tracing'" || true
+fuzzer=.build-fuzz/debug/iblagh-fuzz
+[ -x "$fuzzer" ] || { echo "fuzz.sh: the build did not produce $fuzzer" >&2; exit 1; }
+
+work=state/fuzz
+mkdir -p "$work/crashes"
+failed=()
+for target in "${targets[@]}"; do
+    [ -d "Tests/Fuzz/Corpus/$target" ] || { echo "fuzz.sh: no corpus for target $target" >&2; exit 2; }
+    mkdir -p "$work/$target"
+    cp -n "Tests/Fuzz/Corpus/$target"/* "$work/$target/"
+    echo "==> fuzzing $target for ${seconds}s (corpus: $(ls "$work/$target" | wc -l) inputs)"
+    if "$fuzzer" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+        -artifact_prefix="$work/crashes/$target-" "$work/$target" > "$work/$target.log" 2>&1; then
+        grep -E "stat::number_of_executed_units|stat::new_units_added" "$work/$target.log" | tr '\n' ' '
+        echo
+    else
+        failed+=("$target")
+        echo "fuzz.sh: $target FAILED — the end of $work/$target.log:" >&2
+        tail -40 "$work/$target.log" >&2
+        ls -1 "$work/crashes/$target-"* 2>/dev/null | sed 's/^/  saved input: /' >&2 || true
+    fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzz.sh: broken targets: ${failed[*]} (copy each saved input into Tests/Fuzz/Corpus/TARGET/ to keep it as a test)" >&2
+    exit 1
+fi
+echo "==> fuzzing: no crash, no broken property in ${targets[*]}"
