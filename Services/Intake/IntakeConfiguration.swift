@@ -18,6 +18,10 @@ struct IntakeConfiguration: Sendable {
     var dispatchEndpoint: String
     var httpHost: String
     var httpPort: Int
+    /// A connection that sends nothing for this long is closed.
+    var httpIdleTimeout: Duration
+    /// How fast a request body must arrive (after a grace period).
+    var bodyPace: BodyPace
     var receiptCost: ReceiptHash.Cost
     var submissionsPerMinute: Int
     var submissionBurst: Int
@@ -34,6 +38,10 @@ struct IntakeConfiguration: Sendable {
         dispatchEndpoint = try settings.endpoint("intake.dispatch.endpoint", default: "tcp://127.0.0.1:7102")
         httpHost = settings.string("intake.http.host", default: "127.0.0.1")
         httpPort = try settings.int("intake.http.port", default: 8080, in: 0...65535)
+        httpIdleTimeout = try settings.seconds("intake.http.idleTimeoutSeconds", default: 30)
+        bodyPace = BodyPace(
+            grace: try settings.seconds("intake.http.bodyGraceSeconds", default: 10),
+            minimumBytesPerSecond: try settings.int("intake.http.minimumBytesPerSecond", default: 1024, in: 1...100_000_000))
         receiptCost = ReceiptHash.Cost(n: 1 << UInt64(try settings.int("intake.receipt.scryptLogN", default: 10, in: 4...20)))
         submissionsPerMinute = try settings.int("intake.rateLimit.perMinute", default: 30, in: 1...1_000_000)
         submissionBurst = try settings.int("intake.rateLimit.burst", default: 10, in: 1...1_000_000)

@@ -44,17 +44,17 @@ final class IntakeService: Sendable {
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let api = IntakeHTTPAPI(
             intake: intake, vault: EvidenceVault(keys: configuration.dataKeys, knownMaterial: configuration.knownMaterial),
-            limits: .init(evidence: configuration.evidence),
+            limits: .init(evidence: configuration.evidence, pace: configuration.bodyPace),
             submissions: RateLimiter(perMinute: configuration.submissionsPerMinute, burst: configuration.submissionBurst),
             lookups: RateLimiter(perMinute: configuration.lookupsPerMinute, burst: 5),
             ready: { [store] in await Probes.answers(store) })
         let router = api.router()
         CitizenWeb(
-            intake: intake, vault: api.vault, evidence: configuration.evidence, submissions: api.submissions, lookups: api.lookups,
+            intake: intake, vault: api.vault, evidence: configuration.evidence, submissions: api.submissions, lookups: api.lookups, pace: configuration.bodyPace,
             statisticsURL: configuration.statisticsURL
         ).add(to: router)
         let http = Application(
-            router: router,
+            router: router, server: .iblagh(idleTimeout: configuration.httpIdleTimeout),
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-intake"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

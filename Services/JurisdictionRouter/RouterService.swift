@@ -39,7 +39,7 @@ final class RouterService: Sendable {
         let router = Router()
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let http = Application(
-            router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-router"),
+            router: router, server: .iblagh(), configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-router"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         let watcher = ReferenceWatcher(reference: reference, interval: configuration.referenceCheck)
         let group = ServiceGroup(configuration: .init(

@@ -48,7 +48,7 @@ final class NotifierService: Sendable {
         let router = Router()
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let http = Application(
-            router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-notifier"),
+            router: router, server: .iblagh(), configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-notifier"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         let consoles = self.consoles
         let group = ServiceGroup(configuration: .init(

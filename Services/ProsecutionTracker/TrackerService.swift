@@ -44,7 +44,7 @@ final class TrackerService: Sendable {
         let router = Router()
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let http = Application(
-            router: router, configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-tracker"),
+            router: router, server: .iblagh(), configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-tracker"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: EndpointService(serve: { [commands] in try await commands.run() }, close: { [commands] in await commands.close() })), .init(service: http)],

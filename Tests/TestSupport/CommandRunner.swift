@@ -44,10 +44,13 @@ public func run(
 public func runDetached(
     _ executable: String, _ arguments: [String], timeout: Double = 120, environment: [String: String] = [:]
 ) async throws -> CommandResult {
+    try await detached { try run(executable, arguments, timeout: timeout, environment: environment) }
+}
+
+/// Blocking work (a process, a socket that waits) on a thread of its own, never on Swift concurrency's shared pool.
+public func detached<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try run(executable, arguments, timeout: timeout, environment: environment) })
-        }
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }
 

@@ -24,6 +24,7 @@ struct IntakeHTTPAPI: Sendable {
     struct Limits: Sendable {
         var reportBodyBytes = 64 * 1024
         var evidence = EvidencePolicy()
+        var pace = BodyPace()
     }
 
     func router() -> Router<IntakeRequestContext> {
@@ -38,10 +39,11 @@ struct IntakeHTTPAPI: Sendable {
     private func submit(_ request: Request, _ context: IntakeRequestContext) async throws -> Response {
         try limit(submissions, context)
         try requireContentType(request, "application/json")
-        var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: limits.reportBodyBytes)
+            body = try await limits.pace.collect(request, upTo: limits.reportBodyBytes)
+        } catch BodyPace.Failure.tooSlow {
+            throw ProblemError(Self.tooSlow)
         } catch {
             throw ProblemError(ProblemDetails(.contentTooLarge, "too-large", title: "Request too large", detail: "A report body may have at most \(limits.reportBodyBytes / 1024) KiB; upload evidence separately."))
         }
@@ -90,11 +92,12 @@ struct IntakeHTTPAPI: Sendable {
         }
         // Hash and seal as the bytes arrive; stop at the cap. Nothing is stored until the whole file is in.
         var upload = try vault.upload(fileName: fileName, mediaType: mediaType)
-        for try await buffer in request.body {
-            try upload.append(buffer.readableBytesView)
-            if upload.size > policy.maximumFileBytes {
-                throw ProblemError(Self.evidenceProblem(.init(field: "content", code: "too_large", reason: ""), policy: policy))
-            }
+        do {
+            try await limits.pace.read(request.body, limit: policy.maximumFileBytes) { try upload.append($0.readableBytesView) }
+        } catch BodyPace.Failure.tooLarge {
+            throw ProblemError(Self.evidenceProblem(.init(field: "content", code: "too_large", reason: ""), policy: policy))
+        } catch BodyPace.Failure.tooSlow {
+            throw ProblemError(Self.tooSlow)
         }
         if let problem = policy.problems(fileName: fileName, mediaType: mediaType, firstBytes: upload.head, size: upload.size).first {
             throw ProblemError(Self.evidenceProblem(problem, policy: policy))
@@ -108,6 +111,10 @@ struct IntakeHTTPAPI: Sendable {
         }
         return try json(EvidenceReceipt(sha256: sha256, size: sealed.size), status: .created)
     }
+
+    static let tooSlow = ProblemDetails(
+        .requestTimeout, "too-slow", title: "The request body came too slowly",
+        detail: "The body arrived slower than the server accepts; nothing was stored. Send it again on a better connection.")
 
     static let notFound = ProblemDetails(.notFound, "not-found", title: "No such report", detail: "No report matches this tracking id and receipt secret.")
 

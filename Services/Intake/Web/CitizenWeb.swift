@@ -19,6 +19,7 @@ struct CitizenWeb: Sendable {
     let evidence: EvidencePolicy
     let submissions: RateLimiter
     let lookups: RateLimiter
+    let pace: BodyPace
     var statisticsURL: String?
     /// The largest form body: the report's fields and one evidence file.
     var maximumBodyBytes: Int { evidence.maximumFileBytes + 256 * 1024 }
@@ -92,10 +93,11 @@ struct CitizenWeb: Sendable {
     private func submit(_ request: Request, _ context: IntakeRequestContext, _ language: WebLanguage) async throws -> Response {
         if let refusal = crossSite(request, language) { return refusal }
         if let wait = submissions.take(context.client) { return tooManyRequests(language, wait: wait) }
-        var request = request
         let bytes: ByteBuffer
         do {
-            bytes = try await request.collectBody(upTo: maximumBodyBytes)
+            bytes = try await pace.collect(request, upTo: maximumBodyBytes)
+        } catch BodyPace.Failure.tooSlow {
+            return try reportForm(language, ReportForm(), notice: .errorFormExpired, status: .requestTimeout)
         } catch {
             var form = ReportForm()
             form.errors["evidence"] = .errorFile
@@ -194,8 +196,7 @@ struct CitizenWeb: Sendable {
     private func follow(_ request: Request, _ context: IntakeRequestContext, _ language: WebLanguage) async throws -> Response {
         if let refusal = crossSite(request, language) { return refusal }
         if let wait = lookups.take(context.client) { return tooManyRequests(language, wait: wait) }
-        var request = request
-        guard let bytes = try? await request.collectBody(upTo: 4096),
+        guard let bytes = try? await pace.collect(request, upTo: 4096),
             let body = try? FormBody(contentType: request.headers[.contentType] ?? "", body: Array(buffer: bytes)),
             let token = body["form_token"], Self.cookieToken(request) == token
         else { return try followForm(language, found: nil, notFound: false, status: .forbidden) }
