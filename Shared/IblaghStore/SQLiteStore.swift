@@ -53,7 +53,11 @@ public final class SQLiteStore: Store {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await pool.write { db in try body(GRDBTransaction(db: db)) }
+        do {
+            return try await pool.write { db in try body(GRDBTransaction(db: db)) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw StoreError("the disk holding \(path) is full; the transaction was rolled back", isOutOfSpace: true)
+        }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {

@@ -102,6 +102,19 @@ public struct Migration: Sendable {
 /// A store failure, naming the database and what failed (never the data).
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The disk (or the database's quota) is full: the transaction was rolled back, nothing of it is stored, and the
+    /// same write can succeed once space returns. Services refuse new work with "try again later" instead of failing.
+    public let isOutOfSpace: Bool
+
+    public init(_ message: String, isOutOfSpace: Bool = false) {
+        self.message = message
+        self.isOutOfSpace = isOutOfSpace
+    }
+
     public var description: String { message }
+
+    /// Whether `error` says the store is out of space.
+    public static func isOutOfSpace(_ error: any Error) -> Bool {
+        (error as? StoreError)?.isOutOfSpace == true
+    }
 }

@@ -10,6 +10,10 @@ final class HopCluster: @unchecked Sendable {
     let directory: String
     let keys: String
     private(set) var processes: [ServiceProcess] = []
+    /// Databases a test put somewhere other than `directory/NAME.db` (e.g. on a small file system), by instance name.
+    private(set) var databases: [String: String] = [:]
+
+    func database(_ name: String) -> String { databases[name] ?? "\(directory)/\(name).db" }
 
     init(consumers: [(name: String, role: String)], test: String = #function) throws {
         directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
@@ -36,13 +40,14 @@ final class HopCluster: @unchecked Sendable {
     /// Starts a consumer instance named `name` (its key and its database share the name).
     func consumer(
         _ name: String, group: String = "g", connect endpoints: [String], key: String? = nil, lease: Double = 10,
-        slowMs: Int = 0
+        slowMs: Int = 0, database: String? = nil
     ) async throws -> ServiceProcess {
+        if let database { databases[name] = database }
         let process = try ServiceProcess(
             harnessPath,
-            ["consume", "--db", "\(directory)/\(name).db", "--connect", endpoints.joined(separator: ","), "--keys", keys,
+            ["consume", "--db", self.database(name), "--connect", endpoints.joined(separator: ","), "--keys", keys,
              "--id", name, "--key", key ?? name, "--group", group, "--lease", "\(lease)", "--slow-ms", "\(slowMs)"],
-            outputPath: "\(directory)/\(name).out")
+            outputPath: "\(directory)/\(name).out", errorPath: "\(directory)/\(name).log")
         processes.append(process)
         _ = try await process.waitForLine("ready")
         return process
@@ -52,7 +57,7 @@ final class HopCluster: @unchecked Sendable {
     func effects(_ consumers: [String]) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for name in consumers {
-            let path = "\(directory)/\(name).db"
+            let path = database(name)
             guard FileManager.default.fileExists(atPath: path) else { continue }
             var configuration = Configuration()
             configuration.readonly = true
@@ -78,7 +83,7 @@ final class HopCluster: @unchecked Sendable {
     func count(_ sql: String, in database: String) throws -> Int {
         var configuration = Configuration()
         configuration.readonly = true
-        return try DatabaseQueue(path: "\(directory)/\(database).db", configuration: configuration).read { db in
+        return try DatabaseQueue(path: self.database(database), configuration: configuration).read { db in
             try Int.fetchOne(db, sql: sql) ?? 0
         }
     }

@@ -21,12 +21,14 @@ public final class IntakeFixture: @unchecked Sendable {
     /// SHA-256 of `knownFile`, listed as known material.
     public static let knownFile = Array("harmless test file standing in for known material\n".utf8)
 
-    public var database: String { "\(directory)/intake.db" }
+    /// Intake's database (`extra["database"]` when a test puts it elsewhere, e.g. on a small file system).
+    public let database: String
     public var logPath: String { "\(directory)/intake.log" }
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(httpPort)")! }
 
     public init(test: String = #function, extra: [String: Any] = [:]) async throws {
         directory = try temporaryDirectory(test)
+        database = extra["database"] as? String ?? "\(directory)/intake.db"
         let keys = "\(directory)/keys"
         for folder in ["integrators", "consumers", "own"] {
             try FileManager.default.createDirectory(atPath: "\(keys)/\(folder)", withIntermediateDirectories: true)
@@ -52,7 +54,7 @@ public final class IntakeFixture: @unchecked Sendable {
         let knownHash = SHA256.hash(Self.knownFile).map { String(format: "%02x", $0) }.joined()
         try "# test hashes only\n\(knownHash)\n".write(toFile: "\(keys)/known.sha256", atomically: true, encoding: .utf8)
         var intakeSettings: [String: Any] = [
-            "id": "intake-test", "database": "\(directory)/intake.db", "key": "\(keys)/own/intake.key_secret",
+            "id": "intake-test", "database": database, "key": "\(keys)/own/intake.key_secret",
             "integrators": "\(keys)/integrators", "consumers": "\(keys)/consumers", "dataKey": "\(keys)/data.keys",
             "knownMaterial": "\(keys)/known.sha256",
             "bus": ["endpoint": "tcp://127.0.0.1:*"], "dispatch": ["endpoint": "tcp://127.0.0.1:*"],

@@ -1,5 +1,6 @@
 import Foundation
 import IblaghSchemas
+import IblaghStore
 import Logging
 import Metrics
 import ZeroMQ
@@ -80,7 +81,10 @@ final class SubmissionEndpoint: Sendable {
         } catch {
             // Nothing is committed when accept throws; the integrator retries with the same key.
             logger.error("submission failed", metadata: ["error": "\(error)"])
-            return await reply(to: routing, delimited: delimited, error: SchemaError(.internal, "the report could not be stored; retry with the same key"), correlation: envelope.messageID)
+            let refusal = StoreError.isOutOfSpace(error)
+                ? SchemaError(.overloaded, "intake's storage is full; nothing was stored; retry later with the same key")
+                : SchemaError(.internal, "the report could not be stored; retry with the same key")
+            return await reply(to: routing, delimited: delimited, error: refusal, correlation: envelope.messageID)
         }
         await send(outcome, to: routing, delimited: delimited, correlation: envelope.messageID)
     }

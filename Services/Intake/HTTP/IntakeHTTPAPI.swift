@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import IblaghSchemas
+import IblaghStore
 import ReportValidation
 import ServiceBootstrap
 
@@ -61,7 +62,7 @@ struct IntakeHTTPAPI: Sendable {
             _ = Iblagh_V1_SubmitReportReply.rejected(violations, channel: .httpApi)
             throw ProblemError(.invalidReport(violations))
         }
-        let acceptance = try await intake.accept(Submission(report: report, client: "http", clientKey: key, channel: .httpApi))
+        let acceptance = try await Self.storing { try await intake.accept(Submission(report: report, client: "http", clientKey: key, channel: .httpApi)) }
         let reply = AcceptedBody(trackingID: acceptance.trackingID, receiptSecret: acceptance.receiptSecret, duplicate: acceptance.duplicate)
         return try json(reply, status: acceptance.duplicate ? .ok : .created)
     }
@@ -105,7 +106,7 @@ struct IntakeHTTPAPI: Sendable {
         let sealed = try upload.finish()
         let sha256: String
         do {
-            sha256 = try await intake.ledger.attach(sealed, to: trackingID)
+            sha256 = try await Self.storing { try await intake.ledger.attach(sealed, to: trackingID) }
         } catch let error as EvidenceError {
             throw ProblemError(ProblemDetails(.conflict, "too-many-files", title: "Too many files", detail: error.description))
         }
@@ -115,6 +116,19 @@ struct IntakeHTTPAPI: Sendable {
     static let tooSlow = ProblemDetails(
         .requestTimeout, "too-slow", title: "The request body came too slowly",
         detail: "The body arrived slower than the server accepts; nothing was stored. Send it again on a better connection.")
+
+    /// Runs a write; a full disk becomes 503 with advice to retry (the transaction was rolled back: nothing stored).
+    static func storing<T>(_ write: () async throws -> T) async throws -> T {
+        do {
+            return try await write()
+        } catch where StoreError.isOutOfSpace(error) {
+            var problem = ProblemDetails(
+                .serviceUnavailable, "storage-full", title: "Cannot store reports just now",
+                detail: "Nothing was stored. Please try again in a few minutes; a retry with the same Idempotency-Key is safe.")
+            problem.retryAfter = 60
+            throw ProblemError(problem)
+        }
+    }
 
     static let notFound = ProblemDetails(.notFound, "not-found", title: "No such report", detail: "No report matches this tracking id and receipt secret.")
 

@@ -131,7 +131,13 @@ struct CitizenWeb: Sendable {
         }
         guard form.errors.isEmpty else { return try reportForm(language, form, notice: nil, status: .unprocessableContent) }
 
-        let acceptance = try await intake.accept(Submission(report: report, client: "web", clientKey: "web:\(token)", channel: .webForm))
+        let acceptance: Acceptance
+        do {
+            acceptance = try await intake.accept(Submission(report: report, client: "web", clientKey: "web:\(token)", channel: .webForm))
+        } catch {
+            // Nothing was committed (a full disk, a failing store): the person keeps what they wrote and is told to retry.
+            return try reportForm(language, form, notice: .errorTryLater, status: .serviceUnavailable)
+        }
         var evidenceStored = false
         if let sealed, !acceptance.duplicate {
             evidenceStored = (try? await intake.ledger.attach(sealed, to: acceptance.trackingID)) != nil

@@ -51,6 +51,7 @@ extension WebText {
         .errorContactNeeded: "To be contacted, give a phone number or an e-mail address — or leave your name out as well to report anonymously.",
         .errorFile: "This file was not accepted (type, size or content). Nothing was sent; try another file or none.",
         .errorFormExpired: "This form has expired. Please check your answers and send it again.",
+        .errorTryLater: "We could not record your report just now. Nothing was stored: please try again in a few minutes.",
         .errorTooManyRequests: "Too many attempts from your connection. Please wait a minute and try again.",
         .doneTitle: "Your report has been received",
         .doneTrackingID: "Tracking id",

@@ -51,6 +51,7 @@ extension WebText {
         .errorContactNeeded: "Pour être contacté, indiquez un téléphone ou une adresse e-mail — ou n'indiquez pas non plus votre nom pour signaler anonymement.",
         .errorFile: "Ce fichier n'a pas été accepté (type, taille ou contenu). Rien n'a été envoyé ; essayez un autre fichier ou aucun.",
         .errorFormExpired: "Ce formulaire a expiré. Vérifiez vos réponses et envoyez-le de nouveau.",
+        .errorTryLater: "Nous n’avons pas pu enregistrer votre signalement pour le moment. Rien n’a été enregistré : réessayez dans quelques minutes.",
         .errorTooManyRequests: "Trop de tentatives depuis votre connexion. Patientez une minute puis réessayez.",
         .doneTitle: "Votre signalement a été reçu",
         .doneTrackingID: "Numéro de suivi",

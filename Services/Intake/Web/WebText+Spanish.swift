@@ -51,6 +51,7 @@ extension WebText {
         .errorContactNeeded: "Para que le contacten, indique un teléfono o un correo electrónico, o no indique tampoco su nombre para denunciar de forma anónima.",
         .errorFile: "Este archivo no fue aceptado (tipo, tamaño o contenido). No se envió nada; pruebe con otro archivo o sin ninguno.",
         .errorFormExpired: "Este formulario ha caducado. Revise sus respuestas y envíelo de nuevo.",
+        .errorTryLater: "No hemos podido registrar su denuncia en este momento. No se ha guardado nada: inténtelo de nuevo dentro de unos minutos.",
         .errorTooManyRequests: "Demasiados intentos desde su conexión. Espere un minuto y vuelva a intentarlo.",
         .doneTitle: "Su denuncia ha sido recibida",
         .doneTrackingID: "Número de seguimiento",

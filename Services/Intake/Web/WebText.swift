@@ -10,7 +10,7 @@ enum WebText: String, CaseIterable, Sendable {
     case kindURL, kindAccount, kindPhone, kindEmail, identityLegend, identityHint, fieldFullName, fieldEmail, fieldPhone
     case fieldLanguage, fieldEvidence, evidenceHint, submit, uploading, optional
     case errorsTitle, errorRequired, errorInvalid, errorTooLong, errorInFuture, errorTooMany, errorContactNeeded
-    case errorFile, errorFormExpired, errorTooManyRequests
+    case errorFile, errorFormExpired, errorTooManyRequests, errorTryLater
     case doneTitle, doneTrackingID, doneSecret, doneKeep, doneNext, doneEvidence
     case followTitle, followIntro, fieldTrackingID, fieldSecret, followSubmit, followNotFound, followTimeline, followReporters
     case stepReceived, stepWithPolice, stepUnderInvestigation, stepBeforeCourt, stepJudged, stepClosed

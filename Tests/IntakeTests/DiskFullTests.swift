@@ -1,0 +1,71 @@
+import Foundation
+import IblaghSchemas
+import Testing
+import TestSupport
+
+/// Intake's store on a small tmpfs that fills up: new reports are refused with "try again later" and not
+/// acknowledged, every report accepted before is intact, and intake takes reports again as soon as space returns —
+/// without a restart.
+@Suite("Disk full")
+struct DiskFullTests {
+    @Test("a full disk refuses new reports with 503, loses nothing accepted, and intake resumes when space returns")
+    func diskFull() async throws {
+        let mountPoint = NSTemporaryDirectory() + "iblagh-diskfull-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mounted = try await runDetached("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint])
+        try #require(mounted.status == 0, "this test mounts a small tmpfs and needs root (or CAP_SYS_ADMIN): \(mounted.error)")
+        defer {
+            _ = try? run("/bin/umount", ["-l", mountPoint])
+            try? FileManager.default.removeItem(atPath: mountPoint)
+        }
+        let intake = try await IntakeFixture(extra: ["database": "\(mountPoint)/intake.db"])
+        let json = ["Content-Type": "application/json"]
+
+        var accepted: [AcceptedReply] = []
+        var refusal: (status: Int, headers: [String: String], body: [UInt8])?
+        for index in 0..<5_000 {
+            let answer = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: json.merging(["Idempotency-Key": "full-\(index)"]) { $1 })
+            if answer.status == 201 {
+                accepted.append(try JSONDecoder().decode(AcceptedReply.self, from: Data(answer.body)))
+            } else {
+                refusal = answer
+                break
+            }
+        }
+        let refused = try #require(refusal, "the disk never filled after \(accepted.count) reports")
+        #expect(refused.status == 503)
+        #expect(refused.headers["retry-after"] == "60")
+        let problem = try JSONSerialization.jsonObject(with: Data(refused.body)) as? [String: Any]
+        #expect(problem?["type"] as? String == "urn:iblagh:problem:storage-full")
+        #expect(accepted.count >= 20, "only \(accepted.count) reports fitted: the store should start with room")
+
+        // Still full: refused again, and nothing half-stored — the database holds exactly the acknowledged reports.
+        #expect(try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: json).status == 503)
+        #expect(try await intake.count("intake_report") == accepted.count)
+        #expect(try await intake.http("GET", "/healthz").status == 200)
+        // An integrator on the bus is told to come back later, not acknowledged.
+        let integrator = try await intake.integrator()
+        let busReply = try await intake.submit(Canary.submit(key: "bus-while-full"), on: integrator)
+        #expect(busReply.type == .errorReply)
+        #expect(try busReply.payload(as: Iblagh_V1_ErrorReply.self).code == .overloaded)
+        #expect(try await intake.count("intake_report") == accepted.count)
+
+        let grown = try await runDetached("/bin/mount", ["-o", "remount,size=64m", mountPoint])
+        try #require(grown.status == 0, "remount: \(grown.error)")
+        var resumed = 0
+        for attempt in 0..<50 where resumed == 0 {
+            let answer = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: json.merging(["Idempotency-Key": "after-\(attempt)"]) { $1 })
+            if answer.status == 201 { resumed = attempt + 1 } else { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(resumed > 0, "intake did not take reports again after space returned")
+        // The report refused while full, retried with its key, is now stored once.
+        let retried = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: json.merging(["Idempotency-Key": "full-\(accepted.count)"]) { $1 })
+        #expect(retried.status == 201)
+        // Every report acknowledged before the disk filled is there (and one of them still answers its secret).
+        let stored = Set(try await intake.query("SELECT tracking_id FROM intake_report").compactMap { $0.text("tracking_id") })
+        #expect(Set(accepted.map(\.tracking_id)).isSubset(of: stored))
+        let first = try #require(accepted.first)
+        #expect(try await intake.http("GET", "/v1/reports/\(first.tracking_id)", headers: ["Iblagh-Receipt-Secret": first.receipt_secret]).status == 200)
+        #expect(try await intake.count("intake_report") == accepted.count + 2)
+    }
+}
