@@ -101,6 +101,9 @@ public final class ZMQSocket {
 
     // MARK: CURVE
 
+    /// How long a CURVE server waits for a connected peer to finish its handshake.
+    public static let handshakeLimitMilliseconds = 5_000
+
     /// Makes this socket a CURVE server whose peers must hold a key in `allowList`; each peer's role becomes the
     /// `User-Id` of its messages. The allow-list is registered with the context's ZAP authenticator under a domain
     /// of this socket's own, so two endpoints in one process can admit different peers.
@@ -113,6 +116,9 @@ public final class ZMQSocket {
             try setOption(ZMQ_ZAP_DOMAIN, Array(domain.utf8))
             try setOption(ZMQ_CURVE_SERVER, Int32(1))
             try setOption(ZMQ_CURVE_SECRETKEY, keyPair.secretKey.bytes)
+            // A peer that connects and never completes its handshake (a half-open or stalled intruder) is dropped
+            // after this long, not libzmq's 30 s: a handshake on a working network takes milliseconds.
+            try setOption(ZMQ_HANDSHAKE_IVL, Int32(Self.handshakeLimitMilliseconds))
         } catch {
             try authenticator.unregister(domain: domain)
             throw error
