@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "iblagh-tracker", targets: ["ProsecutionTracker"]),
         .executable(name: "iblagh-statistics", targets: ["StatisticsService"]),
         .executable(name: "iblagh-fuzz", targets: ["IblaghFuzz"]),
+        .executable(name: "iblagh-fault-run", targets: ["FaultRun"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "IblaghCrypto", targets: ["IblaghCrypto"]),
         .library(name: "IblaghSchemas", targets: ["IblaghSchemas"]),
@@ -223,6 +224,10 @@ let package = Package(
             name: "FuzzTargets",
             dependencies: ["IblaghSchemas", "Jurisdiction", "ReportValidation", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/Fuzz/Targets"),
+        .executableTarget(
+            name: "FaultRun",
+            dependencies: ["ZeroMQ", "IblaghSchemas", "IblaghStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/FaultRun", exclude: ["fault-run.sh"]),
         .executableTarget(name: "IblaghFuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/Driver"),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "TestSupport"], path: "Tests/FuzzCorpusTests"),
         .target(
