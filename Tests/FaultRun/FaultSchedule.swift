@@ -2,7 +2,8 @@ import Foundation
 
 /// The faults, one at a time from a seeded schedule, in cycles: in each cycle every instance is killed (-9) once, in a
 /// shuffled order, and restarted after a short while; one instance per cycle is also paused (SIGSTOP) for longer than
-/// the hop's 3-s heartbeat timeout and then continued. So every service is hit `cycles` times, whatever the seed.
+/// the hop's 3-s heartbeat timeout (in the last of three or more cycles, past the 20-s failover timeout too) and then
+/// continued. So every service is hit `cycles` times, whatever the seed.
 actor FaultSchedule {
     let stack: String
     let state: String
@@ -26,9 +27,15 @@ actor FaultSchedule {
     func run() async {
         defer { isDone = true }
         do {
-            for _ in 0..<cycles {
+            for cycle in 0..<cycles {
+                // From three cycles on, the last cycle's pause also outlasts the dispatchers' 20-s failover timeout,
+                // so the paused router's messages go to the other router while it sleeps, and it wakes holding them.
+                let pauseSeconds = cycles >= 3 && cycle == cycles - 1 ? 21.0...24.0 : 4.0...6.0
                 var faults = instances.shuffled(using: &random).map { (name: $0, pause: false) }
-                faults.insert((instances.randomElement(using: &random)!, true), at: Int.random(in: 0...faults.count, using: &random))
+                // The long pause goes to a router, the one stage with a twin to take over its messages.
+                let routers = instances.filter { $0.hasPrefix("router-") }
+                let pausable = pauseSeconds.lowerBound > 20 && !routers.isEmpty ? routers : instances
+                faults.insert((pausable.randomElement(using: &random)!, true), at: Int.random(in: 0...faults.count, using: &random))
                 for fault in faults {
                     try await Task.sleep(for: .seconds(every * Double.random(in: 0.5...1.5, using: &random)))
                     guard let pid = try? pids()[fault.name] else { continue }
@@ -36,7 +43,7 @@ actor FaultSchedule {
                         pauses[fault.name, default: 0] += 1
                         kill(pid, SIGSTOP)
                         defer { kill(pid, SIGCONT) }
-                        try await Task.sleep(for: .seconds(Double.random(in: 4...6, using: &random)))
+                        try await Task.sleep(for: .seconds(Double.random(in: pauseSeconds, using: &random)))
                     } else {
                         kills[fault.name, default: 0] += 1
                         kill(pid, SIGKILL)
