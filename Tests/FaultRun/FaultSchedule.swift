@@ -29,7 +29,7 @@ actor FaultSchedule {
         do {
             for cycle in 0..<cycles {
                 // From three cycles on, the last cycle's pause also outlasts the dispatchers' 20-s failover timeout,
-                // so the paused router's messages go to the other router while it sleeps, and it wakes holding them.
+                // so the paused router's messages go to the other router while it sleeps; it wakes holding them, past its lease.
                 let pauseSeconds = cycles >= 3 && cycle == cycles - 1 ? 21.0...24.0 : 4.0...6.0
                 var faults = instances.shuffled(using: &random).map { (name: $0, pause: false) }
                 // The long pause goes to a router, the one stage with a twin to take over its messages.

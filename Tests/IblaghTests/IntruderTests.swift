@@ -12,7 +12,7 @@ extension LocalStackTests {
     /// The whole stack under attack on every ZeroMQ endpoint it binds, while an enrolled integrator and citizens keep
     /// submitting: what an intruder sends is refused, what they send is carried through, and no service's memory grows
     /// with the attack.
-    @Test("garbage, stalled handshakes, unknown keys and a wrong role against every endpoint are refused; enrolled traffic flows; memory stays bounded")
+    @Test("garbage, stalled handshakes, no CURVE, unknown keys and a wrong role against every endpoint are refused; enrolled traffic flows; memory stays bounded")
     func intruders() async throws {
         let stack = Stack(state: try temporaryDirectory())
         defer { _ = try? run("/bin/bash", [Self.script, "stop"], timeout: 60, environment: stack.environment) }
@@ -23,8 +23,8 @@ extension LocalStackTests {
         let pids = try stack.pids()
         let before = pids.mapValues(Self.residentKiB)
 
-        // The attack, on threads of its own: per endpoint, connections that send garbage and connections that start a
-        // ZMTP greeting and stall. Each must be closed by the service.
+        // The attack, on threads of its own: per endpoint, connections that send garbage, that start a ZMTP greeting and
+        // stall, and that offer no CURVE. Each must be closed by the service.
         let attack = Task {
             try await withThrowingTaskGroup(of: (String, Int).self) { group in
                 for (name, endpoint) in endpoints {
@@ -108,17 +108,20 @@ extension LocalStackTests {
         #expect(intakeLog.contains("dispatch frame refused"))
     }
 
-    /// Opens 10 connections that send garbage and 10 that send the start of a ZMTP greeting and stall; returns how
-    /// many the service had not closed after its handshake limit and a margin.
+    /// Opens 10 connections that send garbage, 10 that send the start of a ZMTP greeting and stall, and 5 that offer
+    /// ZMTP 3.0 without CURVE (the NULL mechanism); returns how many the service had not closed after its handshake
+    /// limit and a margin.
     static func attack(port: Int) throws -> Int {
         var clients: [RawTCP] = []
         var generator = SystemRandomNumberGenerator()
-        for index in 0..<20 {
+        // signature, version 3.0, mechanism "NULL" padded to 20 bytes, as-server 0, 31 bytes of filler.
+        let nullGreeting: [UInt8] = [0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3, 0] + Array("NULL".utf8) + [UInt8](repeating: 0, count: 16 + 1 + 31)
+        for index in 0..<25 {
             let client = try RawTCP(port: port)
-            if index < 10 {
-                client.send((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) })
-            } else {
-                client.send([0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F])  // a ZMTP 3 signature, then silence
+            switch index {
+            case 0..<10: client.send((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            case 10..<20: client.send([0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F])  // a ZMTP 3 signature, then silence
+            default: client.send(nullGreeting)
             }
             clients.append(client)
         }

@@ -124,7 +124,7 @@ case "${1:-}" in
   restart)
     [ -n "${2:-}" ] || { echo "usage: $self restart NAME" >&2; exit 2; }
     binaries
-    if alive "$(pid_of "$2")"; then kill -TERM "$(pid_of "$2")"; sleep 1; fi
+    if alive "$(pid_of "$2")"; then kill -TERM "$(pid_of "$2")" 2>/dev/null; sleep 1; fi
     launch "$2"
     wait_ready "$2"
     exit 0 ;;
