@@ -40,8 +40,6 @@ public actor Dispatcher {
         let seq: Int64
         let messageID: String
         let frame: [UInt8]
-        /// The DELIVER frame's tag: `seq`, 8 bytes big-endian.
-        var tag: [UInt8] { withUnsafeBytes(of: UInt64(seq).bigEndian) { Array($0) } }
     }
 
     struct InFlight {
@@ -267,7 +265,7 @@ public actor Dispatcher {
 
     /// Hands ready messages to consumers with free credit, one at a time in turn, so instances share the load. The turn
     /// goes on from the consumer served last: messages that trickle in one by one alternate between instances instead
-    /// of all going to the first in order.
+    /// of all going to the first in order. What one consumer gets in a pass travels packed in `DELIVERS` frames.
     private func pump() {
         guard recoveringUntil == nil else { return }
         let sorted = consumers.values
@@ -275,6 +273,7 @@ public actor Dispatcher {
             .map(\.key).sorted()
         let next = sorted.firstIndex { $0 > lastServed } ?? 0
         var open = Array(sorted[next...] + sorted[..<next])
+        var parcels: [String: Parcel] = [:]
         while !open.isEmpty {
             var stillOpen: [String] = []
             for key in open {
@@ -283,20 +282,20 @@ public actor Dispatcher {
                 guard let group = consumers[key]?.group, let routingID = consumers[key]?.routingID,
                     let window = consumers[key]?.window, let delivery = groups[group]?.ready.popFirst()
                 else { continue }
-                guard send(delivery, to: routingID) else {
-                    groups[group]?.ready.prepend(delivery)
-                    markAbsent(key)
-                    continue
-                }
                 consumers[key]?.outstanding.insert(delivery.seq)
                 lastServed = key
                 groups[group]?.inFlight[delivery.seq] = InFlight(
                     delivery: delivery, consumer: key, deadline: .now + configuration.redeliveryTimeout)
-                groups[group]?.metrics.delivered.increment()
+                parcels[key, default: Parcel(routingID: routingID)].add(delivery)
+                if let parcel = parcels[key], parcel.body.count >= PackedDeliveries.targetBytes {
+                    parcels[key] = nil
+                    guard ship(parcel, to: key) else { continue }
+                }
                 if (consumers[key]?.outstanding.count ?? .max) < window { stillOpen.append(key) }
             }
             open = stillOpen
         }
+        for (key, parcel) in parcels { ship(parcel, to: key) }
         var refill = false
         for queue in groups.values {
             queue.metrics.inFlight.record(queue.inFlight.count)
@@ -307,24 +306,62 @@ public actor Dispatcher {
         if refill { load() }
     }
 
-    private func send(_ delivery: Delivery, to routingID: [UInt8]) -> Bool {
-        let frames = Multipart([routingID, HopFrame.deliver, Array(delivery.messageID.utf8), delivery.frame, delivery.tag])
-        do {
-            return try socket.send(frames, dontWait: true)
-        } catch {
-            return false  // EHOSTUNREACH: the peer is gone
+    /// Deliveries for one consumer, packed into one `DELIVERS` body.
+    private struct Parcel {
+        let routingID: [UInt8]
+        var body: [UInt8] = []
+        var deliveries: [Delivery] = []
+
+        init(routingID: [UInt8]) {
+            self.routingID = routingID
+            body.reserveCapacity(PackedDeliveries.targetBytes + 4096)
         }
+
+        mutating func add(_ delivery: Delivery) {
+            PackedDeliveries.append(tag: UInt64(delivery.seq), messageID: delivery.messageID, envelope: delivery.frame, to: &body)
+            deliveries.append(delivery)
+        }
+    }
+
+    /// Sends a parcel. When the consumer is gone (EHOSTUNREACH) its deliveries go back to the front of the ready queue
+    /// and the consumer is marked absent.
+    @discardableResult
+    private func ship(_ parcel: Parcel, to key: String) -> Bool {
+        guard let group = consumers[key]?.group else { return false }
+        if (try? socket.send(Multipart([parcel.routingID, HopFrame.delivers, parcel.body]), dontWait: true)) == true {
+            groups[group]?.metrics.delivered.increment(by: parcel.deliveries.count)
+            return true
+        }
+        for delivery in parcel.deliveries.reversed() {
+            consumers[key]?.outstanding.remove(delivery.seq)
+            groups[group]?.inFlight[delivery.seq] = nil
+            groups[group]?.ready.prepend(delivery)
+        }
+        markAbsent(key)
+        return false
     }
 
     private func resend(consumer key: String) {
         guard let consumer = consumers[key], let routingID = consumer.routingID else { return }
-        for seq in consumer.outstanding {
+        var parcel = Parcel(routingID: routingID)
+        func flush() {
+            guard !parcel.deliveries.isEmpty,
+                (try? socket.send(Multipart([routingID, HopFrame.delivers, parcel.body]), dontWait: true)) == true
+            else { return }
+            for delivery in parcel.deliveries {
+                groups[consumer.group]?.inFlight[delivery.seq]?.deadline = .now + configuration.redeliveryTimeout
+            }
+            groups[consumer.group]?.metrics.redelivered.increment(by: parcel.deliveries.count)
+        }
+        for seq in consumer.outstanding.sorted() {
             guard let flight = groups[consumer.group]?.inFlight[seq] else { continue }
-            if send(flight.delivery, to: routingID) {
-                groups[consumer.group]?.inFlight[seq]?.deadline = .now + configuration.redeliveryTimeout
-                groups[consumer.group]?.metrics.redelivered.increment()
+            parcel.add(flight.delivery)
+            if parcel.body.count >= PackedDeliveries.targetBytes {
+                flush()
+                parcel = Parcel(routingID: routingID)
             }
         }
+        flush()
     }
 
     private func markAbsent(_ key: String) {

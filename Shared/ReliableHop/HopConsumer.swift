@@ -125,6 +125,19 @@ public actor HopConsumer {
                 logger.error("producer refused us", metadata: ["upstream": "\(configuration.upstreams[upstream].name)", "reason": "\(reason)"])
                 continue
             }
+            if frames.count == 2, frames[0] == HopFrame.delivers {
+                guard let entries = PackedDeliveries.decode(frames[1]) else {
+                    metrics.refusedFrames.increment()
+                    logger.warning("malformed DELIVERS frame from producer dropped", metadata: ["upstream": "\(configuration.upstreams[upstream].name)", "bytes": "\(frames[1].count)"])
+                    continue
+                }
+                let now = ContinuousClock.now
+                for entry in entries {
+                    batch.append(Incoming(upstream: upstream, messageID: entry.messageID, frame: entry.envelope, tag: entry.tag, arrived: now))
+                }
+                continue
+            }
+            // A single DELIVER: what producers before DELIVERS sent.
             guard frames.count == 4, frames[0] == HopFrame.deliver,
                 let id = String(validating: frames[1], as: UTF8.self), !id.isEmpty, let tag = Self.tag(frames[3])
             else {
