@@ -256,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "ProsecutionTrackerTests",
             dependencies: [
-                "ProsecutionTracker", "Iblagh", "Statistics", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "TestSupport",
+                "ProsecutionTracker", "Iblagh", "Statistics", "CaseHistory", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/ProsecutionTrackerTests"),

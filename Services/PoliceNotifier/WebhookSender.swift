@@ -59,7 +59,7 @@ struct WebhookSender: Service {
         request.httpBody = Data(body)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(id, forHTTPHeaderField: "Iblagh-Delivery")
-        request.setValue("sha256=" + HMACSHA256.authenticationCode(for: body, key: secret).map { String(format: "%02x", $0) }.joined(), forHTTPHeaderField: "Iblagh-Signature")
+        request.setValue("sha256=" + Hex.string(HMACSHA256.authenticationCode(for: body, key: secret)), forHTTPHeaderField: "Iblagh-Signature")
         do {
             let (_, response) = try await session.data(for: request)
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0

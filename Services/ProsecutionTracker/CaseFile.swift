@@ -104,7 +104,7 @@ struct CaseFile: Sendable {
     }
 
     func caseKey(_ trackingID: String) -> String {
-        HMACSHA256.authenticationCode(for: Array(trackingID.utf8), key: factKey).prefix(16).map { String(format: "%02x", $0) }.joined()
+        Hex.string(HMACSHA256.authenticationCode(for: Array(trackingID.utf8), key: factKey).prefix(16))
     }
 
     private func sendFact(_ file: Case, now: Date, in transaction: any StoreTransaction) throws {

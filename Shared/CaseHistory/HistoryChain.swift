@@ -10,7 +10,7 @@ public enum HistoryChain {
 
     /// Appends an entry for `trackingID`; `body` is written as canonical JSON (sorted keys).
     public static func append(_ trackingID: String, kind: String, body: [String: Any], at: Date, in transaction: any StoreTransaction) throws {
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+        let text = try CanonicalJSON.encode(body)
         let prev = try transaction.rows("SELECT hash FROM tracker_history ORDER BY seq DESC LIMIT 1", []).first?.text("hash") ?? genesis
         let last = try transaction.rows(
             "SELECT case_seq, hash FROM tracker_history WHERE tracking_id = ? ORDER BY case_seq DESC LIMIT 1", [.text(trackingID)]).first
@@ -25,7 +25,7 @@ public enum HistoryChain {
 
     public static func digest(prev: String, casePrev: String, trackingID: String, caseSeq: Int64, atMicros: Int64, kind: String, body: String) -> String {
         let material = [prev, casePrev, trackingID, String(caseSeq), String(atMicros), kind, body].joined(separator: "\n")
-        return SHA256.hash(Array(material.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(SHA256.hash(Array(material.utf8)))
     }
 
     /// The first entry that does not hold, or nil when the chain is whole. With `trackingID`, only that case's chain

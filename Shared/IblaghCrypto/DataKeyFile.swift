@@ -31,7 +31,7 @@ public enum DataKeyFile {
             throw CryptoError(.invalidKey, "\(path) exists; a data key file is never overwritten")
         }
         let key = try SymmetricKey.generate(id: id)
-        let line = "\(id):" + key.bytes.map { String(format: "%02x", $0) }.joined() + "\n"
+        let line = "\(id):" + Hex.string(key.bytes) + "\n"
         guard FileManager.default.createFile(atPath: path, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw CryptoError(.invalidKey, "cannot write the data key file \(path)")
         }

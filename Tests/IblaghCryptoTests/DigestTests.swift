@@ -56,3 +56,13 @@ struct DigestTests {
         #expect(!HMACSHA256.isValid(code, for: message, key: key))
     }
 }
+
+@Suite("Hex")
+struct HexTests {
+    @Test("two lower-case digits per byte, every byte value")
+    func everyByte() {
+        let all = (0...255).map { UInt8($0) }
+        #expect(Hex.string(all) == all.map { String(format: "%02x", $0) }.joined())
+        #expect(Hex.string([]) == "")
+    }
+}

@@ -92,6 +92,6 @@ struct EvidenceAndPrivacyTests {
 
 enum SHA256Hex {
     static func of(_ bytes: [UInt8]) -> String {
-        SHA256.hash(bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(bytes))
     }
 }

@@ -183,7 +183,7 @@ struct NotifierTests {
             var request = request
             let body = Array(buffer: try await request.collectBody(upTo: 1 << 16))
             let signature = request.headers[HTTPField.Name("Iblagh-Signature")!] ?? ""
-            let expected = "sha256=" + HMACSHA256.authenticationCode(for: body, key: secret).map { String(format: "%02x", $0) }.joined()
+            let expected = "sha256=" + Hex.string(HMACSHA256.authenticationCode(for: body, key: secret))
             received.withLock { $0.append((request.headers[HTTPField.Name("Iblagh-Delivery")!] ?? "", signature == expected, String(decoding: body, as: UTF8.self))) }
             return .ok
         }

@@ -51,7 +51,7 @@ public final class IntakeFixture: @unchecked Sendable {
             try FileManager.default.removeItem(atPath: "\(keys)/consumers/\(name).key_secret")
         }
         try DataKeyFile.generate("\(keys)/data.keys", id: "test-1")
-        let knownHash = SHA256.hash(Self.knownFile).map { String(format: "%02x", $0) }.joined()
+        let knownHash = Hex.string(SHA256.hash(Self.knownFile))
         try "# test hashes only\n\(knownHash)\n".write(toFile: "\(keys)/known.sha256", atomically: true, encoding: .utf8)
         var intakeSettings: [String: Any] = [
             "id": "intake-test", "database": database, "key": "\(keys)/own/intake.key_secret",

@@ -78,7 +78,7 @@ struct EvidenceUpload {
     mutating func finish() throws -> SealedEvidence {
         if !pending.isEmpty || chunks.isEmpty { try sealChunk(pending) }
         pending = []
-        let hex = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.string(digest.finalize())
         return SealedEvidence(
             token: token, sealedName: sealedName, mediaType: mediaType, size: size, sha256: hex,
             quarantined: knownMaterial.contains(hex), chunks: chunks)

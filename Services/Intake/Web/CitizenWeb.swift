@@ -265,7 +265,7 @@ struct CitizenWeb: Sendable {
     }
 
     static func newToken() -> String {
-        SecureRandom.bytes(24).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SecureRandom.bytes(24))
     }
 
     static func cookie(_ token: String) -> String {
