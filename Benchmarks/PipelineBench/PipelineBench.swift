@@ -67,10 +67,10 @@ struct PipelineBench: AsyncParsableCommand {
         let end = start + .seconds(seconds)
         let serverKey = try CurveCertificate.loadPublicKey(file: "\(keys)/intake.key")
         let clientKeys = try CurveCertificate.loadKeyPair(secretFile: "\(keys)/integrator-acme.key_secret")
-        var rss: [String: Int] = [:]
+        var rss: [String: Int] = [:], pss: [String: Int] = [:]
         let sampler = Task {
             try? await Task.sleep(for: .seconds(Double(seconds) / 2))
-            return services.mapValues(Self.residentKiB)
+            return (services.mapValues(Self.residentKiB), services.mapValues(Self.proportionalKiB))
         }
         let busEndpoint = endpoint(7101), perConnection = rate / max(1, connections), window = self.window, payload = self.payload
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -89,7 +89,7 @@ struct PipelineBench: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        rss = await sampler.value
+        (rss, pss) = await sampler.value
         let loadEnd = ContinuousClock.now
         let accepted = clock.acceptedCount
         // Done when statistics has counted every accepted report.
@@ -110,7 +110,7 @@ struct PipelineBench: AsyncParsableCommand {
             endToEndPerSecond: Double(accepted) / elapsed,
             acceptedPerSecond: Double(accepted) / min((loadEnd - start).inSeconds, Double(seconds)),
             ackMillis: clock.ackPercentiles(), notifiedMillis: clock.notifiedPercentiles(), notifiedCount: clock.notifiedCount,
-            residentMiB: rss.mapValues { Double($0) / 1024 }, processes: services.count, cpuMillisecondsPerReport: accepted > 0 ? cpu * 1000 / Double(accepted) : 0,
+            residentMiB: rss.mapValues { Double($0) / 1024 }, proportionalMiB: pss.mapValues { Double($0) / 1024 }, processes: services.count, cpuMillisecondsPerReport: accepted > 0 ? cpu * 1000 / Double(accepted) : 0,
             baselines: ["raw CURVE PUSH/PULL msg/s": baselineCurve, "SQLite 1,000/tx rows/s": baselineSqlite, "single hop msg/s": baselineHop]
                 .compactMapValues { $0 })
         results.print()
@@ -193,9 +193,15 @@ struct PipelineBench: AsyncParsableCommand {
     }
 
     /// Resident memory of a process in KiB (/proc/PID/status VmRSS).
-    static func residentKiB(_ pid: Int32) -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    static func residentKiB(_ pid: Int32) -> Int { kibField("VmRSS:", in: "/proc/\(pid)/status") }
+
+    /// Proportional memory in KiB (/proc/PID/smaps_rollup Pss): pages shared with other processes — the Swift runtime,
+    /// Foundation, libcrypto, which all seven services map — count for each a share, not whole.
+    static func proportionalKiB(_ pid: Int32) -> Int { kibField("Pss:", in: "/proc/\(pid)/smaps_rollup") }
+
+    private static func kibField(_ name: String, in file: String) -> Int {
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").first { $0.hasPrefix(name) }?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
     }
 }
 
@@ -280,6 +286,7 @@ struct Results: Codable {
     let notifiedMillis: Percentiles
     let notifiedCount: Int
     let residentMiB: [String: Double]
+    let proportionalMiB: [String: Double]
     let processes: Int
     let cpuMillisecondsPerReport: Double
     let baselines: [String: Double]
@@ -293,7 +300,9 @@ struct Results: Codable {
         line("submit -> Accepted, ms p50 / p99 / p99.9", String(format: "%.2f / %.2f / %.2f", ackMillis.p50, ackMillis.p99, ackMillis.p999))
         line("submit -> Kénitra console notified, ms p50 / p99 / p99.9", String(format: "%.1f / %.1f / %.1f  (%d cases)", notifiedMillis.p50, notifiedMillis.p99, notifiedMillis.p999, notifiedCount))
         line("CPU of the \(processes) service processes per report", String(format: "%.2f ms", cpuMillisecondsPerReport))
-        for (name, mib) in residentMiB.sorted(by: { $0.key < $1.key }) { line("resident memory, \(name) (mid-run)", String(format: "%.1f MiB", mib)) }
+        for (name, mib) in residentMiB.sorted(by: { $0.key < $1.key }) {
+            line("memory of \(name) (mid-run): RSS / PSS", String(format: "%.1f / %.1f MiB", mib, proportionalMiB[name] ?? 0))
+        }
         for (name, value) in baselines.sorted(by: { $0.key < $1.key }) {
             line("baseline: \(name)", String(format: "%.0f   (end to end ÷ it: %.4f)", value, endToEndPerSecond / value))
         }

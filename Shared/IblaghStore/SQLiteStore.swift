@@ -19,6 +19,9 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
+        // Two snapshot readers beside the writer: a service reads its outbox and answers a few queries at a time, and
+        // each connection keeps its own page cache (up to 2 MiB) — GRDB's default of five cost memory, not speed.
+        configuration.maximumReaderCount = 2
         do {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
