@@ -28,14 +28,15 @@ enum OutboxReader {
 
     /// Reads up to `limit` rows after the lowest position among `wants`; `reachedEnd` when that was all there was.
     static func read(_ wants: [Want], limit: Int, in transaction: any StoreTransaction) throws -> (found: [Found], reachedEnd: Bool) {
-        var cursors: [String: Int64] = [:], positions: [String: Int64] = [:]
+        // Per want, by index: no dictionary keyed by group name in the loop over rows.
+        var cursors: [Int64] = [], positions: [Int64] = []
         for want in wants {
             let cursor = try want.cursor ?? transaction.rows(
                 "SELECT acked_through FROM hop_cursor WHERE consumer_group = ?", [.text(want.group)]).first?.integer("acked_through") ?? 0
-            cursors[want.group] = cursor
-            positions[want.group] = max(want.loadedThrough, cursor)
+            cursors.append(cursor)
+            positions.append(max(want.loadedThrough, cursor))
         }
-        guard let from = positions.values.min() else { return ([], true) }
+        guard let from = positions.min() else { return ([], true) }
         // The newest row of this snapshot: with one writer and increasing seqs, no row committed later can come
         // before it, so a group that read to the end is past everything up to here.
         let horizon = try transaction.rows("SELECT COALESCE(MAX(seq), 0) AS s FROM hop_outbox", []).first?.integer("s") ?? 0
@@ -43,29 +44,43 @@ enum OutboxReader {
             "SELECT seq, message_id, envelope, groups FROM hop_outbox WHERE seq > ? ORDER BY seq LIMIT ?",
             [.integer(from), .integer(Int64(limit))])
         let reachedEnd = rows.count < limit
-        var taken: [String: [Dispatcher.Delivery]] = [:], full = Set<String>()
+        let needles = wants.map { Array(Outbox.groupList([$0.group]).utf8) }
+        var taken = [[Dispatcher.Delivery]](repeating: [], count: wants.count), full = [Bool](repeating: false, count: wants.count)
         for row in rows {
             guard let seq = row.integer("seq"), let id = row.text("message_id"), let frame = row.blob("envelope"),
                 let list = row.text("groups")
             else { continue }
-            for want in wants where !full.contains(want.group) && seq > positions[want.group, default: .max] {
-                if list.contains(",\(want.group),") {
-                    guard taken[want.group, default: []].count < want.room else {
-                        full.insert(want.group)
+            for index in wants.indices where !full[index] && seq > positions[index] {
+                if Self.names(list, needles[index]) {
+                    guard taken[index].count < wants[index].room else {
+                        full[index] = true
                         continue
                     }
-                    taken[want.group, default: []].append(Dispatcher.Delivery(seq: seq, messageID: id, frame: frame))
+                    taken[index].append(Dispatcher.Delivery(seq: seq, messageID: id, frame: frame))
                 }
-                positions[want.group] = seq
+                positions[index] = seq
             }
         }
-        let found = wants.map { want in
-            let position = positions[want.group] ?? 0
-            let isFull = full.contains(want.group)
-            return Found(
-                group: want.group, deliveries: taken[want.group] ?? [], cursor: cursors[want.group] ?? 0,
-                scannedThrough: reachedEnd && !isFull ? max(position, horizon) : position, full: isFull)
+        let found = wants.indices.map { index in
+            Found(
+                group: wants[index].group, deliveries: taken[index], cursor: cursors[index],
+                scannedThrough: reachedEnd && !full[index] ? max(positions[index], horizon) : positions[index], full: full[index])
         }
         return (found, reachedEnd)
+    }
+
+    /// Whether a stored group list (",a,b,") names the group whose ",group," is `needle`: a byte search, not
+    /// Foundation's `String.contains`, which bridged every row of every load to NSString.
+    static func names(_ list: String, _ needle: [UInt8]) -> Bool {
+        var list = list
+        return list.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            var start = 0
+            while start + needle.count <= bytes.count {
+                if bytes[start] == needle[0], bytes[start..<start + needle.count].elementsEqual(needle) { return true }
+                start += 1
+            }
+            return false
+        }
     }
 }

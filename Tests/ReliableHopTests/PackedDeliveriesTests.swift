@@ -32,3 +32,17 @@ struct PackedDeliveriesTests {
         #expect(PackedDeliveries.decode(badUTF8) == nil)
     }
 }
+
+@Suite("Outbox group lists")
+struct GroupListTests {
+    @Test("a stored group list names exactly its groups, never one that only contains or continues another's name")
+    func names() {
+        let list = Outbox.groupList(["notifier:04", "tracker"])
+        #expect(OutboxReader.names(list, Array(",notifier:04,".utf8)))
+        #expect(OutboxReader.names(list, Array(",tracker,".utf8)))
+        #expect(!OutboxReader.names(list, Array(",notifier:0,".utf8)))
+        #expect(!OutboxReader.names(list, Array(",track,".utf8)))
+        #expect(!OutboxReader.names(",a,", Array(",ab,".utf8)))
+        #expect(!OutboxReader.names("", Array(",a,".utf8)))
+    }
+}
