@@ -13,7 +13,7 @@ public enum AES256GCM {
     ) throws -> (ciphertext: [UInt8], tag: [UInt8]) {
         try check(key: key, nonce: nonce)
         let context = try Context()
-        guard EVP_EncryptInit_ex(context.pointer, EVP_aes_256_gcm(), nil, key, nonce) == 1 else {
+        guard EVP_EncryptInit_ex(context.pointer, iblagh_aes_256_gcm(), nil, key, nonce) == 1 else {
             throw CryptoError.openSSL("AES-256-GCM encrypt init")
         }
         var length: Int32 = 0
@@ -55,7 +55,7 @@ public enum AES256GCM {
             throw CryptoError(.authenticationFailed, "AES-256-GCM tag must be \(tagByteCount) bytes")
         }
         let context = try Context()
-        guard EVP_DecryptInit_ex(context.pointer, EVP_aes_256_gcm(), nil, key, nonce) == 1 else {
+        guard EVP_DecryptInit_ex(context.pointer, iblagh_aes_256_gcm(), nil, key, nonce) == 1 else {
             throw CryptoError.openSSL("AES-256-GCM decrypt init")
         }
         var length: Int32 = 0

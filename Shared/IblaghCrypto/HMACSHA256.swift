@@ -15,7 +15,7 @@ public enum HMACSHA256 {
                 message.withBytes { messageBuffer in
                     let keyPointer = keyBuffer.baseAddress ?? placeholderBuffer.baseAddress
                     let messagePointer = messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                    _ = HMAC(EVP_sha256(), keyPointer, Int32(keyBuffer.count), messagePointer, messageBuffer.count, &code, &length)
+                    _ = HMAC(iblagh_sha256(), keyPointer, Int32(keyBuffer.count), messagePointer, messageBuffer.count, &code, &length)
                 }
             }
         }

@@ -4,7 +4,7 @@ import CLibCrypto
 /// database does not give the secrets that unlock reporters' case status. Verified in constant time.
 public struct ReceiptHash: Sendable, Equatable {
     /// scrypt's cost: `n` (a power of two) × `r` × 128 bytes of memory per hash. The default, 2^10 × 8, takes
-    /// 1 MiB and about 1.5 ms; 2^14 takes 16 MiB and about 25 ms.
+    /// 1 MiB and about 2 ms on the 2-core development machine (OpenSSL 3.0); 2^14 takes 16 MiB and about 25 ms.
     public struct Cost: Sendable, Equatable {
         public var n: UInt64
         public var r: UInt32

@@ -7,7 +7,7 @@ public final class SHA256 {
     private var finished = false
 
     public init() {
-        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, iblagh_sha256(), nil) == 1 else {
             fatalError("OpenSSL cannot initialise SHA-256: the library is unusable")
         }
         self.context = context
