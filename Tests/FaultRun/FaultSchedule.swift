@@ -13,6 +13,8 @@ actor FaultSchedule {
     private var random: SeededGenerator
     private var kills: [String: Int] = [:]
     private var pauses: [String: Int] = [:]
+    /// The instances paused past the failover timeout.
+    private var longPauses: [String] = []
     private(set) var isDone = false
 
     init(stack: String, state: String, instances: [String], every: Double, cycles: Int, random: SeededGenerator) {
@@ -41,6 +43,7 @@ actor FaultSchedule {
                     guard let pid = try? pids()[fault.name] else { continue }
                     if fault.pause {
                         pauses[fault.name, default: 0] += 1
+                        if pauseSeconds.lowerBound > 20 { longPauses.append(fault.name) }
                         kill(pid, SIGSTOP)
                         defer { kill(pid, SIGCONT) }
                         try await Task.sleep(for: .seconds(Double.random(in: pauseSeconds, using: &random)))
@@ -68,7 +71,8 @@ actor FaultSchedule {
     var summary: String {
         let total = kills.values.reduce(0, +), stops = pauses.values.reduce(0, +)
         let each = instances.map { "\($0) \(kills[$0] ?? 0)k/\(pauses[$0] ?? 0)p" }.joined(separator: ", ")
-        return "\(total) kill -9, \(stops) SIGSTOP (\(each))"
+        let long = longPauses.isEmpty ? "" : "; paused past the failover timeout: \(longPauses.joined(separator: ", "))"
+        return "\(total) kill -9, \(stops) SIGSTOP (\(each))\(long)"
     }
 
     var counts: (kills: [String: Int], pauses: [String: Int]) { (kills, pauses) }
