@@ -65,8 +65,11 @@ struct HopMetricsTests {
         let effects = try await consumerStore.read { try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") }
         #expect(effects == 250)  // 300 deliveries, 250 distinct ids
         #expect(metrics.counterTotal(label: "iblagh_hop_delivered_total", dimensions: producerSide) == 300)
-        #expect(metrics.counterTotal(label: "iblagh_hop_acknowledged_total", dimensions: consumerSide) == 300)
-        #expect(metrics.counterTotal(label: "iblagh_hop_duplicates_ignored_total", dimensions: consumerSide) == 50)
+        // A consumer starved past the heartbeat timeout on a loaded machine is sent what it holds again when it is
+        // heard from (CI saw 100 such): every copy is acknowledged, and every copy past the first is a duplicate.
+        let redelivered = metrics.counterTotal(label: "iblagh_hop_redelivered_total", dimensions: producerSide)
+        #expect(metrics.counterTotal(label: "iblagh_hop_acknowledged_total", dimensions: consumerSide) == 300 + redelivered)
+        #expect(metrics.counterTotal(label: "iblagh_hop_duplicates_ignored_total", dimensions: consumerSide) == 50 + redelivered)
         let batches = try metrics.expectRecorder("iblagh_hop_commit_batch_size", consumerSide)
         #expect(batches.values.reduce(0, +) >= 300)
         let depth = try metrics.expectGauge("iblagh_hop_outbox_depth", producerSide)
