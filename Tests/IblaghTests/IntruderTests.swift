@@ -44,7 +44,9 @@ extension LocalStackTests {
         let context = try ZMQContext()
         let busEndpoint = try #require(endpoints["intake.bus"]).url, dispatchEndpoint = try #require(endpoints["intake.dispatch"]).url
         let stranger = try await Self.dealer(context, keyPair: try CurveKeyPair.generate(), serverKey: "\(keys)/intake.key", endpoint: busEndpoint)
-        try await stranger.send(Multipart([try Iblagh_V1_Envelope(wrapping: Canary.submit(key: "stranger-1"), messageID: "stranger-1", producer: "x").frame]))
+        // Bounded: once its handshake is refused the stranger's DEALER has no peer, and a send would wait for one.
+        let strangerRequest = try Iblagh_V1_Envelope(wrapping: Canary.submit(key: "stranger-1"), messageID: "stranger-1", producer: "x")
+        _ = try await withTimeout(.seconds(2)) { try await stranger.send(Multipart([strangerRequest.frame])) }
         let integratorKey = try CurveCertificate.loadKeyPair(secretFile: "\(keys)/integrator-acme.key_secret")
         let misplaced = try await Self.dealer(context, keyPair: integratorKey, serverKey: "\(keys)/intake.key", endpoint: dispatchEndpoint)
         let impostor = try await Self.dealer(
@@ -52,7 +54,8 @@ extension LocalStackTests {
             serverKey: "\(keys)/intake.key", endpoint: dispatchEndpoint)
         for socket in [misplaced, impostor] {
             let credit = Iblagh_V1_Credit.with { $0.consumerGroup = "router"; $0.consumerID = "impostor"; $0.credit = 100 }
-            try await socket.send(Multipart([Array("CREDIT".utf8), try credit.serializedBytes()]))
+            let frames = Multipart([Array("CREDIT".utf8), try credit.serializedBytes()])
+            _ = try await withTimeout(.seconds(2)) { try await socket.send(frames) }  // the misplaced key's is refused
         }
         let refusal = try await impostor.receive(before: .now + .seconds(10))
         #expect(refusal.map { String(decoding: $0.frames[0], as: UTF8.self) } == "ERROR", "the impostor was not refused")
