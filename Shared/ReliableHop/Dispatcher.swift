@@ -328,7 +328,7 @@ public actor Dispatcher {
     @discardableResult
     private func ship(_ parcel: Parcel, to key: String) -> Bool {
         guard let group = consumers[key]?.group else { return false }
-        if (try? socket.send(Multipart([parcel.routingID, HopFrame.delivers, parcel.body]), dontWait: true)) == true {
+        if send(parcel) {
             groups[group]?.metrics.delivered.increment(by: parcel.deliveries.count)
             return true
         }
@@ -341,13 +341,16 @@ public actor Dispatcher {
         return false
     }
 
+    /// One `DELIVERS` frame; false when the consumer is gone (EHOSTUNREACH).
+    private func send(_ parcel: Parcel) -> Bool {
+        (try? socket.send(Multipart([parcel.routingID, HopFrame.delivers, parcel.body]), dontWait: true)) == true
+    }
+
     private func resend(consumer key: String) {
         guard let consumer = consumers[key], let routingID = consumer.routingID else { return }
         var parcel = Parcel(routingID: routingID)
         func flush() {
-            guard !parcel.deliveries.isEmpty,
-                (try? socket.send(Multipart([routingID, HopFrame.delivers, parcel.body]), dontWait: true)) == true
-            else { return }
+            guard !parcel.deliveries.isEmpty, send(parcel) else { return }
             for delivery in parcel.deliveries {
                 groups[consumer.group]?.inFlight[delivery.seq]?.deadline = .now + configuration.redeliveryTimeout
             }

@@ -10,15 +10,8 @@ import TestSupport
 struct DiskFullTests {
     @Test("a full disk refuses new reports with 503, loses nothing accepted, and intake resumes when space returns")
     func diskFull() async throws {
-        let mountPoint = NSTemporaryDirectory() + "iblagh-diskfull-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        let mounted = try await runDetached("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint])
-        try #require(mounted.status == 0, "this test mounts a small tmpfs and needs root (or CAP_SYS_ADMIN): \(mounted.error)")
-        defer {
-            _ = try? run("/bin/umount", ["-l", mountPoint])
-            try? FileManager.default.removeItem(atPath: mountPoint)
-        }
-        let intake = try await IntakeFixture(extra: ["database": "\(mountPoint)/intake.db"])
+        let disk = try await SmallFileSystem(size: "1m")
+        let intake = try await IntakeFixture(extra: ["database": "\(disk.path)/intake.db"])
         let json = ["Content-Type": "application/json"]
 
         var accepted: [AcceptedReply] = []
@@ -45,7 +38,7 @@ struct DiskFullTests {
         // Take the last free blocks too, so little fits from here on. (A checkpoint can still free room in the
         // write-ahead log for a report or two, so each client below sends until it is refused; whatever was
         // acknowledged meanwhile is counted, and nothing else may be stored.)
-        _ = try await runDetached("/bin/dd", ["if=/dev/zero", "of=\(mountPoint)/filler", "bs=4096"])
+        try await disk.fill()
         var lateAccepted = 0
         // An integrator on the bus is told to come back later, not acknowledged.
         let integrator = try await intake.integrator()
@@ -77,8 +70,7 @@ struct DiskFullTests {
         #expect(refusedPage.html.contains("Un faux vendeur a pris mon argent"), "what was typed is kept")
         #expect(try await intake.count("intake_report") == accepted.count + lateAccepted + webAccepted)
 
-        let grown = try await runDetached("/bin/mount", ["-o", "remount,size=64m", mountPoint])
-        try #require(grown.status == 0, "remount: \(grown.error)")
+        try await disk.grow(to: "64m")
         var resumed = 0
         for attempt in 0..<50 where resumed == 0 {
             let answer = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: json.merging(["Idempotency-Key": "after-\(attempt)"]) { $1 })
@@ -94,5 +86,6 @@ struct DiskFullTests {
         let first = try #require(accepted.first)
         #expect(try await intake.http("GET", "/v1/reports/\(first.tracking_id)", headers: ["Iblagh-Receipt-Secret": first.receipt_secret]).status == 200)
         #expect(try await intake.count("intake_report") == accepted.count + lateAccepted + webAccepted + 2)
+        withExtendedLifetime(disk) {}  // unmounted only when the test is done with it
     }
 }
