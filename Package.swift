@@ -47,6 +47,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibCrypto", path: "Shared/CLibCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
 
         // Shared libraries.
         .target(
@@ -67,6 +70,7 @@ let package = Package(
         .target(
             name: "IblaghStore",
             dependencies: [
+                "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -275,7 +279,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/JurisdictionRouterTests"),
-        .testTarget(name: "IblaghStoreTests", dependencies: ["IblaghStore"], path: "Tests/IblaghStoreTests"),
+        .testTarget(name: "IblaghStoreTests", dependencies: ["IblaghStore", "TestSupport"], path: "Tests/IblaghStoreTests"),
         .testTarget(
             name: "ReliableHopTests",
             dependencies: [

@@ -25,6 +25,8 @@ public actor GroupCommit {
             pending.append(Item(
                 run: { transaction in
                     let result = Result { try transaction.savepoint { try work(transaction) } }
+                    // A conflict or a lost connection fails the whole shared transaction, which the store runs again.
+                    if case .failure(let error) = result, PostgresError.abortsTransaction(error) { throw error }
                     outcome.withLock { $0 = result }
                 },
                 complete: { commitError in
@@ -43,7 +45,7 @@ public actor GroupCommit {
         Task {
             do {
                 try await store.write { transaction in
-                    for item in batch { item.run(transaction) }
+                    for item in batch { try item.run(transaction) }
                 }
                 for item in batch { item.complete(nil) }
             } catch {
@@ -57,7 +59,7 @@ public actor GroupCommit {
     }
 
     private struct Item: Sendable {
-        let run: @Sendable (any StoreTransaction) -> Void
+        let run: @Sendable (any StoreTransaction) throws -> Void
         let complete: @Sendable (Error?) -> Void
     }
 }

@@ -58,13 +58,25 @@ public final class SQLiteStore: Store {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         do {
             return try await pool.write { db in try body(GRDBTransaction(db: db)) }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-            throw StoreError("the disk holding \(path) is full; the transaction was rolled back", isOutOfSpace: true)
+        } catch let error as DatabaseError {
+            throw storeError(error)
         }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await pool.read { db in try body(GRDBTransaction(db: db)) }
+        do {
+            return try await pool.read { db in try body(GRDBTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw storeError(error)
+        }
+    }
+
+    /// SQLite's error as the store's: the database, SQLite's message and the statement — never its arguments.
+    private func storeError(_ error: DatabaseError) -> StoreError {
+        if error.resultCode == .SQLITE_FULL {
+            return StoreError("the disk holding \(path) is full; the transaction was rolled back", isOutOfSpace: true)
+        }
+        return StoreError("\(path): \(error.message ?? "\(error.resultCode)")" + (error.sql.map { " in: \($0)" } ?? ""))
     }
 }
 

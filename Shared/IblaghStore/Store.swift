@@ -7,6 +7,14 @@ public protocol Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Runs `body` on a consistent snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Whether this process is the one, among the instances sharing this store, that does the work named `name`
+    /// (e.g. dispatching the shared outbox); taken when free, lost when the process dies. A store only one process
+    /// opens (SQLite) always answers true.
+    func lead(_ name: String) async -> Bool
+}
+
+extension Store {
+    public func lead(_ name: String) async -> Bool { true }
 }
 
 /// The inside of one transaction.
@@ -18,6 +26,13 @@ public protocol StoreTransaction {
     func rows(_ sql: String, _ arguments: [StoreValue]) throws -> [StoreRow]
     /// Runs `body` in a savepoint: when it throws, only its own changes are undone and the error is rethrown.
     func savepoint<T>(_ body: () throws -> T) throws -> T
+    /// Holds the lock `name` until the transaction ends: transactions taking the same lock commit one after the
+    /// other, in the order they took it. SQLite's writes are one at a time already.
+    func lock(_ name: String) throws
+}
+
+extension StoreTransaction {
+    public func lock(_ name: String) throws {}
 }
 
 extension StoreTransaction {

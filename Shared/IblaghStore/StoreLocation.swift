@@ -1,0 +1,30 @@
+/// Where a service keeps its store, as its `database` setting says: a file path (SQLite, the embedded default) or a
+/// `postgresql://` URL (a PostgreSQL server, which several instances may share).
+public enum StoreLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public init(_ setting: String) {
+        if setting.hasPrefix("postgresql://") || setting.hasPrefix("postgres://") {
+            self = .postgres(url: setting)
+        } else {
+            self = .sqlite(path: setting)
+        }
+    }
+
+    /// Opens the store and applies the migrations it has not applied yet.
+    public func open(migrations: [Migration]) throws -> any Store {
+        switch self {
+        case .sqlite(let path): try SQLiteStore(path: path, migrations: migrations)
+        case .postgres(let url): try PostgresStore(url: url, migrations: migrations)
+        }
+    }
+
+    /// The location for messages: a URL without its password.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url): PostgresStore.redacted(url)
+        }
+    }
+}

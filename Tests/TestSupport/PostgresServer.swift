@@ -1,0 +1,110 @@
+import Foundation
+import IblaghStore
+
+nonisolated(unsafe) private var startedSharedServer: (directory: String, script: String)?
+
+/// A real PostgreSQL server on loopback for tests, through `deploy/lib/postgres.sh` (the script the test command and
+/// the local stack use).
+///
+/// Tests share one server — the one the test command started (`IBLAGH_TEST_POSTGRES`, its admin URL), else one this
+/// test process starts on first use — and each test gets a database of its own (``database(_:)``). A test that
+/// restarts PostgreSQL starts a server of its own (``init()``), so it disturbs no other test.
+public final class PostgresServer: @unchecked Sendable {
+    // @unchecked: `adminURL` is set by `start`, which runs before the server is shared.
+    public let directory: String
+    public let port: Int
+    public private(set) var adminURL = ""
+
+    /// A new server in a fresh folder on a free port, started.
+    public init() async throws {
+        directory = NSTemporaryDirectory() + "iblagh-postgres-\(UUID().uuidString.prefix(8))"
+        port = Self.freePort()
+        try await start()
+    }
+
+    private init(existing url: String) {
+        directory = ""
+        port = 0
+        adminURL = url
+    }
+
+    deinit {
+        if !directory.isEmpty {
+            _ = try? run(Self.script, ["stop", directory])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    /// The server every test shares.
+    public static func shared() async throws -> PostgresServer {
+        try await sharedServer.value
+    }
+
+    private static let sharedServer = Task<PostgresServer, any Error> {
+        if let url = ProcessInfo.processInfo.environment["IBLAGH_TEST_POSTGRES"], !url.isEmpty {
+            return PostgresServer(existing: url)
+        }
+        let server = try await PostgresServer()
+        // A static is never deinitialised: stop the server when the test process exits.
+        startedSharedServer = (server.directory, script)
+        atexit {
+            guard let (directory, script) = startedSharedServer else { return }
+            _ = try? run(script, ["stop", directory])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        return server
+    }
+
+    /// A fresh, empty database on the shared server, as a URL a service's `database` setting takes.
+    public static func database(_ name: String = #function) async throws -> String {
+        try await shared().createDatabase(name)
+    }
+
+    public func createDatabase(_ name: String = #function) async throws -> String {
+        let database = "t_" + name.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(30) + "_"
+            + UUID().uuidString.prefix(8).lowercased()
+        let created = try await runDetached("/usr/bin/psql", ["-X", "-q", adminURL, "-c", "CREATE DATABASE \(database)"])
+        guard created.status == 0 else { throw ProcessTestError("CREATE DATABASE \(database): \(created.error)") }
+        return adminURL.replacingOccurrences(of: "/postgres", with: "/\(database)", options: .backwards)
+    }
+
+    /// Runs one SQL statement as the administrator (e.g. to count rows behind a service's back).
+    public func psql(_ url: String, _ sql: String) async throws -> String {
+        let result = try await runDetached("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", sql])
+        guard result.status == 0 else { throw ProcessTestError("psql: \(result.error)") }
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public func start() async throws {
+        let started = try await runDetached(Self.script, ["start", directory, "\(port)"])
+        guard started.status == 0 else { throw ProcessTestError("starting PostgreSQL: \(started.error)") }
+        adminURL = started.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A fast shutdown: sessions are cut, as a server restart or failover cuts them.
+    public func stop() async throws {
+        let stopped = try await runDetached(Self.script, ["stop", directory])
+        guard stopped.status == 0 else { throw ProcessTestError("stopping PostgreSQL: \(stopped.error)") }
+    }
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../deploy/lib/postgres.sh").standardized.path
+
+    /// A port nothing listens on now, from the kernel.
+    private static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
