@@ -43,6 +43,7 @@ public enum DeadLetters {
             }
             try transaction.execute("DELETE FROM hop_outbox WHERE seq = ?", [.integer(seq)])
         }
+        try transaction.lock("hop_outbox")  // commit in seq order (see Outbox.enqueue)
         try transaction.execute(
             "INSERT INTO hop_outbox (message_id, type, envelope, groups, created_at) VALUES (?, ?, ?, ?, ?)",
             [.text(messageID), dead["type"], .blob(envelope), .text(Outbox.groupList(groups)), .real(Date().timeIntervalSince1970)])

@@ -35,6 +35,12 @@ public actor Dispatcher {
     private let epoch = Array(String(UInt64.random(in: 1...UInt64.max), radix: 16).utf8)
     /// Until then, only listen: deliveries wait for the replayed ACKs (see `recoveryPeriod`).
     private var recoveringUntil: ContinuousClock.Instant?
+    /// Whether this instance delivers the outbox. Instances sharing one store (PostgreSQL) share one outbox: one of
+    /// them delivers it at a time (``Store/lead(_:)``), the others take over when it goes. Always true on SQLite.
+    private var leading = false
+    private var checkingLead = false
+    private var lastLeadCheck = ContinuousClock.now
+    static let leadership = "iblagh.hop.dispatcher"
 
     struct Delivery: Sendable {
         let seq: Int64
@@ -123,6 +129,8 @@ public actor Dispatcher {
             }
         }
         recoveringUntil = .now + configuration.recoveryPeriod
+        leading = await store.lead(Self.leadership)
+        if !leading { logger.notice("another instance delivers the shared outbox; this one stands by") }
     }
 
     /// Tells the dispatcher that the outbox gained rows (call after committing them).
@@ -267,7 +275,7 @@ public actor Dispatcher {
     /// goes on from the consumer served last: messages that trickle in one by one alternate between instances instead
     /// of all going to the first in order. What one consumer gets in a pass travels packed in `DELIVERS` frames.
     private func pump() {
-        guard recoveringUntil == nil else { return }
+        guard recoveringUntil == nil, leading else { return }
         let sorted = consumers.values
             .filter { $0.routingID != nil && $0.absentSince == nil && $0.outstanding.count < $0.window }
             .map(\.key).sorted()
@@ -387,6 +395,11 @@ public actor Dispatcher {
 
     private func tick() {
         let now = ContinuousClock.now
+        if !checkingLead, now - lastLeadCheck > configuration.pollInterval {
+            checkingLead = true
+            lastLeadCheck = now
+            Task { leadershipChecked(await store.lead(Self.leadership)) }
+        }
         if let until = recoveringUntil {
             // Deliver only once the replayed ACKs are on disk, so what a consumer applied is not sent to another.
             guard now >= until, !committing, rejections.isEmpty else { return }
@@ -439,8 +452,21 @@ public actor Dispatcher {
         }
     }
 
+    /// Taking or losing the shared outbox: either way the groups start over from the stored cursors — the instance
+    /// that delivered before may have moved them, and what it had in flight is redelivered (inboxes absorb repeats).
+    private func leadershipChecked(_ leads: Bool) {
+        checkingLead = false
+        guard leads != leading else { return }
+        leading = leads
+        logger.notice(leads ? "this instance now delivers the shared outbox" : "another instance delivers the shared outbox now; standing by")
+        for (group, queue) in groups { groups[group] = GroupQueue(metrics: queue.metrics) }
+        for key in consumers.keys { consumers[key]?.outstanding = [] }
+        if leads { load() }
+    }
+
     /// Reads the outbox past each group's position — once, for every group with room (``OutboxReader``).
     private func load() {
+        guard leading else { return }
         guard !loading else {
             loadAgain = true
             return
@@ -534,7 +560,9 @@ public actor Dispatcher {
                         try transaction.execute(
                             """
                             INSERT INTO hop_cursor (consumer_group, acked_through) VALUES (?, ?)
-                            ON CONFLICT (consumer_group) DO UPDATE SET acked_through = excluded.acked_through
+                            ON CONFLICT (consumer_group) DO UPDATE SET acked_through = CASE
+                                WHEN excluded.acked_through > hop_cursor.acked_through THEN excluded.acked_through
+                                ELSE hop_cursor.acked_through END
                             """, [.text(group), .integer(cursor)])
                     }
                 }

@@ -13,6 +13,9 @@ public enum Outbox {
         _ envelope: Iblagh_V1_Envelope, for groups: [String], in transaction: any StoreTransaction
     ) throws -> Bool {
         precondition(!groups.isEmpty, "a message must be published for at least one consumer group")
+        // Rows must commit in `seq` order, or the dispatcher, reading past its position, would miss one committed
+        // late with a smaller seq. SQLite commits one writer at a time; instances sharing PostgreSQL take turns here.
+        try transaction.lock("hop_outbox")
         let inserted = try transaction.execute(
             "INSERT INTO hop_outbox (message_id, type, envelope, groups, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
             [.text(envelope.messageID), .integer(Int64(envelope.type.rawValue)), .blob(envelope.frame),

@@ -44,7 +44,7 @@ struct Keys: ParsableCommand {
 
 /// `produce`: enqueue messages `m-<n>` in batches (idempotently: a restart re-enqueues nothing twice), serve them.
 struct Produce: AsyncParsableCommand {
-    @Option var db: String
+    @Option(help: "A SQLite file, or a postgresql:// URL.") var db: String
     @Option var endpoint = "tcp://127.0.0.1:*"
     @Option(help: "Directory with producer.key_secret and consumers/ (public certificates with a role).")
     var keys: String
@@ -63,7 +63,7 @@ struct Produce: AsyncParsableCommand {
 
     func run() async throws {
         HopHarness.bootstrap()
-        let store = try SQLiteStore(path: db, migrations: HopSchema.migrations)
+        let store = try StoreLocation(db).open(migrations: HopSchema.migrations)
         let context = try ZMQContext()
         var configuration = DispatcherConfiguration(
             endpoint: endpoint,
@@ -116,7 +116,7 @@ struct Produce: AsyncParsableCommand {
 
 /// `consume`: apply each message as a row in `effects` (no uniqueness there: a second apply would show).
 struct Consume: AsyncParsableCommand {
-    @Option var db: String
+    @Option(help: "A SQLite file, or a postgresql:// URL.") var db: String
     @Option(help: "Producer endpoints, comma-separated (one DEALER each).") var connect: String
     @Option(help: "Directory with producer.key (the producers' public key) and NAME.key_secret.") var keys: String
     @Option var id: String
@@ -142,8 +142,7 @@ struct Consume: AsyncParsableCommand {
 
     func run() async throws {
         HopHarness.bootstrap()
-        let store = try SQLiteStore(
-            path: db,
+        let store = try StoreLocation(db).open(
             migrations: HopSchema.migrations + [Migration("harness-1", ["CREATE TABLE effects (message_id TEXT NOT NULL, consumer TEXT NOT NULL, applied_at REAL NOT NULL, latency_us INTEGER NOT NULL)"])])
         let context = try ZMQContext()
         let serverKey = try CurveCertificate.loadPublicKey(file: "\(keys)/producer.key")

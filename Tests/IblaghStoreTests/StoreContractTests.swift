@@ -3,23 +3,6 @@ import IblaghStore
 import Testing
 import TestSupport
 
-/// The kinds of store a service can run on; every test here runs on both.
-enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
-
-    var testDescription: String { rawValue }
-
-    /// A fresh location of this kind: a new SQLite file, or a new database on the tests' PostgreSQL server.
-    func freshLocation(_ name: String = #function) async throws -> StoreLocation {
-        switch self {
-        case .sqlite:
-            .sqlite(path: NSTemporaryDirectory() + "iblagh-store-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))/service.db")
-        case .postgres:
-            .postgres(url: try await PostgresServer.database(name))
-        }
-    }
-}
-
 @Suite("Both stores keep the same promises")
 struct StoreContractTests {
     static let migrations = [

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import IblaghStore
 import Testing
 import TestSupport
 import ZeroMQ
@@ -10,12 +11,21 @@ final class HopCluster: @unchecked Sendable {
     let directory: String
     let keys: String
     private(set) var processes: [ServiceProcess] = []
-    /// Databases a test put somewhere other than `directory/NAME.db` (e.g. on a small file system), by instance name.
+    /// The kind of store every process of the hop runs on.
+    let store: StoreKind
+    /// Databases other than `directory/NAME.db` (on PostgreSQL, on a small file system, shared), by instance name.
     private(set) var databases: [String: String] = [:]
 
     func database(_ name: String) -> String { databases[name] ?? "\(directory)/\(name).db" }
 
-    init(consumers: [(name: String, role: String)], test: String = #function) throws {
+    /// On PostgreSQL, a database of its own for instance `name` (unless it has one).
+    private func prepareDatabase(_ name: String) async throws {
+        guard store == .postgres, databases[name] == nil else { return }
+        databases[name] = try await PostgresServer.database(name)
+    }
+
+    init(consumers: [(name: String, role: String)], store: StoreKind = .sqlite, test: String = #function) throws {
+        self.store = store
         directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         keys = "\(directory)/keys"
         let made = try run(harnessPath, ["keys", "--dir", keys, "--consumers", consumers.map { "\($0.name):\($0.role)" }.joined(separator: ",")])
@@ -27,7 +37,8 @@ final class HopCluster: @unchecked Sendable {
         _ name: String = "producer", count: Int, groups: String = "g", rate: Int = 0, endpoint: String = "tcp://127.0.0.1:*",
         poison: Bool = false, failover: Double = 20, warmup: Double = 0, awaitConsumers: Int = 0
     ) async throws -> (ServiceProcess, String) {
-        var arguments = ["produce", "--db", "\(directory)/\(name).db", "--keys", keys, "--count", "\(count)",
+        try await prepareDatabase(name)
+        var arguments = ["produce", "--db", database(name), "--keys", keys, "--count", "\(count)",
                          "--groups", groups, "--rate", "\(rate)", "--endpoint", endpoint, "--failover", "\(failover)",
                          "--warmup", "\(warmup)", "--await-consumers", "\(awaitConsumers)"]
         if poison { arguments.append("--poison") }
@@ -40,9 +51,11 @@ final class HopCluster: @unchecked Sendable {
     /// Starts a consumer instance named `name` (its key and its database share the name).
     func consumer(
         _ name: String, group: String = "g", connect endpoints: [String], key: String? = nil, lease: Double = 10,
-        slowMs: Int = 0, database: String? = nil
+        slowMs: Int = 0, database: String? = nil, sharingDatabaseWith other: String? = nil
     ) async throws -> ServiceProcess {
         if let database { databases[name] = database }
+        if let other { databases[name] = self.database(other) }
+        try await prepareDatabase(name)
         let process = try ServiceProcess(
             harnessPath,
             ["consume", "--db", self.database(name), "--connect", endpoints.joined(separator: ","), "--keys", keys,
@@ -53,19 +66,14 @@ final class HopCluster: @unchecked Sendable {
         return process
     }
 
-    /// message id -> how many times it was applied, over the given consumers' databases.
+    /// message id -> how many times it was applied, over the given consumers' databases (each database once:
+    /// instances may share one).
     func effects(_ consumers: [String]) throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for name in consumers {
-            let path = database(name)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let ids = try queue.read { db in
-                try db.tableExists("effects") ? try String.fetchAll(db, sql: "SELECT message_id FROM effects") : []
+        for location in Set(consumers.map(database)) {
+            for id in try column("SELECT message_id FROM effects", in: location, ifTableExists: "effects") {
+                counts[id, default: 0] += 1
             }
-            for id in ids { counts[id, default: 0] += 1 }
         }
         return counts
     }
@@ -81,10 +89,28 @@ final class HopCluster: @unchecked Sendable {
 
     /// Rows of a table in a process's database (e.g. the producer's dead letters).
     func count(_ sql: String, in database: String) throws -> Int {
-        var configuration = Configuration()
-        configuration.readonly = true
-        return try DatabaseQueue(path: self.database(database), configuration: configuration).read { db in
-            try Int.fetchOne(db, sql: sql) ?? 0
+        Int(try column(sql, in: self.database(database)).first ?? "0") ?? 0
+    }
+
+    /// The first column of a query's rows as text, read behind the processes' backs (GRDB read-only, or psql).
+    private func column(_ sql: String, in location: String, ifTableExists table: String? = nil) throws -> [String] {
+        switch StoreLocation(location) {
+        case .sqlite(let path):
+            guard FileManager.default.fileExists(atPath: path) else { return [] }
+            var configuration = Configuration()
+            configuration.readonly = true
+            return try DatabaseQueue(path: path, configuration: configuration).read { db in
+                if let table, try !db.tableExists(table) { return [] }
+                return try String.fetchAll(db, sql: sql)
+            }
+        case .postgres(let url):
+            if let table {
+                let exists = try run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", "SELECT to_regclass('\(table)') IS NOT NULL"])
+                guard exists.output.hasPrefix("t") else { return [] }
+            }
+            let result = try run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", sql])
+            guard result.status == 0 else { throw ProcessTestError("psql: \(result.error)") }
+            return result.output.split(separator: "\n").map(String.init)
         }
     }
 
