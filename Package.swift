@@ -260,7 +260,8 @@ let package = Package(
         .testTarget(
             name: "ProsecutionTrackerTests",
             dependencies: [
-                "ProsecutionTracker", "Iblagh", "Statistics", "CaseHistory", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "TestSupport",
+                "ProsecutionTracker", "Iblagh", "Statistics", "CaseHistory", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/ProsecutionTrackerTests"),

@@ -11,12 +11,11 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Verify the whole store, or one case.")
-        @Option(help: "The tracker instance's database.") var db: String
+        @Option(help: "The tracker instance's database: its SQLite file or postgresql:// URL.") var db: String
         @Option(help: "Only this case.") var tracking: String?
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
-            let store = try SQLiteStore(path: db, migrations: [])
+            let store = try StoreLocation(db).openExisting()
             let tracking = self.tracking
             let (problem, entries) = try await store.read { transaction in
                 (try HistoryChain.verify(trackingID: tracking, in: transaction),

@@ -12,7 +12,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List dead letters (ids, types and reasons; never payloads).")
-        @Option(help: "The producer instance's database file.") var db: String
+        @Option(help: "The producer instance's database: its SQLite file or postgresql:// URL.") var db: String
         @Option(help: "Only this consumer group.") var group: String?
 
         func run() async throws {
@@ -31,7 +31,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put dead letters back in their group's queue; the running producer delivers them within a second.")
-        @Option(help: "The producer instance's database file.") var db: String
+        @Option(help: "The producer instance's database: its SQLite file or postgresql:// URL.") var db: String
         @Argument(help: "Dead-letter ids, as `list` shows them.") var ids: [Int64] = []
         @Flag(help: "Replay every dead letter.") var all = false
 
@@ -54,8 +54,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
         }
     }
 
-    static func openExisting(_ path: String) throws -> SQLiteStore {
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no database at \(path)") }
-        return try SQLiteStore(path: path, migrations: HopSchema.migrations)
+    static func openExisting(_ path: String) throws -> any Store {
+        try StoreLocation(path).openExisting(migrations: HopSchema.migrations)
     }
 }

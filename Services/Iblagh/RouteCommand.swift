@@ -38,7 +38,7 @@ struct RerouteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reroute", abstract: "Route a case to another prefecture or province, keeping the history.")
 
-    @Option(help: "The router instance's database (the one that routed the case).") var db: String
+    @Option(help: "The router instance's database (the one that routed the case): its SQLite file or postgresql:// URL.") var db: String
     @Option(help: "The case's tracking id.") var tracking: String
     @Option(help: "The province code to route to (see the reference data), e.g. kenitra.") var province: String
     @Option(help: "Why (recorded with the decision).") var reason: String
@@ -52,7 +52,7 @@ struct RerouteCommand: AsyncParsableCommand {
             throw ValidationError("--province: no province \"\(province)\" in \(table.version)")
         }
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason: say why") }
-        let store = try SQLiteStore(path: db, migrations: RoutingSchema.migrations)
+        let store = try StoreLocation(db).openExisting(migrations: RoutingSchema.migrations)
         let tracking = self.tracking, reason = self.reason, who = operatorName
         let version = try await store.write { transaction -> Int in
             guard let last = try transaction.rows(

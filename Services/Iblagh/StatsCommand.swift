@@ -9,14 +9,13 @@ struct StatsCommand: AsyncParsableCommand {
         commandName: "stats", abstract: "The annual report, the funnel and the time figures.", subcommands: [Annual.self, FunnelReport.self, Times.self])
 
     struct Source: ParsableArguments {
-        @Option(help: "The statistics service's database.") var db: String
+        @Option(help: "The statistics service's database: its SQLite file or postgresql:// URL.") var db: String
         @Option(help: "The year.") var year = Calendar(identifier: .gregorian).component(.year, from: Date())
         @Option(help: "Counts below this are suppressed.") var threshold = 5
         @Flag(name: .customLong("internal"), help: "No suppression (internal use only).") var unsuppressed = false
 
-        func store() throws -> SQLiteStore {
-            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
-            return try SQLiteStore(path: db, migrations: [])
+        func store() throws -> any Store {
+            try StoreLocation(db).openExisting()
         }
 
         var limit: Int? { unsuppressed ? nil : threshold }

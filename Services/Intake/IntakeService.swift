@@ -16,13 +16,13 @@ final class IntakeService: Sendable {
     let submissions: SubmissionEndpoint
     let dispatcher: Dispatcher
     let reporterSteps: HopConsumer?
-    private let store: SQLiteStore
+    private let store: any Store
     private let logger: Logger
 
     init(configuration: IntakeConfiguration, context: ZMQContext, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
-        store = try SQLiteStore(path: configuration.database, migrations: IntakeSchema.migrations)
+        store = try StoreLocation(configuration.database).open(migrations: IntakeSchema.migrations)
         dispatcher = try await Dispatcher(
             configuration: DispatcherConfiguration(
                 endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),

@@ -17,14 +17,14 @@ final class RouterService: Sendable {
     let dispatcher: Dispatcher
     let consumer: HopConsumer
     let reference: ReferenceData
-    private let store: SQLiteStore
+    private let store: any Store
     private let logger: Logger
 
     init(configuration: RouterConfiguration, context: ZMQContext, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
         reference = try ReferenceData(file: configuration.referenceData, logger: logger)
-        store = try SQLiteStore(path: configuration.database, migrations: RoutingSchema.migrations)
+        store = try StoreLocation(configuration.database).open(migrations: RoutingSchema.migrations)
         let dispatcher = try await Dispatcher(
             configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
             context: context, store: store, logger: logger)

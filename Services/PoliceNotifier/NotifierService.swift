@@ -15,14 +15,14 @@ final class NotifierService: Sendable {
     let dispatcher: Dispatcher
     let consumers: [HopConsumer]
     let consoles: ConsoleEndpoint
-    private let store: SQLiteStore
+    private let store: any Store
     private let assignments: CaseAssignments
     private let logger: Logger
 
     init(configuration: NotifierConfiguration, context: ZMQContext, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
-        store = try SQLiteStore(path: configuration.database, migrations: NotifierSchema.migrations)
+        store = try StoreLocation(configuration.database).open(migrations: NotifierSchema.migrations)
         assignments = CaseAssignments(directory: configuration.directory, producer: configuration.id)
         let dispatcher = try await Dispatcher(
             configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),

@@ -14,13 +14,13 @@ final class TrackerService: Sendable {
     let dispatcher: Dispatcher
     let consumer: HopConsumer
     let commands: CommandEndpoint
-    private let store: SQLiteStore
+    private let store: any Store
     private let logger: Logger
 
     init(configuration: TrackerConfiguration, context: ZMQContext, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
-        let store = try SQLiteStore(path: configuration.database, migrations: TrackerSchema.migrations)
+        let store = try StoreLocation(configuration.database).open(migrations: TrackerSchema.migrations)
         self.store = store
         let file = CaseFile(producer: configuration.id, factKey: configuration.factKey)
         if configuration.replayFacts {

@@ -12,13 +12,13 @@ import ZeroMQ
 final class StatisticsService: Sendable {
     let configuration: StatisticsConfiguration
     let consumer: HopConsumer
-    private let store: SQLiteStore
+    private let store: any Store
     private let logger: Logger
 
     init(configuration: StatisticsConfiguration, context: ZMQContext, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
-        store = try SQLiteStore(path: configuration.database, migrations: HopSchema.migrations + FactTable.migrations)
+        store = try StoreLocation(configuration.database).open(migrations: HopSchema.migrations + FactTable.migrations)
         consumer = try await HopConsumer(
             configuration: ConsumerConfiguration(group: "statistics", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
             context: context, store: store, handler: CountFacts(), logger: logger)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a service keeps its store, as its `database` setting says: a file path (SQLite, the embedded default) or a
 /// `postgresql://` URL (a PostgreSQL server, which several instances may share).
 public enum StoreLocation: Sendable, Equatable {
@@ -18,6 +20,15 @@ public enum StoreLocation: Sendable, Equatable {
         case .sqlite(let path): try SQLiteStore(path: path, migrations: migrations)
         case .postgres(let url): try PostgresStore(url: url, migrations: migrations)
         }
+    }
+
+    /// Opens a store that must exist already (the operator's commands): a missing SQLite file is an error instead of
+    /// a new empty database.
+    public func openExisting(migrations: [Migration] = []) throws -> any Store {
+        if case .sqlite(let path) = self, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError("no database at \(path)")
+        }
+        return try open(migrations: migrations)
     }
 
     /// The location for messages: a URL without its password.

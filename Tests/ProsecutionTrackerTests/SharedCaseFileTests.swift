@@ -1,0 +1,279 @@
+import Foundation
+import IblaghCrypto
+import IblaghSchemas
+import IblaghStore
+import ReliableHop
+import SwiftProtobuf
+import Testing
+import TestSupport
+import ZeroMQ
+
+/// Several tracker instances on one PostgreSQL case file (issue 13): events and commands reach either instance, and
+/// the shared database keeps every case consistent.
+@Suite("Two tracker instances sharing one PostgreSQL case file")
+struct SharedCaseFileTests {
+    static let cases = 5_000
+    static let office = "parquet.tpi.kenitra"
+
+    @Test("5,000 cases, their events split between the instances and every command raced on both: each applied once, every case consistent, the history chain intact")
+    func racingInstances() async throws {
+        let directory = try temporaryDirectory()
+        let database = try await PostgresServer.database()
+        let context = try ZMQContext()
+        let keys = try SharedKeys(directory: "\(directory)/keys")
+
+        // Intake and a router, as in-process producers publishing to the tracker group.
+        let intake = try await Upstream(name: "intake", directory: directory, keys: keys, context: context)
+        let router = try await Upstream(name: "router", directory: directory, keys: keys, context: context)
+        let trackers = try (1...2).map { index in
+            try SharedTracker(index: index, directory: directory, database: database, keys: keys,
+                              intake: intake.endpoint, router: router.endpoint)
+        }
+        defer { trackers.forEach { $0.process.stop() } }
+        var endpoints: [(commands: String, http: String)] = []
+        for tracker in trackers { endpoints.append(try await tracker.ready()) }
+
+        let ids = (0..<Self.cases).map { String(format: "IBL-2026-%06d", $0) }
+        try await intake.publish(ids.map { id in
+            try Iblagh_V1_Envelope(wrapping: Iblagh_V1_CaseOpened.with {
+                $0.trackingID = id
+                $0.category = .sextortion
+                $0.channel = .bus
+                $0.submittedAt = Google_Protobuf_Timestamp(date: Date())
+            }, messageID: "opened-\(id)", producer: "intake")
+        })
+        try await router.publish(ids.map { id in
+            try Iblagh_V1_Envelope(wrapping: Iblagh_V1_CaseRouted.with {
+                $0.trackingID = id
+                $0.category = .sextortion
+                $0.priority = .normal
+                $0.regionCode = "04"
+                $0.territorialUnit = .with { $0.id = "police.wilaya.kenitra"; $0.name = "Kénitra" }
+                $0.prosecutionOffice = .with { $0.id = Self.office; $0.name = "TPI Kénitra" }
+            }, messageID: "routed-\(id)", producer: "router")
+        })
+        let routed = Iblagh_V1_CaseState.routed.rawValue
+        try await waitUntil(within: 240, "cases routed") {
+            try await PostgresServer.shared().psql(database, "SELECT COUNT(*) FROM tracker_case WHERE state = \(routed)") == "\(Self.cases)"
+        }
+
+        // Every case: command A (dismiss) sent to both instances at once, command B (dismiss, another id) to one.
+        // Exactly one of A and B can take effect; both copies of A must get the same answer.
+        let clients = try await (0..<trackers.count).asyncMap { index in
+            try await CommandClient(endpoint: endpoints[index].commands, serverKey: keys.trackers[index].publicKey, keys: keys, context: context)
+        }
+        func commands(for instance: Int) -> [Iblagh_V1_CaseCommand] {
+            ids.enumerated().flatMap { number, id -> [Iblagh_V1_CaseCommand] in
+                var batch = [dismissal(id, commandID: "A-\(id)")]
+                if number % 2 == instance { batch.append(dismissal(id, commandID: "B-\(id)")) }
+                return batch
+            }
+        }
+        let replies = try await withThrowingTaskGroup(of: [String: Iblagh_V1_CaseCommandReply].self) { tasks in
+            for (instance, client) in clients.enumerated() {
+                tasks.addTask { try await client.send(commands(for: instance)) }
+            }
+            return try await tasks.reduce(into: [[String: Iblagh_V1_CaseCommandReply]]()) { $0.append($1) }
+        }
+        #expect(replies.map(\.count).reduce(0, +) == Self.cases * 3)
+        var bothApplied = 0, neitherApplied = 0, differentAnswers = 0
+        for id in ids {
+            let a = replies.compactMap { $0["A-\(id)"] }
+            let b = replies.compactMap { $0["B-\(id)"] }
+            guard a.count == 2, b.count == 1 else {
+                Issue.record("\(id): \(a.count) replies to A, \(b.count) to B")
+                continue
+            }
+            if a[0] != a[1] { differentAnswers += 1 }
+            let applied = [a[0], b[0]].filter { $0.refusal.code.isEmpty }.count
+            if applied == 2 { bothApplied += 1 }
+            if applied == 0 { neitherApplied += 1 }
+            for reply in [a[0], b[0]] where !reply.refusal.code.isEmpty {
+                #expect(reply.refusal.code == "illegal_transition" && reply.refusal.currentState == .dismissed)
+            }
+        }
+        #expect(differentAnswers == 0, "the two copies of a command got different answers")
+        #expect(bothApplied == 0, "a case was dismissed twice")
+        #expect(neitherApplied == 0)
+
+        let server = try await PostgresServer.shared()
+        let dismissed = Iblagh_V1_CaseState.dismissed.rawValue
+        #expect(try await server.psql(database, "SELECT COUNT(*) FROM tracker_case WHERE state = \(dismissed)") == "\(Self.cases)")
+        #expect(try await server.psql(database, "SELECT COUNT(*) FROM tracker_command") == "\(Self.cases * 2)")
+        for kind in ["opened", "routed", "dismissed"] {
+            let wrong = try await server.psql(database, """
+                SELECT COUNT(*) FROM (SELECT tracking_id FROM tracker_history WHERE kind = '\(kind)'
+                GROUP BY tracking_id HAVING COUNT(*) <> 1) AS t
+                """)
+            let total = try await server.psql(database, "SELECT COUNT(DISTINCT tracking_id) FROM tracker_history WHERE kind = '\(kind)'")
+            #expect(wrong == "0" && total == "\(Self.cases)", "\(kind): \(total) cases, \(wrong) not exactly once")
+        }
+        // Both instances applied events (their hop consumers acknowledged some), and the hash chain over all their
+        // entries holds.
+        for endpoint in endpoints {
+            let applied = try await consumerAcknowledgements(httpPort: endpoint.http)
+            #expect(applied > 0 && applied < Self.cases * 2, "one instance acknowledged \(applied) of \(Self.cases * 2) events")
+        }
+        let audit = try await runDetached(iblaghPath, ["audit", "verify", "--db", database])
+        #expect(audit.status == 0 && audit.output.hasPrefix("OK: \(Self.cases * 3) entries"), "\(audit.output)\(audit.error)")
+        await intake.stop()
+        await router.stop()
+        for client in clients { await client.close() }
+    }
+
+    /// The events a tracker instance's hop consumers acknowledged, from its `/metrics`.
+    func consumerAcknowledgements(httpPort: String) async throws -> Int {
+        let metrics = try await httpGet("http://127.0.0.1:\(httpPort)/metrics")
+        return metrics.split(separator: "\n")
+            .filter { $0.hasPrefix("iblagh_hop_acknowledged_total{") && $0.contains("side=\"consumer\"") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+            .reduce(0, +)
+    }
+
+    func dismissal(_ id: String, commandID: String) -> Iblagh_V1_CaseCommand {
+        .with {
+            $0.commandID = commandID
+            $0.trackingID = id
+            $0.actor.personID = "p-prosecutor"
+            $0.dismiss = .with { $0.reason = "no offence" }
+        }
+    }
+
+    func waitUntil(within seconds: Double, _ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw ProcessTestError("\(what): not within \(seconds) s")
+    }
+}
+
+/// The test's keys: one producer pair for the upstreams, one per tracker instance, a prosecutor's, a statistics
+/// consumer's (the trackers' outbox needs one enrolled group).
+struct SharedKeys {
+    let directory: String
+    let producer: CurveKeyPair
+    let trackers: [CurveKeyPair]
+    let prosecutor: CurveKeyPair
+
+    init(directory: String) throws {
+        self.directory = directory
+        producer = try CurveKeyPair.generate()
+        trackers = try (1...2).map { _ in try CurveKeyPair.generate() }
+        prosecutor = try CurveKeyPair.generate()
+        _ = try CurveCertificate.write(producer, name: "producer", directory: "\(directory)/own")
+        for (index, pair) in trackers.enumerated() {
+            _ = try CurveCertificate.write(pair, name: "tracker-\(index + 1)", directory: "\(directory)/own")
+        }
+        _ = try CurveCertificate.write(prosecutor, name: "prosecutor", directory: "\(directory)/own")
+        _ = try CurveCertificate.write(prosecutor, name: "prosecutor", directory: "\(directory)/actors", metadata: ["role": "prosecutor:\(SharedCaseFileTests.office)"])
+        try FileManager.default.removeItem(atPath: "\(directory)/actors/prosecutor.key_secret")
+        let statistics = try CurveKeyPair.generate()
+        _ = try CurveCertificate.write(statistics, name: "statistics", directory: "\(directory)/consumers", metadata: ["role": "statistics"])
+        try FileManager.default.removeItem(atPath: "\(directory)/consumers/statistics.key_secret")
+        try DataKeyFile.generate("\(directory)/facts.keys", id: "facts-1")
+    }
+
+    var trackerAllowList: AllowList {
+        AllowList(Dictionary(uniqueKeysWithValues: trackers.map { ($0.publicKey, "tracker") }))
+    }
+}
+
+/// An upstream stage (intake, a router) in the test process: its outbox on SQLite, its dispatcher on loopback.
+struct Upstream {
+    let store: any Store
+    let dispatcher: Dispatcher
+    var endpoint: String { dispatcher.boundEndpoint }
+
+    init(name: String, directory: String, keys: SharedKeys, context: ZMQContext) async throws {
+        store = try SQLiteStore(path: "\(directory)/\(name).db", migrations: HopSchema.migrations)
+        var configuration = DispatcherConfiguration(endpoint: "tcp://127.0.0.1:*", keyPair: keys.producer, consumers: keys.trackerAllowList)
+        configuration.recoveryPeriod = .milliseconds(100)
+        dispatcher = try await Dispatcher(configuration: configuration, context: context, store: store)
+    }
+
+    func publish(_ envelopes: [Iblagh_V1_Envelope]) async throws {
+        for start in stride(from: 0, to: envelopes.count, by: 500) {
+            let batch = Array(envelopes[start..<min(envelopes.count, start + 500)])
+            try await store.write { transaction in
+                for envelope in batch { try Outbox.enqueue(envelope, for: ["tracker"], in: transaction) }
+            }
+            await dispatcher.outboxChanged()
+        }
+    }
+
+    func stop() async { await dispatcher.stop() }
+}
+
+/// One tracker process on the shared database.
+struct SharedTracker {
+    let process: ServiceProcess
+
+    init(index: Int, directory: String, database: String, keys: SharedKeys, intake: String, router: String) throws {
+        let producer = "\(keys.directory)/own/producer.key"
+        let settings: [String: Any] = [
+            "id": "tracker-\(index)", "database": database, "key": "\(keys.directory)/own/tracker-\(index).key_secret",
+            "intakes": "\(intake)@\(producer)", "routers": "\(router)@\(producer)",
+            "consumers": "\(keys.directory)/consumers", "actors": "\(keys.directory)/actors", "factKey": "\(keys.directory)/facts.keys",
+            "dispatch": ["endpoint": "tcp://127.0.0.1:*"], "commands": ["endpoint": "tcp://127.0.0.1:*"], "http": ["port": 0],
+        ]
+        let file = "\(directory)/tracker-\(index).json"
+        try JSONSerialization.data(withJSONObject: ["tracker": settings, "log": ["level": "info"]]).write(to: URL(fileURLWithPath: file))
+        process = try ServiceProcess(
+            builtExecutable("iblagh-tracker"), ["--config", file],
+            outputPath: "\(directory)/tracker-\(index).out", errorPath: "\(directory)/tracker-\(index).log")
+    }
+
+    /// Waits for the instance and returns its command endpoint and HTTP port.
+    func ready() async throws -> (commands: String, http: String) {
+        let words = try await process.waitForLine("ready ").split(separator: " ")
+        func value(_ name: String) -> String {
+            words.first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1)) } ?? ""
+        }
+        return (value("commands"), value("http"))
+    }
+}
+
+/// An officer's or prosecutor's console sending many commands at once over one DEALER, matching replies to
+/// requests by correlation id.
+actor CommandClient {
+    private let bus: AsyncSocket
+
+    init(endpoint: String, serverKey: CurvePublicKey, keys: SharedKeys, context: ZMQContext) async throws {
+        let socket = try context.socket(.dealer)
+        try socket.makeCurveClient(keyPair: keys.prosecutor, serverKey: serverKey)
+        try socket.setLinger(.zero)
+        try socket.connect(endpoint)
+        bus = await AsyncSocket(socket, loop: PollLoop(name: "test-prosecutor"))
+    }
+
+    /// Sends `commands` in windows of 200 and returns each reply by command id.
+    func send(_ commands: [Iblagh_V1_CaseCommand]) async throws -> [String: Iblagh_V1_CaseCommandReply] {
+        var replies: [String: Iblagh_V1_CaseCommandReply] = [:]
+        for start in stride(from: 0, to: commands.count, by: 200) {
+            var pending: [String: String] = [:]  // request message id -> command id
+            for command in commands[start..<min(commands.count, start + 200)] {
+                let envelope = try Iblagh_V1_Envelope(wrapping: command, messageID: UUID().uuidString, producer: "test")
+                pending[envelope.messageID] = command.commandID
+                try await bus.send(Multipart([envelope.frame]))
+            }
+            while !pending.isEmpty {
+                let answer = try Iblagh_V1_Envelope(frame: try await bus.receive().frames.last ?? [])
+                guard let commandID = pending.removeValue(forKey: answer.correlationID) else { continue }
+                replies[commandID] = try answer.payload(as: Iblagh_V1_CaseCommandReply.self)
+            }
+        }
+        return replies
+    }
+
+    func close() async { await bus.close() }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
