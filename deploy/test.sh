@@ -6,9 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
 # systemd: systemd-analyze checks the units in deploy/systemd (kubectl, for deploy/kubernetes, is on the build image);
-# chromium and its driver: the browser test of the citizen's web.
-iblagh_require_packages systemd chromium chromium-driver
+# chromium and its driver: the browser test of the citizen's web; postgresql: the store, hop and tracker tests run on
+# PostgreSQL as well as SQLite.
+iblagh_require_packages systemd chromium chromium-driver postgresql
 iblagh_require_python_modules
+
+# A throw-away PostgreSQL server on loopback for the tests (each test makes a database of its own on it); stopped
+# and removed when the tests end, however they end.
+postgres_dir="$(mktemp -d /tmp/iblagh-test-postgres.XXXXXX)"
+stop_postgres() { deploy/lib/postgres.sh stop "$postgres_dir" || true; rm -rf "$postgres_dir"; }
+trap stop_postgres EXIT
+echo "==> starting a throw-away PostgreSQL server for the tests"
+IBLAGH_TEST_POSTGRES="$(deploy/lib/postgres.sh start "$postgres_dir" "${IBLAGH_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}")"
+export IBLAGH_TEST_POSTGRES
 
 echo "==> building (debug, without debug info: a third less build time) and running the tests"
 swift build --build-tests -Xswiftc -gnone

@@ -33,14 +33,17 @@ public enum FactTable {
             INSERT INTO stats_case (case_key, category, priority, region, office, reported_at, persons_prosecuted, persons_convicted, persons_acquitted)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (case_key) DO UPDATE SET
-                category = CASE WHEN excluded.category != 0 THEN excluded.category ELSE category END,
-                priority = CASE WHEN excluded.priority != 0 THEN excluded.priority ELSE priority END,
-                region = CASE WHEN excluded.region != '' THEN excluded.region ELSE region END,
-                office = CASE WHEN excluded.office != '' THEN excluded.office ELSE office END,
-                reported_at = CASE WHEN excluded.reported_at > 0 THEN excluded.reported_at ELSE reported_at END,
-                persons_prosecuted = MAX(persons_prosecuted, excluded.persons_prosecuted),
-                persons_convicted = MAX(persons_convicted, excluded.persons_convicted),
-                persons_acquitted = MAX(persons_acquitted, excluded.persons_acquitted)
+                category = CASE WHEN excluded.category != 0 THEN excluded.category ELSE stats_case.category END,
+                priority = CASE WHEN excluded.priority != 0 THEN excluded.priority ELSE stats_case.priority END,
+                region = CASE WHEN excluded.region != '' THEN excluded.region ELSE stats_case.region END,
+                office = CASE WHEN excluded.office != '' THEN excluded.office ELSE stats_case.office END,
+                reported_at = CASE WHEN excluded.reported_at > 0 THEN excluded.reported_at ELSE stats_case.reported_at END,
+                persons_prosecuted = CASE WHEN excluded.persons_prosecuted > stats_case.persons_prosecuted
+                    THEN excluded.persons_prosecuted ELSE stats_case.persons_prosecuted END,
+                persons_convicted = CASE WHEN excluded.persons_convicted > stats_case.persons_convicted
+                    THEN excluded.persons_convicted ELSE stats_case.persons_convicted END,
+                persons_acquitted = CASE WHEN excluded.persons_acquitted > stats_case.persons_acquitted
+                    THEN excluded.persons_acquitted ELSE stats_case.persons_acquitted END
             """,
             [.text(fact.caseKey), .integer(Int64(fact.category.rawValue)), .integer(Int64(fact.priority.rawValue)), .text(fact.regionCode),
              .text(fact.prosecutionOfficeID), .real(fact.hasReportedAt ? fact.reportedAt.date.timeIntervalSince1970 : 0),

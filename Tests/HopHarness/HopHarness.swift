@@ -82,14 +82,24 @@ struct Produce: AsyncParsableCommand {
         var next = 0
         while next < count {
             let first = next, last = min(count, next + batch)
-            try await store.write { transaction in
-                for index in first..<last {
-                    let payload = Iblagh_V1_ReportAccepted.with {
-                        $0.trackingID = "IBL-\(index)"
-                        $0.residence = String(decoding: padding, as: UTF8.self)
+            // A store that fails a commit (its server restarting, the outcome unknown) is asked again: enqueueing is
+            // idempotent on the message ids.
+            while true {
+                do {
+                    try await store.write { transaction in
+                        for index in first..<last {
+                            let payload = Iblagh_V1_ReportAccepted.with {
+                                $0.trackingID = "IBL-\(index)"
+                                $0.residence = String(decoding: padding, as: UTF8.self)
+                            }
+                            let envelope = try Iblagh_V1_Envelope(wrapping: payload, messageID: "m-\(index)", producer: "harness")
+                            try Outbox.enqueue(envelope, for: groupList, in: transaction)
+                        }
                     }
-                    let envelope = try Iblagh_V1_Envelope(wrapping: payload, messageID: "m-\(index)", producer: "harness")
-                    try Outbox.enqueue(envelope, for: groupList, in: transaction)
+                    break
+                } catch let error as StoreError {
+                    FileHandle.standardError.write(Data("enqueue failed, retrying: \(error)\n".utf8))
+                    try await Task.sleep(for: .milliseconds(200))
                 }
             }
             await dispatcher.outboxChanged()

@@ -14,7 +14,7 @@ final class TrackerFixture: @unchecked Sendable {
     private(set) var commandsEndpoint = ""
     private(set) var dispatchEndpoint = ""
     var keys: String { "\(intake.directory)/keys" }
-    var database: String { "\(intake.directory)/tracker.db" }
+    let database: String
 
     static let actors = [
         "officer-kenitra": "officer:police.wilaya.kenitra", "officer-casablanca": "officer:police.wilaya.casablanca",
@@ -24,6 +24,7 @@ final class TrackerFixture: @unchecked Sendable {
     /// `notifierDispatch`: the notifier's dispatch endpoint and its public certificate, when one runs.
     init(intake: IntakeFixture, routers: RouterFixture, notifier: (endpoint: String, certificate: String)?) async throws {
         self.intake = intake
+        database = try await intake.databaseLocation("tracker")
         let keys = "\(intake.directory)/keys"
         for (name, role) in Self.actors {
             let pair = try CurveKeyPair.generate()
@@ -40,7 +41,7 @@ final class TrackerFixture: @unchecked Sendable {
         try Self.setRole("intake", in: "\(keys)/tracker-consumers/intake.key")
         try DataKeyFile.generate("\(keys)/facts.keys", id: "facts-1")
         var settings: [String: Any] = [
-            "id": "tracker", "database": "\(intake.directory)/tracker.db", "key": "\(keys)/own/tracker.key_secret",
+            "id": "tracker", "database": database, "key": "\(keys)/own/tracker.key_secret",
             "intakes": "\(intake.dispatchEndpoint)@\(keys)/own/intake.key", "routers": routers.upstreams,
             "consumers": "\(keys)/tracker-consumers", "actors": "\(keys)/actors", "factKey": "\(keys)/facts.keys",
             "dispatch": ["endpoint": "tcp://127.0.0.1:*"], "commands": ["endpoint": "tcp://127.0.0.1:*"], "http": ["port": 0],
@@ -110,10 +111,8 @@ final class TrackerFixture: @unchecked Sendable {
     }
 
     func state(_ tracking: String) async throws -> Iblagh_V1_CaseState {
-        guard FileManager.default.fileExists(atPath: database) else { return .unspecified }
-        let store = try SQLiteStore(path: database, migrations: [])
-        let raw = try await store.read { try $0.rows("SELECT state FROM tracker_case WHERE tracking_id = ?", [.text(tracking)]).first?.integer("state") }
-        return raw.flatMap { Iblagh_V1_CaseState(rawValue: Int($0)) } ?? .unspecified
+        let raw = try await readStore(database) { try $0.rows("SELECT state FROM tracker_case WHERE tracking_id = ?", [.text(tracking)]).first?.integer("state") }
+        return raw.flatMap { $0 }.flatMap { Iblagh_V1_CaseState(rawValue: Int($0)) } ?? .unspecified
     }
 
     func waitForState(_ tracking: String, _ wanted: Iblagh_V1_CaseState, within seconds: Double = 30) async throws {
@@ -122,8 +121,8 @@ final class TrackerFixture: @unchecked Sendable {
     }
 
     func historyCount(_ tracking: String) async throws -> Int {
-        let store = try SQLiteStore(path: database, migrations: [])
-        return Int(try await store.read { try $0.rows("SELECT COUNT(*) AS n FROM tracker_history WHERE tracking_id = ?", [.text(tracking)]).first?.integer("n") } ?? 0)
+        let count = try await readStore(database) { try $0.rows("SELECT COUNT(*) AS n FROM tracker_history WHERE tracking_id = ?", [.text(tracking)]).first?.integer("n") }
+        return Int((count ?? nil) ?? 0)
     }
 
     /// A statistics consumer collecting the tracker's facts.

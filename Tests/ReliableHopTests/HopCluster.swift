@@ -18,14 +18,23 @@ final class HopCluster: @unchecked Sendable {
 
     func database(_ name: String) -> String { databases[name] ?? "\(directory)/\(name).db" }
 
+    /// The PostgreSQL server of a test that restarts it (others share the tests' server).
+    let server: PostgresServer?
+
     /// On PostgreSQL, a database of its own for instance `name` (unless it has one).
     private func prepareDatabase(_ name: String) async throws {
         guard store == .postgres, databases[name] == nil else { return }
-        databases[name] = try await PostgresServer.database(name)
+        var server = self.server
+        if server == nil { server = try await PostgresServer.shared() }
+        databases[name] = try await server!.createDatabase(name)
     }
 
-    init(consumers: [(name: String, role: String)], store: StoreKind = .sqlite, test: String = #function) throws {
-        self.store = store
+    init(
+        consumers: [(name: String, role: String)], store: StoreKind = .sqlite, server: PostgresServer? = nil,
+        test: String = #function
+    ) throws {
+        self.store = server == nil ? store : .postgres
+        self.server = server
         directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         keys = "\(directory)/keys"
         let made = try run(harnessPath, ["keys", "--dir", keys, "--consumers", consumers.map { "\($0.name):\($0.role)" }.joined(separator: ",")])

@@ -194,4 +194,22 @@ struct ReliableHopTests {
         expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 6_000), count: 6_000)
         #expect(try cluster.count("SELECT COUNT(DISTINCT consumer) FROM effects", in: "c1") == 2)
     }
+
+    @Test("PostgreSQL restarted twice mid-stream: producer and consumers reconnect, every message applied exactly once")
+    func postgresRestarts() async throws {
+        let server = try await PostgresServer()
+        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")], server: server)
+        defer { cluster.stopAll() }
+        let (_, endpoint) = try await cluster.producer(count: 6_000, rate: 1_000)
+        _ = try await cluster.consumer("c1", connect: [endpoint])
+        _ = try await cluster.consumer("c2", connect: [endpoint], sharingDatabaseWith: "c1")
+        for _ in 0..<2 {
+            try await Task.sleep(for: .milliseconds(1500))
+            try await server.stop()  // fast shutdown: every session is cut mid-transaction
+            try await Task.sleep(for: .milliseconds(1000))
+            try await server.start()
+        }
+        expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 6_000), count: 6_000)
+        try await cluster.waitUntil(within: 60, "messages still pending") { try cluster.pending() == 0 }
+    }
 }

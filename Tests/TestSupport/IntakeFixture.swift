@@ -23,12 +23,17 @@ public final class IntakeFixture: @unchecked Sendable {
 
     /// Intake's database (`extra["database"]` when a test puts it elsewhere, e.g. on a small file system).
     public let database: String
+    /// The kind of store every service of the test runs on.
+    public let store: StoreKind
+    private var databases: [String: String] = [:]
     public var logPath: String { "\(directory)/intake.log" }
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(httpPort)")! }
 
-    public init(test: String = #function, extra: [String: Any] = [:]) async throws {
+    public init(test: String = #function, store: StoreKind = .sqlite, extra: [String: Any] = [:]) async throws {
         directory = try temporaryDirectory(test)
-        database = extra["database"] as? String ?? "\(directory)/intake.db"
+        self.store = store
+        if store == .postgres { databases["intake"] = try await PostgresServer.database("intake") }
+        database = extra["database"] as? String ?? databases["intake"] ?? "\(directory)/intake.db"
         let keys = "\(directory)/keys"
         for folder in ["integrators", "consumers", "own"] {
             try FileManager.default.createDirectory(atPath: "\(keys)/\(folder)", withIntermediateDirectories: true)
@@ -166,15 +171,30 @@ public final class IntakeFixture: @unchecked Sendable {
         return (http?.statusCode ?? 0, fields, [UInt8](data))
     }
 
+    /// Where service instance `name` of this test keeps its store: a file in the test's folder, or (on PostgreSQL)
+    /// a database of its own on the tests' server, made on first use.
+    public func databaseLocation(_ name: String) async throws -> String {
+        if let known = databases[name] { return known }
+        let location = store == .postgres ? try await PostgresServer.database(name) : "\(directory)/\(name).db"
+        databases[name] = location
+        return location
+    }
+
     /// Runs a query on the intake's database (a second connection; WAL lets it read while intake writes).
     public func query(_ sql: String, _ arguments: [StoreValue] = []) async throws -> [StoreRow] {
-        let store = try SQLiteStore(path: database, migrations: [])
-        return try await store.read { try $0.rows(sql, arguments) }
+        try await readStore(database) { try $0.rows(sql, arguments) } ?? []
     }
 
     public func count(_ table: String) async throws -> Int {
         Int(try await query("SELECT COUNT(*) AS n FROM \(table)").first?.integer("n") ?? -1)
     }
+}
+
+/// Reads a service's store behind its back (a second connection: SQLite's WAL and PostgreSQL let it read while the
+/// service writes); nil when a SQLite file does not exist yet.
+public func readStore<T: Sendable>(_ location: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T? {
+    if case .sqlite(let path) = StoreLocation(location), !FileManager.default.fileExists(atPath: path) { return nil }
+    return try await StoreLocation(location).open(migrations: []).read(body)
 }
 
 /// A valid report with canary values, so tests can look for them where they must not be.

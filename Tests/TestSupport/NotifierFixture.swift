@@ -14,7 +14,7 @@ public final class NotifierFixture: @unchecked Sendable {
     public private(set) var dispatchEndpoint = ""
     public let context: ZMQContext
     public var clockFile: String { "\(directory)/clock" }
-    public var database: String { "\(directory)/\(name).db" }
+    public let database: String
     public var keys: String { "\(directory)/keys" }
     /// A moment to start the test clock at.
     public static let start = 1_800_000_000.0
@@ -28,6 +28,7 @@ public final class NotifierFixture: @unchecked Sendable {
         self.name = name
         directory = routers.intake.directory
         context = routers.intake.context
+        database = try await routers.intake.databaseLocation(name)
         let keys = "\(directory)/keys"
         for (console, unit) in Self.consoles where !FileManager.default.fileExists(atPath: "\(keys)/own/console-\(console).key_secret") {
             let pair = try CurveKeyPair.generate()
@@ -44,7 +45,7 @@ public final class NotifierFixture: @unchecked Sendable {
         }
         if testClock { try "\(Self.start)".write(toFile: "\(directory)/clock", atomically: true, encoding: .utf8) }
         var settings: [String: Any] = [
-            "id": name, "database": "\(directory)/\(name).db", "key": "\(keys)/own/\(name).key_secret", "regions": regions,
+            "id": name, "database": database, "key": "\(keys)/own/\(name).key_secret", "regions": regions,
             "upstreams": routers.upstreams, "consumers": "\(keys)/notifier-consumers", "consoles": "\(keys)/consoles",
             "dispatch": ["endpoint": "tcp://127.0.0.1:*"], "console": ["endpoint": "tcp://127.0.0.1:*"],
             "clock": testClock ? "file:\(directory)/clock" : "system", "tickSeconds": 0.1, "webhook": ["retrySeconds": 0.2, "timeoutSeconds": 2],
@@ -134,16 +135,15 @@ public final class NotifierFixture: @unchecked Sendable {
 
     /// The units told about `trackingID`, in order, with their level.
     public func assignments(_ trackingID: String) async throws -> [(unit: String, level: Int, notifiedAt: Double)] {
-        let store = try SQLiteStore(path: database, migrations: [])
-        return try await store.read {
+        let rows = try await readStore(database) {
             try $0.rows("SELECT unit_id, level, notified_at FROM notifier_assignment WHERE tracking_id = ? ORDER BY seq", [.text(trackingID)])
-        }.map { ($0.text("unit_id") ?? "", Int($0.integer("level") ?? 0), $0.real("notified_at") ?? 0) }
+        }
+        return (rows ?? []).map { ($0.text("unit_id") ?? "", Int($0.integer("level") ?? 0), $0.real("notified_at") ?? 0) }
     }
 
     public func caseCount() async throws -> Int {
-        guard FileManager.default.fileExists(atPath: database) else { return 0 }
-        let store = try SQLiteStore(path: database, migrations: [])
-        return Int(try await store.read { try $0.rows("SELECT COUNT(*) AS n FROM notifier_case", []).first?.integer("n") } ?? 0)
+        let count = try await readStore(database) { try $0.rows("SELECT COUNT(*) AS n FROM notifier_case", []).first?.integer("n") }
+        return Int((count ?? nil) ?? 0)
     }
 }
 

@@ -38,7 +38,7 @@ public final class RouterFixture: @unchecked Sendable {
             let name = index == 1 ? "router" : "router-\(index)"
             let configuration: [String: Any] = [
                 "router": [
-                    "id": name, "database": "\(intake.directory)/\(name).db", "key": "\(keys)/own/\(name).key_secret",
+                    "id": name, "database": try await intake.databaseLocation(name), "key": "\(keys)/own/\(name).key_secret",
                     "upstreams": "\(intake.dispatchEndpoint)@\(keys)/own/intake.key", "consumers": "\(keys)/router-consumers",
                     "dispatch": ["endpoint": "tcp://127.0.0.1:*"], "reference": ["file": "\(intake.directory)/reference.json"],
                     "http": ["port": 0],
@@ -87,8 +87,9 @@ public final class RouterFixture: @unchecked Sendable {
 
     /// The decisions in router instance `index`'s database.
     public func decisions(_ index: Int) async throws -> [(trackingID: String, version: Int, unit: String, dataVersion: String)] {
-        let store = try SQLiteStore(path: "\(intake.directory)/\(index == 0 ? "router" : "router-\(index + 1)").db", migrations: [])
-        return try await store.read { try $0.rows("SELECT tracking_id, version, territorial_unit, data_version FROM router_decision ORDER BY decided_at", []) }.map {
+        let location = try await intake.databaseLocation(index == 0 ? "router" : "router-\(index + 1)")
+        let rows = try await readStore(location) { try $0.rows("SELECT tracking_id, version, territorial_unit, data_version FROM router_decision ORDER BY decided_at", []) }
+        return (rows ?? []).map {
             ($0.text("tracking_id") ?? "", Int($0.integer("version") ?? 0), $0.text("territorial_unit") ?? "", $0.text("data_version") ?? "")
         }
     }

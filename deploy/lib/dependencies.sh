@@ -15,7 +15,7 @@ iblagh_apt() {
 }
 
 iblagh_require_packages() {
-  local wanted=(libzmq3-dev libssl-dev libsqlite3-dev pkg-config "$@") missing=()
+  local wanted=(libzmq3-dev libssl-dev libsqlite3-dev libpq-dev pkg-config "$@") missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done

@@ -5,4 +5,5 @@
 #   deploy/local/run.sh status         which instances run, which crashed
 #   deploy/local/run.sh restart NAME   restart one instance
 #   deploy/local/run.sh stop           stop everything
+#   deploy/local/run.sh --postgres     the same stack with its stores in PostgreSQL (a throw-away server on loopback)
 IBLAGH_SELF="$0" exec "$(dirname "$0")/stack.sh" "$@"

@@ -6,6 +6,8 @@
 #   deploy/local/stack.sh start|stop      the same, explicitly
 #   deploy/local/stack.sh status          each instance: running or exited (with its log's last line)
 #   deploy/local/stack.sh restart NAME    restart one instance (after a crash) with its settings
+#   --postgres (before start, or alone)   keep the stores in PostgreSQL instead of SQLite: a throw-away server on
+#                                         loopback under state/local/postgres, one database per instance
 # Environment: IBLAGH_STATE (default ./state), IBLAGH_BIN (use these built executables, do not build),
 # IBLAGH_PORT_OFFSET (added to every port, default 0), IBLAGH_STOP_SECONDS (grace before SIGKILL, default 15),
 # IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost, default 10; the benchmark lowers it), IBLAGH_ROUTERS (router
@@ -19,6 +21,12 @@ self="${IBLAGH_SELF:-$0}"
 offset="${IBLAGH_PORT_OFFSET:-0}"
 port() { echo $(($1 + offset)); }
 router_count="${IBLAGH_ROUTERS:-2}"
+store_kind=sqlite
+if [ "${1:-}" = "--postgres" ]; then
+  store_kind=postgres
+  shift
+fi
+postgres_dir="$state/postgres"
 case "$router_count" in [1-9]) ;; *) echo "IBLAGH_ROUTERS: 1 to 9 router instances, not $router_count" >&2; exit 2 ;; esac
 services=(intake:iblagh-intake)
 for n in $(seq 1 "$router_count"); do services+=("router-$n:iblagh-router"); done
@@ -57,6 +65,8 @@ stop_all() {
     waited=$((waited + 1))
   done
   rm -f "$pids"
+  # The PostgreSQL server the stack started, if it did, after the services that use it.
+  if [ -f "$postgres_dir/data/postmaster.pid" ]; then deploy/lib/postgres.sh stop "$postgres_dir" || true; fi
 }
 
 status() {
@@ -136,11 +146,11 @@ case "${1:-}" in
       exit 0
     fi ;;
   start) ;;
-  *) echo "usage: $self [start|stop|status|restart NAME]" >&2; exit 2 ;;
+  *) echo "usage: $self [--postgres] [start|stop|status|restart NAME]" >&2; exit 2 ;;
 esac
 
 source deploy/lib/dependencies.sh
-iblagh_require_packages curl
+if [ "$store_kind" = postgres ]; then iblagh_require_packages curl postgresql; else iblagh_require_packages curl; fi
 stop_all
 
 if [ -z "${IBLAGH_BIN:-}" ]; then
@@ -191,6 +201,22 @@ else
 echo "==> keys from the first start, in $keys"
 fi
 
+# Each instance's store: its SQLite file, or (--postgres) its database on the stack's own PostgreSQL server.
+if [ "$store_kind" = postgres ]; then
+  echo "==> PostgreSQL on loopback (data in $postgres_dir)"
+  postgres_url="$(deploy/lib/postgres.sh start "$postgres_dir" "$(port 5544)")"
+fi
+db() { # INSTANCE FILE
+  if [ "$store_kind" = postgres ]; then
+    local name="iblagh_${1//-/_}"
+    psql -X -q -t -A "$postgres_url" -c "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
+      || psql -X -q "$postgres_url" -c "CREATE DATABASE $name" >/dev/null
+    echo "${postgres_url%/postgres}/$name"
+  else
+    echo "$state/$1/$2"
+  fi
+}
+
 P() { echo "tcp://127.0.0.1:$(port "$1")"; }
 # Router instances (IBLAGH_ROUTERS, default 2): a key each, made when first needed.
 routers=""
@@ -200,7 +226,7 @@ for n in $(seq 1 "$router_count"); do
 done
 notifiers="$(P 7302)@$keys/notifier-east.key,$(P 7312)@$keys/notifier-west.key"
 cat >"$state/config/intake.json" <<JSON
-{"intake": {"id": "intake-1", "database": "$state/intake-1/intake.db", "key": "$keys/intake.key_secret",
+{"intake": {"id": "intake-1", "database": "$(db intake-1 intake.db)", "key": "$keys/intake.key_secret",
   "integrators": "$keys/integrators", "consumers": "$keys/intake-consumers", "dataKey": "$keys/intake.data-key",
   "bus": {"endpoint": "$(P 7101)"}, "dispatch": {"endpoint": "$(P 7102)"},
   "trackers": "$(P 7402)@$keys/tracker.key", "http": {"port": $(port 8080)},
@@ -210,7 +236,7 @@ JSON
 for n in $(seq 1 "$router_count"); do
   step=$(((n - 1) * 10))
   cat >"$state/config/router-$n.json" <<JSON
-{"router": {"id": "router-$n", "database": "$state/router-$n/router.db", "key": "$keys/router-$n.key_secret",
+{"router": {"id": "router-$n", "database": "$(db router-$n router.db)", "key": "$keys/router-$n.key_secret",
   "upstreams": "$(P 7102)@$keys/intake.key", "consumers": "$keys/router-consumers",
   "dispatch": {"endpoint": "$(P $((7202 + step)))"}, "reference": {"file": "$root/deploy/reference/morocco-territory.json"},
   "http": {"port": $(port $((8202 + step)))}}, "log": {"level": "info"}}
@@ -219,21 +245,21 @@ done
 for side in east west; do
   if [ "$side" = east ]; then regions="01,02,03,04,05,06,national"; step=0; else regions="07,08,09,10,11,12"; step=10; fi
   cat >"$state/config/notifier-$side.json" <<JSON
-{"notifier": {"id": "notifier-$side", "database": "$state/notifier-$side/notifier.db", "key": "$keys/notifier-$side.key_secret",
+{"notifier": {"id": "notifier-$side", "database": "$(db notifier-$side notifier.db)", "key": "$keys/notifier-$side.key_secret",
   "regions": "$regions", "upstreams": "$routers", "consumers": "$keys/notifier-consumers", "consoles": "$keys/consoles",
   "console": {"endpoint": "$(P $((7301 + step)))"}, "dispatch": {"endpoint": "$(P $((7302 + step)))"},
   "http": {"port": $(port $((8302 + step)))}}, "log": {"level": "info"}}
 JSON
 done
 cat >"$state/config/tracker.json" <<JSON
-{"tracker": {"id": "tracker-1", "database": "$state/tracker-1/tracker.db", "key": "$keys/tracker.key_secret",
+{"tracker": {"id": "tracker-1", "database": "$(db tracker-1 tracker.db)", "key": "$keys/tracker.key_secret",
   "intakes": "$(P 7102)@$keys/intake.key", "routers": "$routers", "notifiers": "$notifiers",
   "consumers": "$keys/tracker-consumers", "actors": "$keys/actors", "factKey": "$keys/tracker.fact-key",
   "commands": {"endpoint": "$(P 7401)"}, "dispatch": {"endpoint": "$(P 7402)"}, "http": {"port": $(port 8402)}},
   "log": {"level": "info"}}
 JSON
 cat >"$state/config/statistics.json" <<JSON
-{"statistics": {"id": "statistics-1", "database": "$state/statistics-1/statistics.db", "key": "$keys/statistics.key_secret",
+{"statistics": {"id": "statistics-1", "database": "$(db statistics-1 statistics.db)", "key": "$keys/statistics.key_secret",
   "trackers": "$(P 7402)@$keys/tracker.key", "operatorKey": "$keys/statistics.operator-key", "http": {"port": $(port 8502)}},
   "log": {"level": "info"}}
 JSON
@@ -256,7 +282,7 @@ echo "    Accepted $tracking (JSON API)"
 
 cat <<TEXT
 
-Iblagh runs on loopback (state in $state).
+Iblagh runs on loopback (state in $state; stores in $([ "$store_kind" = postgres ] && echo "PostgreSQL at ${postgres_url%/postgres}" || echo SQLite)).
 
   web form           $api/            (Arabic, French, English, Spanish: $api/ar/report, $api/fr/report, …)
   follow a report    curl -H 'Iblagh-Receipt-Secret: $secret' $api/v1/reports/$tracking

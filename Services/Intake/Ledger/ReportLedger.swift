@@ -110,7 +110,7 @@ final class ReportLedger: Sendable {
             let reporters = try transaction.rows(
                 """
                 INSERT INTO intake_bundle (bundle_id, reporters) VALUES (?, 2)
-                ON CONFLICT (bundle_id) DO UPDATE SET reporters = reporters + 1 RETURNING reporters
+                ON CONFLICT (bundle_id) DO UPDATE SET reporters = intake_bundle.reporters + 1 RETURNING reporters
                 """, [.text(id)]).first?.integer("reporters") ?? 2
             return (id, Int(reporters))
         }
