@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
-iblagh_require_packages gcc bc nats-server libnats-dev rabbitmq-server librabbitmq-dev
+iblagh_require_packages gcc bc nats-server libnats-dev rabbitmq-server librabbitmq-dev postgresql
 
 count="${1:-50000}"
 work="${IBLAGH_BENCH_DIR:-$PWD/state/bench-hop}"   # on the disk being measured, not tmpfs
@@ -27,6 +27,13 @@ read -r rate p50 p99 < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "
 curve=$("$work/curve_pushpull" 1024 "$count")
 sqlite_batch=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count "$count" --batch 1000)
 sqlite_single=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count 2000 --batch 1)
+
+echo "==> the same hop with its three stores on PostgreSQL (a throw-away server, data on the same disk)"
+deploy/lib/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true
+rm -rf "$work/postgres"
+postgres_url=$(deploy/lib/postgres.sh start "$work/postgres" 15544)
+read -r pg_rate pg_p50 pg_p99 < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop-postgres" --count "$count" --postgres "$postgres_url")
+deploy/lib/postgres.sh stop "$work/postgres"
 
 echo "==> NATS JetStream (file storage) on 127.0.0.1:14222"
 rm -rf "$work/nats"
@@ -58,6 +65,7 @@ rabbitmq=$("$work/rabbitmq_quorum" 15673 1024 "$count")
 ratio() { echo "scale=3; $1 / $2" | bc; }
 printf '\n%-52s %12s %10s\n' "workload (1 KiB payloads)" "msg/s" "hop / it"
 printf '%-52s %12s %10s\n' "reliable hop: producer -> 2 consumers, fsync, ack" "$rate" "1"
+printf '%-52s %12s %10s\n' "the same hop, its stores on PostgreSQL 15" "$pg_rate" "$(ratio "$rate" "$pg_rate")"
 printf '%-52s %12s %10s\n' "(a) raw CURVE PUSH/PULL, C on libzmq" "$curve" "$(ratio "$rate" "$curve")"
 printf '%-52s %12s %10s\n' "(b) SQLite durable inserts, 1,000 per transaction" "$sqlite_batch" "$(ratio "$rate" "$sqlite_batch")"
 printf '%-52s %12s %10s\n' "(b) SQLite durable inserts, 1 per transaction" "$sqlite_single" "$(ratio "$rate" "$sqlite_single")"
@@ -71,3 +79,4 @@ fsyncs its Raft log before confirming a publish. NATS JetStream 2.9 writes its f
 database of their own; the hop's consumers commit an effect and an inbox record first.
 NOTE
 printf '\nhop latency (envelope created -> effect committed at the consumer), under this burst: p50 %s us, p99 %s us\n' "$p50" "$p99"
+printf 'on PostgreSQL: p50 %s us, p99 %s us\n' "$pg_p50" "$pg_p99"

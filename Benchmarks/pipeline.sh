@@ -5,11 +5,13 @@
 # every accepted report, and prints the table (each figure beside its baselines) and writes JSON.
 #   Benchmarks/pipeline.sh [SECONDS] [RATE]     RATE 0 (default): closed loop; else open loop at RATE reports/s
 # Environment: IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost; default here 4, the cheapest; the service's is 10),
-# IBLAGH_ROUTERS (router instances, default 2), IBLAGH_BENCH_BASELINES=0 (skip the baselines, e.g. for scaling runs).
+# IBLAGH_ROUTERS (router instances, default 2), IBLAGH_BENCH_BASELINES=0 (skip the baselines, e.g. for scaling runs),
+# IBLAGH_BENCH_STORES (default "sqlite"; "sqlite postgres" runs the stack on each store in turn, same baselines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
-iblagh_require_packages gcc curl
+stores="${IBLAGH_BENCH_STORES:-sqlite}"
+case " $stores " in *" postgres "*) iblagh_require_packages gcc curl postgresql ;; *) iblagh_require_packages gcc curl ;; esac
 
 seconds="${1:-60}"
 rate="${2:-0}"
@@ -34,14 +36,19 @@ if [ "${IBLAGH_BENCH_BASELINES:-1}" != 0 ]; then
   baselines=(--baseline-curve "$curve" --baseline-sqlite "$sqlite" --baseline-hop "$hop")
 fi
 
-echo "==> the stack (scrypt 2^${IBLAGH_SCRYPT_LOG_N:-4}, ${IBLAGH_ROUTERS:-2} routers)"
-rm -rf "$work/stack"
-export IBLAGH_STATE="$work/stack" IBLAGH_PORT_OFFSET="$offset" IBLAGH_BIN="$bin" IBLAGH_SCRYPT_LOG_N="${IBLAGH_SCRYPT_LOG_N:-4}"
+export IBLAGH_PORT_OFFSET="$offset" IBLAGH_BIN="$bin" IBLAGH_SCRYPT_LOG_N="${IBLAGH_SCRYPT_LOG_N:-4}"
 trap 'deploy/local/stack.sh stop >/dev/null 2>&1 || true' EXIT
-deploy/local/stack.sh start >/dev/null
+for store in $stores; do
+  echo "==> the stack on $store (scrypt 2^${IBLAGH_SCRYPT_LOG_N}, ${IBLAGH_ROUTERS:-2} routers)"
+  export IBLAGH_STATE="$work/stack-$store"
+  deploy/local/stack.sh stop >/dev/null 2>&1 || true
+  rm -rf "$IBLAGH_STATE"
+  if [ "$store" = postgres ]; then deploy/local/stack.sh --postgres start >/dev/null; else deploy/local/stack.sh start >/dev/null; fi
 
-echo "==> load: ${seconds} s, $([ "$rate" = 0 ] && echo "closed loop" || echo "open loop at $rate/s")"
-"$bin/PipelineBench" --state "$work/stack" --offset "$offset" --seconds "$seconds" --rate "$rate" \
-  "${baselines[@]}" --json "$work/result-$(date +%Y%m%dT%H%M%S).json"
+  echo "==> load on $store: ${seconds} s, $([ "$rate" = 0 ] && echo "closed loop" || echo "open loop at $rate/s")"
+  "$bin/PipelineBench" --state "$IBLAGH_STATE" --offset "$offset" --seconds "$seconds" --rate "$rate" \
+    "${baselines[@]}" --json "$work/result-$store-$(date +%Y%m%dT%H%M%S).json"
+  deploy/local/stack.sh stop >/dev/null
+done
 echo
 echo "JSON in $work/"

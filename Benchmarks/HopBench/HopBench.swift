@@ -18,6 +18,23 @@ struct Hop: AsyncParsableCommand {
     @Option var size = 1024
     @Option(help: "The HopHarness executable.") var harness: String
     @Option(help: "Folder for keys and databases (on the disk being measured).") var dir: String
+    @Option(help: "A PostgreSQL server's admin URL: the three processes' stores go there (fresh databases) instead of SQLite files.")
+    var postgres: String?
+
+    /// Where instance `name` keeps its store: a SQLite file in `dir`, or a fresh database on the PostgreSQL server.
+    private func database(_ name: String) throws -> String {
+        guard let postgres else { return "\(dir)/\(name).db" }
+        let database = "iblagh_bench_\(name)"
+        for sql in ["DROP DATABASE IF EXISTS \(database)", "CREATE DATABASE \(database)"] {
+            let psql = Process()
+            psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            psql.arguments = ["-X", "-q", postgres, "-c", sql]
+            try psql.run()
+            psql.waitUntilExit()
+            guard psql.terminationStatus == 0 else { throw ValidationError("psql: \(sql) failed") }
+        }
+        return postgres.replacingOccurrences(of: "/postgres", with: "/\(database)", options: .backwards)
+    }
 
     func run() async throws {
         try? FileManager.default.removeItem(atPath: dir)
@@ -28,20 +45,23 @@ struct Hop: AsyncParsableCommand {
         guard keyMaker.terminationStatus == 0 else { throw ValidationError("hop-harness keys failed") }
         let producerOut = "\(dir)/producer.out"
         let producer = try launch(
-            ["produce", "--db", "\(dir)/producer.db", "--keys", keys, "--count", "\(count)", "--size", "\(size)",
+            ["produce", "--db", try database("producer"), "--keys", keys, "--count", "\(count)", "--size", "\(size)",
              "--batch", "1000", "--warmup", "4"], output: producerOut)
         var processes = [producer]
         defer { for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let endpoint = try await readyLine(producerOut)
+        let locations = try ["c1": database("c1"), "c2": database("c2")]
         for name in ["c1", "c2"] {
             processes.append(try launch(
-                ["consume", "--db", "\(dir)/\(name).db", "--connect", endpoint, "--keys", keys, "--id", name, "--key", name],
+                ["consume", "--db", locations[name]!, "--connect", endpoint, "--keys", keys, "--id", name, "--key", name],
                 output: "\(dir)/\(name).out"))
         }
-        let consumers = try ["c1", "c2"].map { name -> SQLiteStore in
-            while !FileManager.default.fileExists(atPath: "\(dir)/\(name).db") { usleep(50_000) }
+        let consumers = try ["c1", "c2"].map { name -> any Store in
+            if case .sqlite(let path) = StoreLocation(locations[name]!) {
+                while !FileManager.default.fileExists(atPath: path) { usleep(50_000) }
+            }
             usleep(300_000)
-            return try SQLiteStore(path: "\(dir)/\(name).db", migrations: [])
+            return try StoreLocation(locations[name]!).open(migrations: [])
         }
         let deadline = Date().addingTimeInterval(600)
         while try await applied(consumers) < count {
@@ -62,10 +82,11 @@ struct Hop: AsyncParsableCommand {
         print(String(format: "%.0f %llu %llu", Double(count) / (last - first), histogram.valueAtPercentile(50), histogram.valueAtPercentile(99)))
     }
 
-    private func applied(_ stores: [SQLiteStore]) async throws -> Int {
+    private func applied(_ stores: [any Store]) async throws -> Int {
         var total = 0
         for store in stores {
-            total += Int(try await store.read { try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") } ?? 0)
+            // The consumer creates its table on start: until then, nothing is applied.
+            total += Int((try? await store.read { try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") }) ?? 0 ?? 0)
         }
         return total
     }

@@ -30,7 +30,10 @@ struct GracefulShutdownTests {
                 while answered < chunk.count, let reply = try await socket.receive(before: .now + .seconds(3)) {
                     answered += 1
                     let envelope = try Iblagh_V1_Envelope(frame: reply.frames[0])
-                    let trackingID = try envelope.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID
+                    // Anything but an acceptance (an error reply while the store was unreachable): asked again later.
+                    guard let trackingID = try? envelope.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID,
+                        !trackingID.isEmpty
+                    else { continue }
                     let key = String(envelope.correlationID.split(separator: "#")[0])
                     accepted.withLock { $0[key] = trackingID }
                 }
@@ -68,6 +71,37 @@ struct GracefulShutdownTests {
 
         try await Self.waitUntil(accepted, reach: 1_000)
         #expect(try await intake.terminateAndRestart() == 0, "intake did not exit cleanly on SIGTERM")
+        try await submitter.value
+
+        let answers = accepted.withLock { $0 }
+        #expect(answers.count == count)
+        #expect(Set(answers.values).count == count, "two keys got one tracking id")
+        #expect(try await intake.count("intake_report") == count, "a retried key created a second report")
+        let routed = try await tracker.wait(for: count, within: 120)
+        let routedIDs = try routed.map { try $0.payload(as: Iblagh_V1_CaseRouted.self).trackingID }
+        #expect(routedIDs.count == count, "routed \(routedIDs.count) of \(count)")
+        #expect(Set(routedIDs) == Set(answers.values), "a report was lost or routed twice")
+        let decisions = try await routers.decisions(0)
+        #expect(decisions.count == count && Set(decisions.map(\.trackingID)).count == count)
+    }
+
+    @Test("PostgreSQL restarted twice while reports flow: intake and the router reconnect, every accepted report is routed exactly once")
+    func postgresRestartDuringLoad() async throws {
+        let server = try await PostgresServer()
+        let intake = try await IntakeFixture(postgres: server)
+        let routers = try await RouterFixture(intake: intake)
+        let tracker = try await routers.tracker()
+        defer { Task { await tracker.stop() } }
+        let count = 1_500
+        let keys = (0..<count).map { "pg-\($0)" }
+        let accepted = Answers()
+        let submitter = Task { try await Self.submitAll(keys, to: intake, accepted: accepted) }
+        for reached in [300, 900] {
+            try await Self.waitUntil(accepted, reach: reached)
+            try await server.stop()  // fast shutdown: every session of both services is cut
+            try await Task.sleep(for: .milliseconds(800))
+            try await server.start()
+        }
         try await submitter.value
 
         let answers = accepted.withLock { $0 }

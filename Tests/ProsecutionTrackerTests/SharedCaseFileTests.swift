@@ -30,7 +30,7 @@ struct SharedCaseFileTests {
                               intake: intake.endpoint, router: router.endpoint)
         }
         defer { trackers.forEach { $0.process.stop() } }
-        var endpoints: [(commands: String, http: String)] = []
+        var endpoints: [(commands: String, dispatch: String, http: String)] = []
         for tracker in trackers { endpoints.append(try await tracker.ready()) }
 
         let ids = (0..<Self.cases).map { String(format: "IBL-2026-%06d", $0) }
@@ -130,6 +130,48 @@ struct SharedCaseFileTests {
             .reduce(0, +)
     }
 
+    @Test("the instance delivering the shared outbox is killed -9: the other takes over, and statistics gets every fact once")
+    func dispatcherFailover() async throws {
+        let directory = try temporaryDirectory()
+        let database = try await PostgresServer.database()
+        let context = try ZMQContext()
+        let keys = try SharedKeys(directory: "\(directory)/keys")
+        let intake = try await Upstream(name: "intake", directory: directory, keys: keys, context: context)
+        let router = try await Upstream(name: "router", directory: directory, keys: keys, context: context)
+        // One after the other, so the first surely leads.
+        let first = try SharedTracker(index: 1, directory: directory, database: database, keys: keys, intake: intake.endpoint, router: router.endpoint)
+        defer { first.process.stop() }
+        let firstEndpoints = try await first.ready()
+        let second = try SharedTracker(index: 2, directory: directory, database: database, keys: keys, intake: intake.endpoint, router: router.endpoint)
+        defer { second.process.stop() }
+        let secondEndpoints = try await second.ready()
+        let statistics = try await TestConsumer(
+            group: "statistics", secretFile: "\(keys.directory)/own/statistics.key_secret",
+            upstreams: [(firstEndpoints.dispatch, "\(keys.directory)/own/tracker-1.key"), (secondEndpoints.dispatch, "\(keys.directory)/own/tracker-2.key")],
+            types: [.caseFact], directory: directory, context: context)
+        defer { Task { await statistics.stop() } }
+        func opened(_ range: Range<Int>) throws -> [Iblagh_V1_Envelope] {
+            try range.map { number in
+                let id = String(format: "IBL-2026-%06d", number)
+                return try Iblagh_V1_Envelope(wrapping: Iblagh_V1_CaseOpened.with {
+                    $0.trackingID = id
+                    $0.category = .fraud
+                    $0.submittedAt = Google_Protobuf_Timestamp(date: Date())
+                }, messageID: "opened-\(id)", producer: "intake")
+            }
+        }
+        try await intake.publish(try opened(0..<300))
+        #expect(try await statistics.wait(for: 300, within: 60).count == 300)
+        first.process.crash()  // the leader: its session, and its lock, end with it
+        try await intake.publish(try opened(300..<600))
+        let facts = try await statistics.wait(for: 600, within: 90)
+        #expect(facts.count == 600, "statistics got \(facts.count) of 600 facts after the leader died")
+        let log = (try? String(contentsOfFile: "\(directory)/tracker-2.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("stands by") && log.contains("now delivers the shared outbox"), "tracker-2 did not take over")
+        await intake.stop()
+        await router.stop()
+    }
+
     func dismissal(_ id: String, commandID: String) -> Iblagh_V1_CaseCommand {
         .with {
             $0.commandID = commandID
@@ -170,6 +212,7 @@ struct SharedKeys {
         _ = try CurveCertificate.write(prosecutor, name: "prosecutor", directory: "\(directory)/actors", metadata: ["role": "prosecutor:\(SharedCaseFileTests.office)"])
         try FileManager.default.removeItem(atPath: "\(directory)/actors/prosecutor.key_secret")
         let statistics = try CurveKeyPair.generate()
+        _ = try CurveCertificate.write(statistics, name: "statistics", directory: "\(directory)/own")
         _ = try CurveCertificate.write(statistics, name: "statistics", directory: "\(directory)/consumers", metadata: ["role": "statistics"])
         try FileManager.default.removeItem(atPath: "\(directory)/consumers/statistics.key_secret")
         try DataKeyFile.generate("\(directory)/facts.keys", id: "facts-1")
@@ -190,6 +233,7 @@ struct Upstream {
         store = try SQLiteStore(path: "\(directory)/\(name).db", migrations: HopSchema.migrations)
         var configuration = DispatcherConfiguration(endpoint: "tcp://127.0.0.1:*", keyPair: keys.producer, consumers: keys.trackerAllowList)
         configuration.recoveryPeriod = .milliseconds(100)
+        configuration.failoverTimeout = .seconds(2)  // a killed tracker's messages go to the other one soon
         dispatcher = try await Dispatcher(configuration: configuration, context: context, store: store)
     }
 
@@ -225,13 +269,13 @@ struct SharedTracker {
             outputPath: "\(directory)/tracker-\(index).out", errorPath: "\(directory)/tracker-\(index).log")
     }
 
-    /// Waits for the instance and returns its command endpoint and HTTP port.
-    func ready() async throws -> (commands: String, http: String) {
+    /// Waits for the instance and returns its command and dispatch endpoints and HTTP port.
+    func ready() async throws -> (commands: String, dispatch: String, http: String) {
         let words = try await process.waitForLine("ready ").split(separator: " ")
         func value(_ name: String) -> String {
             words.first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1)) } ?? ""
         }
-        return (value("commands"), value("http"))
+        return (value("commands"), value("dispatch"), value("http"))
     }
 }
 

@@ -24,9 +24,7 @@ final class HopCluster: @unchecked Sendable {
     /// On PostgreSQL, a database of its own for instance `name` (unless it has one).
     private func prepareDatabase(_ name: String) async throws {
         guard store == .postgres, databases[name] == nil else { return }
-        var server = self.server
-        if server == nil { server = try await PostgresServer.shared() }
-        databases[name] = try await server!.createDatabase(name)
+        databases[name] = try await PostgresServer.server(or: server).createDatabase(name)
     }
 
     init(

@@ -25,14 +25,19 @@ public final class IntakeFixture: @unchecked Sendable {
     public let database: String
     /// The kind of store every service of the test runs on.
     public let store: StoreKind
+    /// The PostgreSQL server of a test that restarts it (others share the tests' server).
+    public let postgres: PostgresServer?
     private var databases: [String: String] = [:]
     public var logPath: String { "\(directory)/intake.log" }
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(httpPort)")! }
 
-    public init(test: String = #function, store: StoreKind = .sqlite, extra: [String: Any] = [:]) async throws {
+    public init(
+        test: String = #function, store: StoreKind = .sqlite, postgres: PostgresServer? = nil, extra: [String: Any] = [:]
+    ) async throws {
         directory = try temporaryDirectory(test)
-        self.store = store
-        if store == .postgres { databases["intake"] = try await PostgresServer.database("intake") }
+        self.store = postgres == nil ? store : .postgres
+        self.postgres = postgres
+        if self.store == .postgres { databases["intake"] = try await PostgresServer.server(or: postgres).createDatabase("intake") }
         database = extra["database"] as? String ?? databases["intake"] ?? "\(directory)/intake.db"
         let keys = "\(directory)/keys"
         for folder in ["integrators", "consumers", "own"] {
@@ -175,7 +180,8 @@ public final class IntakeFixture: @unchecked Sendable {
     /// a database of its own on the tests' server, made on first use.
     public func databaseLocation(_ name: String) async throws -> String {
         if let known = databases[name] { return known }
-        let location = store == .postgres ? try await PostgresServer.database(name) : "\(directory)/\(name).db"
+        var location = "\(directory)/\(name).db"
+        if store == .postgres { location = try await PostgresServer.server(or: postgres).createDatabase(name) }
         databases[name] = location
         return location
     }

@@ -55,6 +55,12 @@ public final class PostgresServer: @unchecked Sendable {
         return server
     }
 
+    /// `own` when a test has a server of its own, else the shared one.
+    public static func server(or own: PostgresServer?) async throws -> PostgresServer {
+        if let own { return own }
+        return try await shared()
+    }
+
     /// A fresh, empty database on the shared server, as a URL a service's `database` setting takes.
     public static func database(_ name: String = #function) async throws -> String {
         try await shared().createDatabase(name)
