@@ -29,6 +29,7 @@ struct Hop: AsyncParsableCommand {
             let psql = Process()
             psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
             psql.arguments = ["-X", "-q", postgres, "-c", sql]
+            psql.environment = ProcessInfo.processInfo.environment.merging(["PGOPTIONS": "-c client_min_messages=warning"]) { $1 }
             try psql.run()
             psql.waitUntilExit()
             guard psql.terminationStatus == 0 else { throw ValidationError("psql: \(sql) failed") }
