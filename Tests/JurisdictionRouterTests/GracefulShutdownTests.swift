@@ -45,6 +45,23 @@ struct GracefulShutdownTests {
         }
     }
 
+    /// Every key answered with its own tracking id, intake holding each report once, and every one of them routed
+    /// exactly once.
+    static func expectEachRoutedOnce(
+        _ count: Int, _ accepted: Answers, _ intake: IntakeFixture, _ routers: RouterFixture, _ tracker: TestConsumer
+    ) async throws {
+        let answers = accepted.withLock { $0 }
+        #expect(answers.count == count)
+        #expect(Set(answers.values).count == count, "two keys got one tracking id")
+        #expect(try await intake.count("intake_report") == count, "a retried key created a second report")
+        let routed = try await tracker.wait(for: count, within: 120)
+        let routedIDs = try routed.map { try $0.payload(as: Iblagh_V1_CaseRouted.self).trackingID }
+        #expect(routedIDs.count == count, "routed \(routedIDs.count) of \(count)")
+        #expect(Set(routedIDs) == Set(answers.values), "a report was lost or routed twice")
+        let decisions = try await routers.decisions(0)
+        #expect(decisions.count == count && Set(decisions.map(\.trackingID)).count == count)
+    }
+
     static func waitUntil(_ accepted: Answers, reach count: Int) async throws {
         let deadline = Date().addingTimeInterval(120)
         while accepted.withLock({ $0.count }) < count, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
@@ -72,17 +89,7 @@ struct GracefulShutdownTests {
         try await Self.waitUntil(accepted, reach: 1_000)
         #expect(try await intake.terminateAndRestart() == 0, "intake did not exit cleanly on SIGTERM")
         try await submitter.value
-
-        let answers = accepted.withLock { $0 }
-        #expect(answers.count == count)
-        #expect(Set(answers.values).count == count, "two keys got one tracking id")
-        #expect(try await intake.count("intake_report") == count, "a retried key created a second report")
-        let routed = try await tracker.wait(for: count, within: 120)
-        let routedIDs = try routed.map { try $0.payload(as: Iblagh_V1_CaseRouted.self).trackingID }
-        #expect(routedIDs.count == count, "routed \(routedIDs.count) of \(count)")
-        #expect(Set(routedIDs) == Set(answers.values), "a report was lost or routed twice")
-        let decisions = try await routers.decisions(0)
-        #expect(decisions.count == count && Set(decisions.map(\.trackingID)).count == count)
+        try await Self.expectEachRoutedOnce(count, accepted, intake, routers, tracker)
     }
 
     @Test("PostgreSQL restarted twice while reports flow: intake and the router reconnect, every accepted report is routed exactly once")
@@ -103,16 +110,6 @@ struct GracefulShutdownTests {
             try await server.start()
         }
         try await submitter.value
-
-        let answers = accepted.withLock { $0 }
-        #expect(answers.count == count)
-        #expect(Set(answers.values).count == count, "two keys got one tracking id")
-        #expect(try await intake.count("intake_report") == count, "a retried key created a second report")
-        let routed = try await tracker.wait(for: count, within: 120)
-        let routedIDs = try routed.map { try $0.payload(as: Iblagh_V1_CaseRouted.self).trackingID }
-        #expect(routedIDs.count == count, "routed \(routedIDs.count) of \(count)")
-        #expect(Set(routedIDs) == Set(answers.values), "a report was lost or routed twice")
-        let decisions = try await routers.decisions(0)
-        #expect(decisions.count == count && Set(decisions.map(\.trackingID)).count == count)
+        try await Self.expectEachRoutedOnce(count, accepted, intake, routers, tracker)
     }
 }

@@ -17,18 +17,9 @@ struct SharedCaseFileTests {
 
     @Test("5,000 cases, their events split between the instances and every command raced on both: each applied once, every case consistent, the history chain intact")
     func racingInstances() async throws {
-        let directory = try temporaryDirectory()
-        let database = try await PostgresServer.database()
-        let context = try ZMQContext()
-        let keys = try SharedKeys(directory: "\(directory)/keys")
-
-        // Intake and a router, as in-process producers publishing to the tracker group.
-        let intake = try await Upstream(name: "intake", directory: directory, keys: keys, context: context)
-        let router = try await Upstream(name: "router", directory: directory, keys: keys, context: context)
-        let trackers = try (1...2).map { index in
-            try SharedTracker(index: index, directory: directory, database: database, keys: keys,
-                              intake: intake.endpoint, router: router.endpoint)
-        }
+        let setup = try await SharedSetup()
+        let (database, context, keys, intake, router) = (setup.database, setup.context, setup.keys, setup.intake, setup.router)
+        let trackers = try (1...2).map(setup.tracker)
         defer { trackers.forEach { $0.process.stop() } }
         var endpoints: [(commands: String, dispatch: String, http: String)] = []
         for tracker in trackers { endpoints.append(try await tracker.ready()) }
@@ -132,17 +123,13 @@ struct SharedCaseFileTests {
 
     @Test("the instance delivering the shared outbox is killed -9: the other takes over, and statistics gets every fact once")
     func dispatcherFailover() async throws {
-        let directory = try temporaryDirectory()
-        let database = try await PostgresServer.database()
-        let context = try ZMQContext()
-        let keys = try SharedKeys(directory: "\(directory)/keys")
-        let intake = try await Upstream(name: "intake", directory: directory, keys: keys, context: context)
-        let router = try await Upstream(name: "router", directory: directory, keys: keys, context: context)
+        let setup = try await SharedSetup()
+        let (directory, context, keys, intake, router) = (setup.directory, setup.context, setup.keys, setup.intake, setup.router)
         // One after the other, so the first surely leads.
-        let first = try SharedTracker(index: 1, directory: directory, database: database, keys: keys, intake: intake.endpoint, router: router.endpoint)
+        let first = try setup.tracker(1)
         defer { first.process.stop() }
         let firstEndpoints = try await first.ready()
-        let second = try SharedTracker(index: 2, directory: directory, database: database, keys: keys, intake: intake.endpoint, router: router.endpoint)
+        let second = try setup.tracker(2)
         defer { second.process.stop() }
         let secondEndpoints = try await second.ready()
         let statistics = try await TestConsumer(
@@ -188,6 +175,31 @@ struct SharedCaseFileTests {
             try await Task.sleep(for: .milliseconds(250))
         }
         throw ProcessTestError("\(what): not within \(seconds) s")
+    }
+}
+
+/// What both tests start from: a fresh PostgreSQL database for the case file, keys, and intake and a router as
+/// in-process producers publishing to the tracker group.
+struct SharedSetup {
+    let directory: String
+    let database: String
+    let context: ZMQContext
+    let keys: SharedKeys
+    let intake: Upstream
+    let router: Upstream
+
+    init(test: String = #function) async throws {
+        directory = try temporaryDirectory(test)
+        database = try await PostgresServer.database(test)
+        context = try ZMQContext()
+        keys = try SharedKeys(directory: "\(directory)/keys")
+        intake = try await Upstream(name: "intake", directory: directory, keys: keys, context: context)
+        router = try await Upstream(name: "router", directory: directory, keys: keys, context: context)
+    }
+
+    /// Tracker instance `index` on the shared database.
+    func tracker(_ index: Int) throws -> SharedTracker {
+        try SharedTracker(index: index, directory: directory, database: database, keys: keys, intake: intake.endpoint, router: router.endpoint)
     }
 }
 

@@ -18,7 +18,7 @@ public final class PostgresServer: @unchecked Sendable {
     /// A new server in a fresh folder on a free port, started.
     public init() async throws {
         directory = NSTemporaryDirectory() + "iblagh-postgres-\(UUID().uuidString.prefix(8))"
-        port = Self.freePort()
+        port = try freePort()
         try await start()
     }
 
@@ -95,22 +95,4 @@ public final class PostgresServer: @unchecked Sendable {
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../deploy/lib/postgres.sh").standardized.path
-
-    /// A port nothing listens on now, from the kernel.
-    private static func freePort() -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
