@@ -86,8 +86,11 @@ struct Hop: AsyncParsableCommand {
     private func applied(_ stores: [any Store]) async throws -> Int {
         var total = 0
         for store in stores {
-            // The consumer creates its table on start: until then, nothing is applied.
-            total += Int((try? await store.read { try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") }) ?? 0 ?? 0)
+            // The consumer creates its table on start: until then, nothing is applied. On SQLite the largest rowid is
+            // the count (rows are only added) and costs a lookup, where COUNT(*) scans the table — every 200 ms, on
+            // the same two cores as the hop being measured (5.7 % of the CPU in a 300,000-message run).
+            let sql = postgres == nil ? "SELECT COALESCE(MAX(rowid), 0) AS c FROM effects" : "SELECT COUNT(*) AS c FROM effects"
+            total += Int((try? await store.read { try $0.rows(sql, []).first?.integer("c") }) ?? 0 ?? 0)
         }
         return total
     }
