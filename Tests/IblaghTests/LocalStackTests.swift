@@ -87,6 +87,31 @@ struct LocalStackTests {
         }
     }
 
+    @Test("--postgres: the stack keeps its stores in a throw-away PostgreSQL server; the reports reach the tracker there; a second call stops the services and the server")
+    func onPostgres() async throws {
+        let stack = Stack(state: try temporaryDirectory())
+        defer { _ = try? run("/bin/bash", [Self.script, "stop"], timeout: 60, environment: stack.environment) }
+        let started = try await stack.call("--postgres")
+        #expect(started.status == 0, "\(started.error)")
+        let server = try #require(started.output.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("postgresql://") }?
+            .trimmingCharacters(in: CharacterSet(charactersIn: ").")))
+        #expect(try stack.pids().count == 7)
+        // Both demonstration reports are cases in the tracker's database on that server (the tracker is the last
+        // stage they reach before statistics).
+        var cases = ""
+        for _ in 0..<100 where cases != "2" {
+            cases = try await runDetached("/usr/bin/psql", ["-X", "-t", "-A", "\(server)/iblagh_tracker_1", "-c", "SELECT COUNT(*) FROM tracker_case"])
+                .output.trimmingCharacters(in: .whitespacesAndNewlines)
+            if cases != "2" { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(cases == "2", "cases in the tracker's PostgreSQL database: \(cases)")
+        #expect(!FileManager.default.fileExists(atPath: "\(stack.state)/local/tracker-1/tracker.db"))
+
+        let stopped = try await stack.call()
+        #expect(stopped.status == 0 && stopped.output.contains("stopping"), "\(stopped.output)\(stopped.error)")
+        #expect(try await stack.leftovers() == [], "services or the PostgreSQL server still run")
+    }
+
     @Test("a crashed instance shows as EXITED and restarts alone, the others untouched")
     func crashAndRestart() async throws {
         let stack = Stack(state: try temporaryDirectory())
