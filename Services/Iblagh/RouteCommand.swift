@@ -46,7 +46,6 @@ struct RerouteCommand: AsyncParsableCommand {
     @Option(help: "The reference data file.") var reference = "deploy/reference/morocco-territory.json"
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
         let table = try TerritoryTable.load(file: reference)
         guard let (region, target) = table.province(code: province) else {
             throw ValidationError("--province: no province \"\(province)\" in \(table.version)")

@@ -6,9 +6,9 @@ import ZeroMQ
 
 @Suite("Intake over the bus: accepted once, durably, or rejected with reasons", .serialized)
 struct BusSubmissionTests {
-    @Test("a valid report is accepted only once it is on disk, with its hand-off in the outbox")
-    func acceptedReportIsOnDiskAndInTheOutbox() async throws {
-        let intake = try await IntakeFixture()
+    @Test("a valid report is accepted only once it is on disk, with its hand-off in the outbox", arguments: StoreKind.allCases)
+    func acceptedReportIsOnDiskAndInTheOutbox(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let socket = try await intake.integrator()
         let reply = try await intake.submit(Canary.submit(key: "acme-1"), on: socket, messageID: "req-1")
         #expect(reply.type == .submitReportReply)
@@ -25,9 +25,9 @@ struct BusSubmissionTests {
         #expect(outbox.map { $0.text("groups") ?? "" } == [",router,", ",tracker,"])
     }
 
-    @Test("a retry with the same integrator key gets the same tracking id and secret and creates nothing")
-    func retryIsIdempotent() async throws {
-        let intake = try await IntakeFixture()
+    @Test("a retry with the same integrator key gets the same tracking id and secret and creates nothing", arguments: StoreKind.allCases)
+    func retryIsIdempotent(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let socket = try await intake.integrator()
         let first = try await intake.submit(Canary.submit(key: "acme-42"), on: socket).payload(as: Iblagh_V1_SubmitReportReply.self).accepted
         let again = try await intake.submit(Canary.submit(key: "acme-42"), on: socket).payload(as: Iblagh_V1_SubmitReportReply.self).accepted
@@ -62,9 +62,9 @@ struct BusSubmissionTests {
         #expect(try await intake.count("intake_report") == count)
     }
 
-    @Test("an invalid report is rejected field by field and nothing is stored")
-    func invalidReportIsRejected() async throws {
-        let intake = try await IntakeFixture()
+    @Test("an invalid report is rejected field by field and nothing is stored", arguments: StoreKind.allCases)
+    func invalidReportIsRejected(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let socket = try await intake.integrator()
         var report = Canary.report()
         report.category = .unspecified
@@ -111,9 +111,9 @@ struct BusSubmissionTests {
         #expect(try ok.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID.hasPrefix("IBL-"))
     }
 
-    @Test("kill -9 right after an Accepted reply: after restart the report is there and is handed on")
-    func crashAfterAcceptLosesNothing() async throws {
-        let intake = try await IntakeFixture()
+    @Test("kill -9 right after an Accepted reply: after restart the report is there and is handed on", arguments: StoreKind.allCases)
+    func crashAfterAcceptLosesNothing(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let socket = try await intake.integrator()
         let accepted = try await intake.submit(Canary.submit(key: "acme-crash"), on: socket).payload(as: Iblagh_V1_SubmitReportReply.self).accepted
         try await intake.crashAndRestart()
@@ -131,9 +131,9 @@ struct BusSubmissionTests {
 
 @Suite("Bundling: reports about the same account join one case")
 struct BundlingTests {
-    @Test("a report naming an already reported account joins its bundle, and the case carries how many reported it")
-    func sameAccountIsBundled() async throws {
-        let intake = try await IntakeFixture()
+    @Test("a report naming an already reported account joins its bundle, and the case carries how many reported it", arguments: StoreKind.allCases)
+    func sameAccountIsBundled(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let socket = try await intake.integrator()
         let first = try await intake.submit(Canary.submit(key: "b-1", report: Canary.report(accounts: ["@Same_Account"])), on: socket)
             .payload(as: Iblagh_V1_SubmitReportReply.self).accepted

@@ -13,9 +13,9 @@ struct EvidenceAndPrivacyTests {
         return try JSONDecoder().decode(AcceptedReply.self, from: Data(posted.body))
     }
 
-    @Test("evidence is hashed as it arrives and stored encrypted; type, size and secret are enforced")
-    func evidenceUpload() async throws {
-        let intake = try await IntakeFixture()
+    @Test("evidence is hashed as it arrives and stored encrypted; type, size and secret are enforced", arguments: StoreKind.allCases)
+    func evidenceUpload(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let report = try await acceptedReport(intake)
         let path = "/v1/reports/\(report.tracking_id)/evidence"
         let headers = ["Iblagh-Receipt-Secret": report.receipt_secret, "Content-Type": "image/png", "Iblagh-File-Name": "capture%20d%27%C3%A9cran.png"]
@@ -41,9 +41,9 @@ struct EvidenceAndPrivacyTests {
         #expect(try await intake.count("intake_evidence") == 1)
     }
 
-    @Test("a file on the known-material list is quarantined")
-    func knownMaterialIsQuarantined() async throws {
-        let intake = try await IntakeFixture()
+    @Test("a file on the known-material list is quarantined", arguments: StoreKind.allCases)
+    func knownMaterialIsQuarantined(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let report = try await acceptedReport(intake)
         let uploaded = try await intake.http(
             "POST", "/v1/reports/\(report.tracking_id)/evidence", body: IntakeFixture.knownFile,

@@ -6,9 +6,9 @@ import TestSupport
 struct HTTPAPITests {
     static let json = ["Content-Type": "application/json"]
 
-    @Test("a report posted as JSON is accepted; its status needs the receipt secret; a wrong one looks like an unknown id")
-    func postThenFollow() async throws {
-        let intake = try await IntakeFixture()
+    @Test("a report posted as JSON is accepted; its status needs the receipt secret; a wrong one looks like an unknown id", arguments: StoreKind.allCases)
+    func postThenFollow(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let posted = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: Self.json)
         #expect(posted.status == 201)
         let accepted = try JSONDecoder().decode(AcceptedReply.self, from: Data(posted.body))
@@ -28,9 +28,9 @@ struct HTTPAPITests {
         #expect(unknown.status == 404)
     }
 
-    @Test("Idempotency-Key: a retried POST returns the same tracking id and stores nothing new")
-    func idempotentPost() async throws {
-        let intake = try await IntakeFixture()
+    @Test("Idempotency-Key: a retried POST returns the same tracking id and stores nothing new", arguments: StoreKind.allCases)
+    func idempotentPost(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let headers = Self.json.merging(["Idempotency-Key": "form-7"]) { $1 }
         let first = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: headers)
         let again = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: headers)

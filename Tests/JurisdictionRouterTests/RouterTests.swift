@@ -18,9 +18,9 @@ struct RouterTests {
         return try reply.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID
     }
 
-    @Test("a report submitted from Kénitra reaches the Kénitra unit and prosecution office, with its reasons")
-    func kenitraReachesKenitra() async throws {
-        let intake = try await IntakeFixture()
+    @Test("a report submitted from Kénitra reaches the Kénitra unit and prosecution office, with its reasons", arguments: StoreKind.allCases)
+    func kenitraReachesKenitra(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let routers = try await RouterFixture(intake: intake)
         let tracker = try await routers.tracker()
         defer { Task { await tracker.stop() } }
@@ -42,9 +42,9 @@ struct RouterTests {
         #expect(byCase[nowhere]?.ruleCodes == ["residence-unknown"])
     }
 
-    @Test("two router instances share 5,000 reports: each routed exactly once, both used")
-    func twoInstancesShareTheLoad() async throws {
-        let intake = try await IntakeFixture()
+    @Test("two router instances share 5,000 reports: each routed exactly once, both used", arguments: StoreKind.allCases)
+    func twoInstancesShareTheLoad(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let routers = try await RouterFixture(intake: intake, instances: 2)
         let count = 5_000
         let socket = try await intake.integrator()
@@ -73,9 +73,9 @@ struct RouterTests {
         #expect(try await intake.count("intake_report") == count)
     }
 
-    @Test("replacing the reference data changes decisions for new reports only, and each decision names its version")
-    func referenceDataReplacement() async throws {
-        let intake = try await IntakeFixture()
+    @Test("replacing the reference data changes decisions for new reports only, and each decision names its version", arguments: StoreKind.allCases)
+    func referenceDataReplacement(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let routers = try await RouterFixture(intake: intake)
         let before = try await submit(intake, residence: "Kénitra", key: "r-1")
         try await waitForDecisions(routers, count: 1)
@@ -101,20 +101,21 @@ struct RouterTests {
         #expect(metrics.contains("iblagh_router_reference_data{version=\"test-2\"} 1"))
     }
 
-    @Test("iblagh route explains a decision; iblagh reroute keeps the history and publishes the correction")
-    func routeAndReroute() async throws {
+    @Test("iblagh route explains a decision; iblagh reroute keeps the history and publishes the correction",
+          arguments: StoreKind.allCases)
+    func routeAndReroute(store: StoreKind) async throws {
         let preview = try run(iblaghPath, ["route", "Kenitra", "--category", "sextortion", "--minor", "--reference", RouterFixture.repositoryReference])
         #expect(preview.status == 0, "\(preview.error)")
         #expect(preview.output.contains("Wilaya de sûreté de Kénitra"))
         #expect(preview.output.contains("urgent"))
-        let intake = try await IntakeFixture()
+        let intake = try await IntakeFixture(store: store)
         let routers = try await RouterFixture(intake: intake)
         let tracker = try await routers.tracker()
         defer { Task { await tracker.stop() } }
         let trackingID = try await submit(intake, residence: "Sidi", key: "rr-1")
         #expect(try await tracker.wait(for: 1).count == 1)
         let reroute = try run(iblaghPath, [
-            "reroute", "--db", "\(intake.directory)/router.db", "--tracking", trackingID, "--province", "sidi-kacem",
+            "reroute", "--db", try await intake.databaseLocation("router"), "--tracking", trackingID, "--province", "sidi-kacem",
             "--reason", "the reporter confirmed Sidi Kacem by phone", "--operator-name", "op-7", "--reference", RouterFixture.repositoryReference,
         ])
         #expect(reroute.status == 0, "\(reroute.error)")

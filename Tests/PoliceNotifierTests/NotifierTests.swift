@@ -10,9 +10,9 @@ import ZeroMQ
 
 @Suite("The police notifier: units told, deadlines held, escalation, consoles and webhooks", .serialized)
 struct NotifierTests {
-    @Test("a case routed to the Kénitra unit appears on the Kénitra console, not on Casablanca's; Casablanca asking for it is refused")
-    func consolesSeeOnlyTheirCases() async throws {
-        let intake = try await IntakeFixture()
+    @Test("a case routed to the Kénitra unit appears on the Kénitra console, not on Casablanca's; Casablanca asking for it is refused", arguments: StoreKind.allCases)
+    func consolesSeeOnlyTheirCases(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let routers = try await RouterFixture(intake: intake)
         let notifier = try await NotifierFixture(routers: routers, regions: "04,06")
         // A console watching before the case exists is pushed it as it arrives.
@@ -66,9 +66,9 @@ struct NotifierTests {
         #expect(again.status != 0 && again.output.contains("not_your_case"))
     }
 
-    @Test("acknowledged in time: no escalation; not acknowledged: the supervisor, then the national unit, each at its deadline")
-    func deadlinesAndEscalation() async throws {
-        let intake = try await IntakeFixture()
+    @Test("acknowledged in time: no escalation; not acknowledged: the supervisor, then the national unit, each at its deadline", arguments: StoreKind.allCases)
+    func deadlinesAndEscalation(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let routers = try await RouterFixture(intake: intake)
         let notifier = try await NotifierFixture(routers: routers, regions: "04,06")
         let taken = try await submitReport(intake, residence: "Kénitra", key: "d-1")
@@ -120,9 +120,9 @@ struct NotifierTests {
         #expect(escalated?.fromUnit.id == "police.wilaya.kenitra" && escalated?.toUnit.id == "police.region.04.supervisor")
     }
 
-    @Test("kill -9 the notifier with deadlines pending: after the restart they still fire, at the right time")
-    func deadlinesSurviveACrash() async throws {
-        let intake = try await IntakeFixture()
+    @Test("kill -9 the notifier with deadlines pending: after the restart they still fire, at the right time", arguments: StoreKind.allCases)
+    func deadlinesSurviveACrash(store: StoreKind) async throws {
+        let intake = try await IntakeFixture(store: store)
         let routers = try await RouterFixture(intake: intake)
         let notifier = try await NotifierFixture(routers: routers, regions: "04,06")
         let urgent = try await submitReport(intake, residence: "Kénitra", key: "c-1", minor: true)  // 15 min to acknowledge
@@ -159,10 +159,11 @@ struct NotifierTests {
         #expect(try await casablancaSettat.assignments(kenitra).isEmpty)
     }
 
-    @Test("a webhook receiver that is down for a while gets every delivery exactly once after it comes back, signed")
-    func webhooksAreNeverLost() async throws {
+    @Test("a webhook receiver that is down for a while gets every delivery exactly once after it comes back, signed",
+          arguments: StoreKind.allCases)
+    func webhooksAreNeverLost(store: StoreKind) async throws {
         let secret = Array("a webhook secret of thirty-two b.".utf8)
-        let intake = try await IntakeFixture()
+        let intake = try await IntakeFixture(store: store)
         try Data(secret).write(to: URL(fileURLWithPath: "\(intake.directory)/kenitra.webhook"))
         let port = try freePort()
         let routers = try await RouterFixture(intake: intake)

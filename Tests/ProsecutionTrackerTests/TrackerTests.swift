@@ -9,8 +9,10 @@ import TestSupport
 @Suite("The prosecution tracker: the case file from report to judgment", .serialized)
 struct TrackerTests {
     /// intake → router → notifier → tracker, all real processes.
-    func pipeline(test: String = #function) async throws -> (IntakeFixture, RouterFixture, NotifierFixture, TrackerFixture) {
-        let intake = try await IntakeFixture(test: test)
+    func pipeline(
+        test: String = #function, store: StoreKind = .sqlite
+    ) async throws -> (IntakeFixture, RouterFixture, NotifierFixture, TrackerFixture) {
+        let intake = try await IntakeFixture(test: test, store: store)
         let routers = try await RouterFixture(intake: intake)
         let notifier = try await NotifierFixture(routers: routers, regions: "04,06", testClock: false)
         let tracker = try await TrackerFixture(
@@ -18,9 +20,10 @@ struct TrackerTests {
         return (intake, routers, notifier, tracker)
     }
 
-    @Test("a case walks the whole lifecycle; illegal steps are refused naming the allowed ones; a repeated command has one effect; the reporter sees the steps")
-    func wholeLifecycle() async throws {
-        let (intake, routers, notifier, tracker) = try await pipeline()
+    @Test("a case walks the whole lifecycle; illegal steps are refused naming the allowed ones; a repeated command has one effect; the reporter sees the steps",
+          arguments: StoreKind.allCases)
+    func wholeLifecycle(store: StoreKind) async throws {
+        let (intake, routers, notifier, tracker) = try await pipeline(store: store)
         defer { _ = routers }
         let statistics = try await tracker.statistics()
         defer { Task { await statistics.stop() } }
@@ -155,9 +158,10 @@ struct TrackerTests {
         }
     }
 
-    @Test("kill -9 mid-command: the command happened once or not at all, and a retry with its id is safe")
-    func crashMidCommand() async throws {
-        let (intake, routers, notifier, tracker) = try await pipeline()
+    @Test("kill -9 mid-command: the command happened once or not at all, and a retry with its id is safe",
+          arguments: StoreKind.allCases)
+    func crashMidCommand(store: StoreKind) async throws {
+        let (intake, routers, notifier, tracker) = try await pipeline(store: store)
         defer { _ = routers }
         let trackingID = try await submitReport(intake, residence: "Kénitra", key: "crash-1")
         _ = try await notifier.waitForCase("kenitra") { $0.trackingID == trackingID }
