@@ -31,6 +31,14 @@ public enum StoreLocation: Sendable, Equatable {
         return try open(migrations: migrations)
     }
 
+    /// The location as a `database` setting (or an operator command's `--db`) names it.
+    public var setting: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url): url
+        }
+    }
+
     /// The location for messages: a URL without its password.
     public var description: String {
         switch self {

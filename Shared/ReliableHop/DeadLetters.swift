@@ -14,9 +14,11 @@ public enum DeadLetters {
     }
 
     public static func list(in transaction: any StoreTransaction, group: String? = nil) throws -> [Entry] {
-        let rows = try transaction.rows(
-            "SELECT id, message_id, consumer_group, type, reason, dead_at FROM hop_dead_letter WHERE ? IS NULL OR consumer_group = ? ORDER BY id",
-            [group.map(StoreValue.text) ?? .null, group.map(StoreValue.text) ?? .null])
+        // Two statements rather than `? IS NULL OR …`: PostgreSQL cannot tell the type of a parameter compared only
+        // with NULL.
+        let columns = "SELECT id, message_id, consumer_group, type, reason, dead_at FROM hop_dead_letter"
+        let rows = try group.map { try transaction.rows("\(columns) WHERE consumer_group = ? ORDER BY id", [.text($0)]) }
+            ?? transaction.rows("\(columns) ORDER BY id", [])
         return rows.map {
             Entry(id: $0.integer("id") ?? 0, messageID: $0.text("message_id") ?? "", group: $0.text("consumer_group") ?? "",
                   type: $0.integer("type") ?? 0, reason: $0.text("reason") ?? "", deadAt: Date(timeIntervalSince1970: $0.real("dead_at") ?? 0))

@@ -7,10 +7,12 @@ import TestSupport
 
 @Suite("Dead letters: inspect and replay")
 struct DeadLetterTests {
-    @Test("a replayed dead letter is pending again, as the newest row, with its message id, for every group that still wanted it")
-    func replay() async throws {
-        let path = NSTemporaryDirectory() + "iblagh-deadletter-\(UUID().uuidString.prefix(8)).db"
-        let store = try SQLiteStore(path: path, migrations: HopSchema.migrations)
+    @Test("a replayed dead letter is pending again, as the newest row, with its message id, for every group that still wanted it",
+          arguments: StoreKind.allCases)
+    func replay(kind: StoreKind) async throws {
+        let location = try await kind.freshLocation()
+        let path = location.setting
+        let store = try location.open(migrations: HopSchema.migrations)
         let envelope = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ReportAccepted(), messageID: "m-1", producer: "test")
         try await store.write { transaction in
             try Outbox.enqueue(envelope, for: ["router", "tracker"], in: transaction)
