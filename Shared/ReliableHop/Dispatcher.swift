@@ -434,7 +434,13 @@ public actor Dispatcher {
                 let served = groups.keys.sorted()
                 let remainder = served.reduce("groups") { sql, _ in "REPLACE(\(sql), ?, ',')" }
                 let arguments = [StoreValue.integer(floor)] + served.map { .text(",\($0),") }
-                Task { try? await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq <= ? AND \(remainder) = ','", arguments) } }
+                Task {
+                    do {
+                        try await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq <= ? AND \(remainder) = ','", arguments) }
+                    } catch {
+                        logger.error("pruning the outbox failed; it is tried again in 5 s", metadata: ["error": "\(error)"])
+                    }
+                }
             }
         }
         pump()

@@ -108,18 +108,19 @@ struct ReliableHopTests {
         #expect(try cluster.count("SELECT COUNT(*) FROM hop_inbox", in: "c1") == 2_000)
     }
 
-    @Test("a group that is sent nothing does not hold the outbox: its cursor moves past the other groups' rows, which are pruned")
-    func idleGroupDoesNotHoldTheOutbox() async throws {
+    @Test("a group that is sent nothing does not hold the outbox: its cursor moves past the other groups' rows, which are pruned",
+          arguments: StoreKind.allCases)
+    func idleGroupDoesNotHoldTheOutbox(store: StoreKind) async throws {
         // The producer serves groups g and h (both have enrolled consumers); every message is for g only, as a router's
         // messages for one region are for that region's notifier only.
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("idle", "h")])
+        let cluster = try HopCluster(consumers: [("c1", "g"), ("idle", "h")], store: store)
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 2_000, groups: "g")
         _ = try await cluster.consumer("c1", connect: [endpoint])
         _ = try await cluster.consumer("idle", group: "h", connect: [endpoint])
         expectExactlyOnce(try await cluster.waitForEffects(["c1"], count: 2_000), count: 2_000)
         try await cluster.waitUntil(within: 30, "h's cursor did not move past g's rows") {
-            try cluster.count("SELECT COALESCE((SELECT acked_through FROM hop_cursor WHERE consumer_group = 'h'), 0) >= 2000", in: "producer") == 1
+            try cluster.count("SELECT COALESCE((SELECT acked_through FROM hop_cursor WHERE consumer_group = 'h'), 0)", in: "producer") >= 2000
         }
         try await cluster.waitUntil(within: 30, "the delivered rows were not pruned: \(try cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer")) left") {
             try cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer") == 0
