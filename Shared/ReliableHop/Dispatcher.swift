@@ -436,7 +436,7 @@ public actor Dispatcher {
                 let arguments = [StoreValue.integer(floor)] + served.map { .text(",\($0),") }
                 Task {
                     do {
-                        try await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq <= ? AND \(remainder) = ','", arguments) }
+                        _ = try await store.write { try $0.execute("DELETE FROM hop_outbox WHERE seq <= ? AND \(remainder) = ','", arguments) }
                     } catch {
                         logger.error("pruning the outbox failed; it is tried again in 5 s", metadata: ["error": "\(error)"])
                     }

@@ -100,7 +100,7 @@ struct PostgresStoreTests {
                 // A write whose COMMIT was cut may or may not have happened; retrying the same key makes it once.
                 for _ in 0..<20 {
                     do {
-                        try await store.write { transaction in
+                        _ = try await store.write { transaction in
                             try transaction.execute("INSERT INTO keyed (id, n) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", [.text(id), .integer(Int64(index))])
                         }
                         acknowledged.insert(id)

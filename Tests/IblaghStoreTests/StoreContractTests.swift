@@ -20,7 +20,7 @@ struct StoreContractTests {
     func migrationsApplyOnce(kind: StoreKind) async throws {
         let location = try await kind.freshLocation()
         let first = try location.open(migrations: Self.migrations)
-        try await first.write { try $0.execute("INSERT INTO reports (id, n) VALUES ('IBL-1', 1)", []) }
+        _ = try await first.write { try $0.execute("INSERT INTO reports (id, n) VALUES ('IBL-1', 1)", []) }
         let second = try location.open(
             migrations: Self.migrations + [Migration("test-2", ["ALTER TABLE reports ADD COLUMN note TEXT"])])
         let rows = try await second.read { try $0.rows("SELECT id, n, note FROM reports", []) }
@@ -130,7 +130,7 @@ struct StoreContractTests {
         // Two store objects on one location: two instances of a service sharing PostgreSQL (for SQLite, two
         // connections to one file in one process).
         let stores = [try location.open(migrations: Self.migrations), try location.open(migrations: Self.migrations)]
-        try await stores[0].write { try $0.execute("INSERT INTO counters (name, value) VALUES ('cases', 0)", []) }
+        _ = try await stores[0].write { try $0.execute("INSERT INTO counters (name, value) VALUES ('cases', 0)", []) }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             for index in 0..<200 {
                 tasks.addTask {
