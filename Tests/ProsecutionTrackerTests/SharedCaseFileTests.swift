@@ -50,8 +50,9 @@ struct SharedCaseFileTests {
 
         // Every case: command A (dismiss) sent to both instances at once, command B (dismiss, another id) to one.
         // Exactly one of A and B can take effect; both copies of A must get the same answer.
-        let clients = try await (0..<trackers.count).asyncMap { index in
-            try await CommandClient(endpoint: endpoints[index].commands, serverKey: keys.trackers[index].publicKey, keys: keys, context: context)
+        var clients: [CommandClient] = []
+        for (endpoint, pair) in zip(endpoints, keys.trackers) {
+            clients.append(try await CommandClient(endpoint: endpoint.commands, serverKey: pair.publicKey, keys: keys, context: context))
         }
         func commands(for instance: Int) -> [Iblagh_V1_CaseCommand] {
             ids.enumerated().flatMap { number, id -> [Iblagh_V1_CaseCommand] in
@@ -324,12 +325,4 @@ actor CommandClient {
     }
 
     func close() async { await bus.close() }
-}
-
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
-    }
 }

@@ -11,30 +11,18 @@ final class HopCluster: @unchecked Sendable {
     let directory: String
     let keys: String
     private(set) var processes: [ServiceProcess] = []
-    /// The kind of store every process of the hop runs on.
-    let store: StoreKind
-    /// Databases other than `directory/NAME.db` (on PostgreSQL, on a small file system, shared), by instance name.
-    private(set) var databases: [String: String] = [:]
+    /// Each instance's store (by instance name): a file in `directory`, or a PostgreSQL database of its own.
+    let databases: InstanceDatabases
 
-    func database(_ name: String) -> String { databases[name] ?? "\(directory)/\(name).db" }
-
-    /// The PostgreSQL server of a test that restarts it (others share the tests' server).
-    let server: PostgresServer?
-
-    /// On PostgreSQL, a database of its own for instance `name` (unless it has one).
-    private func prepareDatabase(_ name: String) async throws {
-        guard store == .postgres, databases[name] == nil else { return }
-        databases[name] = try await PostgresServer.server(or: server).createDatabase(name)
-    }
+    func database(_ name: String) -> String { databases.known(name) }
 
     init(
         consumers: [(name: String, role: String)], store: StoreKind = .sqlite, server: PostgresServer? = nil,
         test: String = #function
     ) throws {
-        self.store = server == nil ? store : .postgres
-        self.server = server
         directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         keys = "\(directory)/keys"
+        databases = InstanceDatabases(directory: directory, store: store, server: server)
         let made = try run(harnessPath, ["keys", "--dir", keys, "--consumers", consumers.map { "\($0.name):\($0.role)" }.joined(separator: ",")])
         guard made.status == 0 else { throw ProcessTestError("hop-harness keys failed: \(made.error)") }
     }
@@ -44,7 +32,7 @@ final class HopCluster: @unchecked Sendable {
         _ name: String = "producer", count: Int, groups: String = "g", rate: Int = 0, endpoint: String = "tcp://127.0.0.1:*",
         poison: Bool = false, failover: Double = 20, warmup: Double = 0, awaitConsumers: Int = 0
     ) async throws -> (ServiceProcess, String) {
-        try await prepareDatabase(name)
+        _ = try await databases.location(name)
         var arguments = ["produce", "--db", database(name), "--keys", keys, "--count", "\(count)",
                          "--groups", groups, "--rate", "\(rate)", "--endpoint", endpoint, "--failover", "\(failover)",
                          "--warmup", "\(warmup)", "--await-consumers", "\(awaitConsumers)"]
@@ -60,9 +48,9 @@ final class HopCluster: @unchecked Sendable {
         _ name: String, group: String = "g", connect endpoints: [String], key: String? = nil, lease: Double = 10,
         slowMs: Int = 0, database: String? = nil, sharingDatabaseWith other: String? = nil
     ) async throws -> ServiceProcess {
-        if let database { databases[name] = database }
-        if let other { databases[name] = self.database(other) }
-        try await prepareDatabase(name)
+        if let database { databases.place(name, at: database) }
+        if let other { databases.place(name, at: self.database(other)) }
+        _ = try await databases.location(name)
         let process = try ServiceProcess(
             harnessPath,
             ["consume", "--db", self.database(name), "--connect", endpoints.joined(separator: ","), "--keys", keys,

@@ -23,11 +23,8 @@ public final class IntakeFixture: @unchecked Sendable {
 
     /// Intake's database (`extra["database"]` when a test puts it elsewhere, e.g. on a small file system).
     public let database: String
-    /// The kind of store every service of the test runs on.
-    public let store: StoreKind
-    /// The PostgreSQL server of a test that restarts it (others share the tests' server).
-    public let postgres: PostgresServer?
-    private var databases: [String: String] = [:]
+    /// Each service instance's store in this test (intake's own is `database`).
+    public let databases: InstanceDatabases
     public var logPath: String { "\(directory)/intake.log" }
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(httpPort)")! }
 
@@ -35,10 +32,9 @@ public final class IntakeFixture: @unchecked Sendable {
         test: String = #function, store: StoreKind = .sqlite, postgres: PostgresServer? = nil, extra: [String: Any] = [:]
     ) async throws {
         directory = try temporaryDirectory(test)
-        self.store = postgres == nil ? store : .postgres
-        self.postgres = postgres
-        if self.store == .postgres { databases["intake"] = try await PostgresServer.server(or: postgres).createDatabase("intake") }
-        database = extra["database"] as? String ?? databases["intake"] ?? "\(directory)/intake.db"
+        databases = InstanceDatabases(directory: directory, store: store, server: postgres)
+        if let placed = extra["database"] as? String { databases.place("intake", at: placed) }
+        database = try await databases.location("intake")
         let keys = "\(directory)/keys"
         for folder in ["integrators", "consumers", "own"] {
             try FileManager.default.createDirectory(atPath: "\(keys)/\(folder)", withIntermediateDirectories: true)
@@ -176,14 +172,9 @@ public final class IntakeFixture: @unchecked Sendable {
         return (http?.statusCode ?? 0, fields, [UInt8](data))
     }
 
-    /// Where service instance `name` of this test keeps its store: a file in the test's folder, or (on PostgreSQL)
-    /// a database of its own on the tests' server, made on first use.
+    /// Where service instance `name` of this test keeps its store (see ``InstanceDatabases``).
     public func databaseLocation(_ name: String) async throws -> String {
-        if let known = databases[name] { return known }
-        var location = "\(directory)/\(name).db"
-        if store == .postgres { location = try await PostgresServer.server(or: postgres).createDatabase(name) }
-        databases[name] = location
-        return location
+        try await databases.location(name)
     }
 
     /// Runs a query on the intake's database (a second connection; WAL lets it read while intake writes).
