@@ -90,13 +90,13 @@ struct Hop: AsyncParsableCommand {
             // the count (rows are only added) and costs a lookup, where COUNT(*) scans the table — every 200 ms, on
             // the same two cores as the hop being measured (5.7 % of the CPU in a 300,000-message run).
             let sql = postgres == nil ? "SELECT COALESCE(MAX(rowid), 0) AS c FROM effects" : "SELECT COUNT(*) AS c FROM effects"
-            total += Int((try? await store.read { try $0.rows(sql, []).first?.integer("c") }) ?? 0 ?? 0)
+            total += Int((try? await store.read { try $0.rows(sql, []).first?.integer("c") }) ?? 0)
         }
         return total
     }
 
     private func launch(_ arguments: [String], output: String) throws -> Process {
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: harness)
         process.arguments = arguments

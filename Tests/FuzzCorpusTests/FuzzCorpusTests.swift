@@ -14,7 +14,7 @@ struct FuzzCorpusTests {
         let folder = "\(Self.corpus)/\(target.rawValue)"
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(files.count >= 3, "the \(target.rawValue) corpus needs seeds")
-        let result = try await runDetached(builtExecutable("iblagh-fuzz"), [target.rawValue, folder])
+        let result = try await run(builtExecutable("iblagh-fuzz"), [target.rawValue, folder])
         #expect(result.status == 0, "\(target.rawValue): \(result.error)")
         #expect(result.output.contains("\(target.rawValue): \(files.count) inputs replayed"), "\(result.output)")
     }
@@ -23,7 +23,7 @@ struct FuzzCorpusTests {
     func seedsAreCurrent() async throws {
         let fresh = NSTemporaryDirectory() + "iblagh-seeds-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: fresh) }
-        let result = try await runDetached(builtExecutable("iblagh-fuzz"), ["seed", fresh])
+        let result = try await run(builtExecutable("iblagh-fuzz"), ["seed", fresh])
         #expect(result.status == 0, "\(result.error)")
         for target in FuzzTarget.allCases {
             let seeds = try FileManager.default.contentsOfDirectory(atPath: "\(fresh)/\(target.rawValue)").sorted()

@@ -37,10 +37,10 @@ struct DeploymentTests {
             instances.append("\(directory)/iblagh-\(service)@1.service")
         }
         try FileManager.default.copyItem(atPath: Self.root.appendingPathComponent("deploy/systemd/iblagh.target").path, toPath: "\(directory)/iblagh.target")
-        let verified = try await runDetached("/usr/bin/env", ["systemd-analyze", "verify", "--man=no"] + instances + ["\(directory)/iblagh.target"])
+        let verified = try await run("/usr/bin/env", ["systemd-analyze", "verify", "--man=no"] + instances + ["\(directory)/iblagh.target"])
         #expect(verified.status == 0 && verified.error.isEmpty && verified.output.isEmpty, "\(verified.output)\(verified.error)")
         for instance in instances {
-            let security = try await runDetached("/usr/bin/env", ["systemd-analyze", "security", "--offline=true", "--no-pager", instance])
+            let security = try await run("/usr/bin/env", ["systemd-analyze", "security", "--offline=true", "--no-pager", instance])
             let summary = security.output.split(separator: "\n").first { $0.contains("Overall exposure level") } ?? ""
             let level: Double? = summary.split(separator: ":").last?.split(separator: " ").first.flatMap { Double(String($0)) }
             #expect((level ?? 10) <= 2.0, "\(instance): \(summary) \(security.error)")
@@ -79,17 +79,17 @@ struct DeploymentTests {
         try FileManager.default.copyItem(atPath: root.appendingPathComponent("deploy").path, toPath: "\(copy)/deploy")
         try? FileManager.default.removeItem(atPath: "\(copy)/deploy/kubernetes/generated")
         let bin = URL(fileURLWithPath: builtExecutable("iblagh")).deletingLastPathComponent().path
-        let keys = try await runDetached("/bin/bash", ["\(copy)/deploy/kubernetes/generate-keys.sh"], environment: ["IBLAGH_BIN": bin])
+        let keys = try await run("/bin/bash", ["\(copy)/deploy/kubernetes/generate-keys.sh"], environment: ["IBLAGH_BIN": bin])
         #expect(keys.status == 0, "\(keys.error)")
         var overlays: [String: [[String: Any]]] = [:]
         for overlay in ["national", "rabat-sale-kenitra", "casablanca-settat"] {
-            let built = try await runDetached("/usr/bin/env", ["kubectl", "kustomize", "\(copy)/deploy/kubernetes/overlays/\(overlay)"])
+            let built = try await run("/usr/bin/env", ["kubectl", "kustomize", "\(copy)/deploy/kubernetes/overlays/\(overlay)"])
             if built.error.contains("No such file") || built.status == 127 {
                 Issue.record("kubectl is needed to check deploy/kubernetes (it is on the build image; see docs/operations.md)")
             }
             #expect(built.status == 0, "\(overlay): \(built.error)")
             try built.output.write(toFile: "\(copy)/\(overlay).yaml", atomically: true, encoding: .utf8)
-            let json = try await runDetached("/usr/bin/env", ["python3", "-c", "import json, sys, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d]))", "\(copy)/\(overlay).yaml"])
+            let json = try await run("/usr/bin/env", ["python3", "-c", "import json, sys, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d]))", "\(copy)/\(overlay).yaml"])
             #expect(json.status == 0, "\(json.error)")
             overlays[overlay] = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]] ?? []
         }

@@ -14,7 +14,7 @@ extension LocalStackTests {
         let stack = Stack(state: try temporaryDirectory())
         var environment = stack.environment
         environment["FAULT_EVERY"] = "1"
-        let result = try await runDetached("/bin/bash", [Self.faultRun, "2000", "1", "2"], timeout: 300, environment: environment)
+        let result = try await run("/bin/bash", [Self.faultRun, "2000", "1", "2"], timeout: 300, environment: environment)
         let summary = result.output.split(separator: "\n").filter { $0.hasPrefix("submitted") || $0.hasPrefix("checker") || $0.hasPrefix("  ") || $0.hasPrefix("lost") }
         #expect(result.status == 0, "\(summary.joined(separator: "\n"))\n\(result.error.suffix(2000))")
         #expect(result.output.contains("lost 0, duplicated 0: PASS"))

@@ -15,7 +15,7 @@ extension LocalStackTests {
     @Test("garbage, stalled handshakes, no CURVE, unknown keys and a wrong role against every endpoint are refused; enrolled traffic flows; memory stays bounded")
     func intruders() async throws {
         let stack = Stack(state: try temporaryDirectory())
-        defer { _ = try? run("/bin/bash", [Self.script, "stop"], timeout: 60, environment: stack.environment) }
+        defer { stack.stopOnExit() }
         let started = try await stack.call("start")
         try #require(started.status == 0, "\(started.error)")
         let endpoints = try Self.boundEndpoints(configFolder: "\(stack.state)/local/config")
@@ -109,6 +109,7 @@ extension LocalStackTests {
         let intakeLog = try String(contentsOfFile: "\(stack.state)/local/logs/intake.log", encoding: .utf8)
         #expect(intakeLog.contains("CURVE handshake refused"))
         #expect(intakeLog.contains("dispatch frame refused"))
+        _ = try await stack.call("stop")
     }
 
     /// Opens 10 connections that send garbage, 10 that send the start of a ZMTP greeting and stall, and 5 that offer

@@ -6,9 +6,9 @@ import ZeroMQ
 @Suite("iblagh keys: certificates integrators can use with their own tools")
 struct KeysCommandTests {
     @Test("keys generate writes a 0600 secret and a public file that pyzmq's load_certificate reads")
-    func generatedKeysLoadInPyzmq() throws {
+    func generatedKeysLoadInPyzmq() async throws {
         let dir = try temporaryDirectory()
-        let result = try run(iblaghPath, ["keys", "generate", "integrator-acme", "--dir", dir, "--role", "integrator"])
+        let result = try await run(iblaghPath, ["keys", "generate", "integrator-acme", "--dir", dir, "--role", "integrator"])
         #expect(result.status == 0, "\(result.error)")
         let secretFile = "\(dir)/integrator-acme.key_secret", publicFile = "\(dir)/integrator-acme.key"
         let mode = try FileManager.default.attributesOfItem(atPath: secretFile)[.posixPermissions] as? Int
@@ -19,7 +19,7 @@ struct KeysCommandTests {
         #expect(result.output.contains(ours.publicKey.z85))
         #expect(!result.output.contains(ours.secretKey.z85))
 
-        let py = try python("""
+        let py = try await python("""
             import zmq.auth
             pub, sec = zmq.auth.load_certificate('\(secretFile)')
             pub2, none = zmq.auth.load_certificate('\(publicFile)')
@@ -31,9 +31,9 @@ struct KeysCommandTests {
     }
 
     @Test("certificates made by pyzmq's create_certificates load as our key pairs")
-    func pyzmqCertificatesLoad() throws {
+    func pyzmqCertificatesLoad() async throws {
         let dir = try temporaryDirectory()
-        let py = try python("""
+        let py = try await python("""
             import os, zmq.auth
             pub, sec = zmq.auth.create_certificates('\(dir)', 'partner')
             os.chmod(sec, 0o600)
@@ -45,37 +45,37 @@ struct KeysCommandTests {
     }
 
     @Test("keys show prints the public key and role and refuses a secret readable by others")
-    func showAndPermissions() throws {
+    func showAndPermissions() async throws {
         let dir = try temporaryDirectory()
-        _ = try run(iblaghPath, ["keys", "generate", "unit-kenitra", "--dir", dir, "--role", "unit:KENITRA"])
-        let show = try run(iblaghPath, ["keys", "show", "\(dir)/unit-kenitra.key"])
+        _ = try await run(iblaghPath, ["keys", "generate", "unit-kenitra", "--dir", dir, "--role", "unit:KENITRA"])
+        let show = try await run(iblaghPath, ["keys", "show", "\(dir)/unit-kenitra.key"])
         #expect(show.status == 0)
         #expect(show.output.contains("role        unit:KENITRA"))
 
         chmod("\(dir)/unit-kenitra.key_secret", 0o644)
-        let refused = try run(iblaghPath, ["keys", "show", "\(dir)/unit-kenitra.key_secret"])
+        let refused = try await run(iblaghPath, ["keys", "show", "\(dir)/unit-kenitra.key_secret"])
         #expect(refused.status != 0)
         #expect(refused.error.contains("readable by others"))
         #expect(refused.error.contains("chmod 600"))
     }
 
     @Test("keys generate never overwrites an existing secret")
-    func noOverwrite() throws {
+    func noOverwrite() async throws {
         let dir = try temporaryDirectory()
-        #expect(try run(iblaghPath, ["keys", "generate", "intake-1", "--dir", dir]).status == 0)
+        #expect(try await run(iblaghPath, ["keys", "generate", "intake-1", "--dir", dir]).status == 0)
         let before = try String(contentsOfFile: "\(dir)/intake-1.key_secret", encoding: .utf8)
-        let again = try run(iblaghPath, ["keys", "generate", "intake-1", "--dir", dir])
+        let again = try await run(iblaghPath, ["keys", "generate", "intake-1", "--dir", dir])
         #expect(again.status != 0)
         #expect(again.error.contains("already exists"))
         #expect(try String(contentsOfFile: "\(dir)/intake-1.key_secret", encoding: .utf8) == before)
     }
 
     @Test("a damaged certificate is refused with an error naming the file and the problem")
-    func damagedCertificate() throws {
+    func damagedCertificate() async throws {
         let dir = try temporaryDirectory()
         let path = "\(dir)/broken.key"
         try "curve\n    public-key = \"too-short\"\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try run(iblaghPath, ["keys", "show", path])
+        let result = try await run(iblaghPath, ["keys", "show", path])
         #expect(result.status != 0)
         #expect(result.error.contains(path))
         #expect(result.error.contains("40 characters of Z85"))
@@ -92,9 +92,9 @@ struct KeysCommandTests {
 @Suite("iblagh demo")
 struct DemoCommandTests {
     @Test("the demo shows the enrolled key delivering and the stranger refused")
-    func demo() throws {
+    func demo() async throws {
         let dir = try temporaryDirectory()
-        let result = try run(iblaghPath, ["demo", "--dir", dir])
+        let result = try await run(iblaghPath, ["demo", "--dir", dir])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.contains("stranger     refused: handshake refused by ZAP (status 400)"))
         #expect(result.output.contains("delivered \"report from integrator-acme\" as User-Id integrator"))

@@ -22,7 +22,7 @@ struct LocalStackTests {
         }
 
         func call(_ arguments: String...) async throws -> CommandResult {
-            try await runDetached("/bin/bash", [LocalStackTests.script] + arguments, timeout: 180, environment: environment)
+            try await run("/bin/bash", [LocalStackTests.script] + arguments, timeout: 180, environment: environment)
         }
 
         /// The instances' process ids, as the script recorded them.
@@ -34,9 +34,15 @@ struct LocalStackTests {
             }, uniquingKeysWith: { _, last in last })
         }
 
+        /// Stops whatever still runs, for a `defer` (which cannot await): it blocks its thread, so only as the
+        /// safety net of a test that stops the stack itself — a second stop finds nothing to do and returns at once.
+        func stopOnExit() {
+            _ = try? runBlocking("/bin/bash", [LocalStackTests.script, "stop"], timeout: 60, environment: environment)
+        }
+
         /// Process ids of anything still running from this stack's folder (its services run with configs in it).
         func leftovers() async throws -> [String] {
-            let found = try await runDetached("/usr/bin/pgrep", ["-f", state])
+            let found = try await run("/usr/bin/pgrep", ["-f", state])
             return found.output.split(separator: "\n").map(String.init)
         }
     }
@@ -50,7 +56,7 @@ struct LocalStackTests {
     @Test("starts the seven instances, serves a demonstration report, and stops cleanly — twice in a row, leaving no process behind")
     func startStopTwice() async throws {
         let stack = Stack(state: try temporaryDirectory())
-        defer { _ = try? run("/bin/bash", [Self.script, "stop"], timeout: 60, environment: stack.environment) }
+        defer { stack.stopOnExit() }
         var firstPids: [String: Int32] = [:]
         for round in 1...2 {
             let started = try await stack.call()
@@ -90,7 +96,7 @@ struct LocalStackTests {
     @Test("--postgres: the stack keeps its stores in a throw-away PostgreSQL server; the reports reach the tracker there; a second call stops the services and the server")
     func onPostgres() async throws {
         let stack = Stack(state: try temporaryDirectory())
-        defer { _ = try? run("/bin/bash", [Self.script, "stop"], timeout: 60, environment: stack.environment) }
+        defer { stack.stopOnExit() }
         let started = try await stack.call("--postgres")
         #expect(started.status == 0, "\(started.error)")
         let server = try #require(started.output.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("postgresql://") }?
@@ -100,7 +106,7 @@ struct LocalStackTests {
         // stage they reach before statistics).
         var cases = ""
         for _ in 0..<100 where cases != "2" {
-            cases = try await runDetached("/usr/bin/psql", ["-X", "-t", "-A", "\(server)/iblagh_tracker_1", "-c", "SELECT COUNT(*) FROM tracker_case"])
+            cases = try await run("/usr/bin/psql", ["-X", "-t", "-A", "\(server)/iblagh_tracker_1", "-c", "SELECT COUNT(*) FROM tracker_case"])
                 .output.trimmingCharacters(in: .whitespacesAndNewlines)
             if cases != "2" { try await Task.sleep(for: .milliseconds(200)) }
         }
@@ -115,7 +121,7 @@ struct LocalStackTests {
     @Test("a crashed instance shows as EXITED and restarts alone, the others untouched")
     func crashAndRestart() async throws {
         let stack = Stack(state: try temporaryDirectory())
-        defer { _ = try? run("/bin/bash", [Self.script, "stop"], timeout: 60, environment: stack.environment) }
+        defer { stack.stopOnExit() }
         let started = try await stack.call("start")
         #expect(started.status == 0, "\(started.error)")
         let before = try stack.pids()

@@ -20,7 +20,7 @@ struct BrowserTests {
         let artefacts = Self.root.appendingPathComponent("state/test-artefacts/citizen-web").path
         try? FileManager.default.removeItem(atPath: artefacts)
         let script = Self.root.appendingPathComponent("Tests/Browser/citizen_web.py").path
-        let result = try await runDetached("/usr/bin/env", ["python3", script, intake.baseURL.absoluteString, artefacts], timeout: 300)
+        let result = try await run("/usr/bin/env", ["python3", script, intake.baseURL.absoluteString, artefacts], timeout: 300)
         #expect(result.status == 0, "\(result.output)\(result.error)")
         let seen = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any] ?? [:]
         #expect((seen["failures"] as? [String]) == [], "\(seen["failures"] ?? "no result")")

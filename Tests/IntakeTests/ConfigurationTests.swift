@@ -10,17 +10,17 @@ struct ConfigurationTests {
         (["--intake-http-port", "70000"], "intake.http.port"),
         ([String](), "intake.key"),
     ])
-    func badSettingNamesTheKey(_ arguments: [String], _ key: String) throws {
-        let result = try run(builtExecutable("iblagh-intake"), arguments, timeout: 60)
+    func badSettingNamesTheKey(_ arguments: [String], _ key: String) async throws {
+        let result = try await run(builtExecutable("iblagh-intake"), arguments, timeout: 60)
         #expect(result.status != 0)
         #expect(result.error.contains(key), "\(result.error)")
     }
 
     @Test("a configuration file that is not JSON is refused, naming the file")
-    func badFile() throws {
+    func badFile() async throws {
         let directory = try temporaryDirectory()
         try "{ not json".write(toFile: "\(directory)/bad.json", atomically: true, encoding: .utf8)
-        let result = try run(builtExecutable("iblagh-intake"), ["--config", "\(directory)/bad.json"], timeout: 60)
+        let result = try await run(builtExecutable("iblagh-intake"), ["--config", "\(directory)/bad.json"], timeout: 60)
         #expect(result.status != 0)
         #expect(result.error.contains("bad.json"))
     }
@@ -34,10 +34,10 @@ struct ConfigurationTests {
         var typo = valid
         typo["intake"] = section
         try JSONSerialization.data(withJSONObject: typo).write(to: URL(fileURLWithPath: "\(intake.directory)/typo.json"))
-        let fromFile = try run(builtExecutable("iblagh-intake"), ["--config", "\(intake.directory)/typo.json"], timeout: 60)
+        let fromFile = try await run(builtExecutable("iblagh-intake"), ["--config", "\(intake.directory)/typo.json"], timeout: 60)
         #expect(fromFile.status != 0)
         #expect(fromFile.error.contains("intake.databse") && fromFile.error.contains("docs/configuration.md"), "\(fromFile.error)")
-        let fromArguments = try run(
+        let fromArguments = try await run(
             builtExecutable("iblagh-intake"), ["--config", "\(intake.directory)/intake.json", "--intake-htpp-port", "9"], timeout: 60)
         #expect(fromArguments.status != 0)
         #expect(fromArguments.error.contains("--intake-htpp-port"), "\(fromArguments.error)")

@@ -11,7 +11,7 @@ struct PythonIntegratorTests {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/examples/submit_report.py").standardized.path
         let arguments = [script, "--endpoint", intake.busEndpoint, "--server-key", "\(keys)/intake.key",
                          "--certificate", "\(keys)/acme.key_secret", "--key", "py-0001"]
-        let first = try run("/usr/bin/env", ["python3"] + arguments)
+        let first = try await run("/usr/bin/env", ["python3"] + arguments)
         if first.error.contains("No module named") {
             Issue.record("pyzmq/protobuf missing: run the tests through the README's test command (deploy/test.sh)")
         }
@@ -19,7 +19,7 @@ struct PythonIntegratorTests {
         let trackingID = first.output.split(separator: "\n").first { $0.hasPrefix("tracking id: IBL-") }?.dropFirst("tracking id: ".count)
         #expect(trackingID != nil)
         #expect(try await intake.query("SELECT tracking_id FROM intake_report").map { $0.text("tracking_id") ?? "" } == [trackingID.map(String.init) ?? "?"])
-        let again = try run("/usr/bin/env", ["python3"] + arguments)
+        let again = try await run("/usr/bin/env", ["python3"] + arguments)
         #expect(again.output.contains("tracking id: \(trackingID ?? "?")"))
         #expect(again.output.contains("submitted before"))
         #expect(try await intake.count("intake_report") == 1)
@@ -33,11 +33,11 @@ struct SubmitCommandTests {
         let intake = try await IntakeFixture()
         let keys = "\(intake.directory)/keys/own"
         let common = ["submit", "--endpoint", intake.busEndpoint, "--server-key", "\(keys)/intake.key", "--certificate", "\(keys)/acme.key_secret"]
-        let ok = try run(iblaghPath, common + ["--key", "cli-1", "--category", "fraud", "--description", "A fake shop took my money.",
+        let ok = try await run(iblaghPath, common + ["--key", "cli-1", "--category", "fraud", "--description", "A fake shop took my money.",
                                               "--residence", "Kénitra", "--account", "url:https://shop.invalid/x"])
         #expect(ok.status == 0, "\(ok.error)")
         #expect(ok.output.contains("tracking id:    IBL-"))
-        let bad = try run(iblaghPath, common + ["--key", "cli-2", "--category", "fraud", "--description", "x", "--residence", "", "--email", "nope"])
+        let bad = try await run(iblaghPath, common + ["--key", "cli-2", "--category", "fraud", "--description", "x", "--residence", "", "--email", "nope"])
         #expect(bad.status != 0)
         #expect(bad.output.contains("report.residence"))
         #expect(try await intake.count("intake_report") == 1)

@@ -104,7 +104,7 @@ struct RouterTests {
     @Test("iblagh route explains a decision; iblagh reroute keeps the history and publishes the correction",
           arguments: StoreKind.allCases)
     func routeAndReroute(store: StoreKind) async throws {
-        let preview = try run(iblaghPath, ["route", "Kenitra", "--category", "sextortion", "--minor", "--reference", RouterFixture.repositoryReference])
+        let preview = try await run(iblaghPath, ["route", "Kenitra", "--category", "sextortion", "--minor", "--reference", RouterFixture.repositoryReference])
         #expect(preview.status == 0, "\(preview.error)")
         #expect(preview.output.contains("Wilaya de sûreté de Kénitra"))
         #expect(preview.output.contains("urgent"))
@@ -114,7 +114,7 @@ struct RouterTests {
         defer { Task { await tracker.stop() } }
         let trackingID = try await submit(intake, residence: "Sidi", key: "rr-1")
         #expect(try await tracker.wait(for: 1).count == 1)
-        let reroute = try run(iblaghPath, [
+        let reroute = try await run(iblaghPath, [
             "reroute", "--db", try await intake.databaseLocation("router"), "--tracking", trackingID, "--province", "sidi-kacem",
             "--reason", "the reporter confirmed Sidi Kacem by phone", "--operator-name", "op-7", "--reference", RouterFixture.repositoryReference,
         ])

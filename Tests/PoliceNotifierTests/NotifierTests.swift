@@ -57,12 +57,12 @@ struct NotifierTests {
         _ = try await notifier.waitForCase("kenitra") { $0.trackingID == kenitra }
         let common = ["console", "--unit", "police.wilaya.kenitra", "--endpoint", notifier.consoleEndpoint,
                       "--server-key", "\(notifier.keys)/own/notifier.key", "--certificate", "\(notifier.keys)/own/console-kenitra.key_secret"]
-        let listed = try run(iblaghPath, common + ["--list"])
+        let listed = try await run(iblaghPath, common + ["--list"])
         #expect(listed.status == 0, "\(listed.error)")
         #expect(listed.output.contains("1 open case(s)") && listed.output.contains(kenitra) && listed.output.contains("URGENT"))
-        let acknowledged = try run(iblaghPath, common + ["--acknowledge", kenitra, "--officer", "k-3"])
+        let acknowledged = try await run(iblaghPath, common + ["--acknowledge", kenitra, "--officer", "k-3"])
         #expect(acknowledged.status == 0 && acknowledged.output.contains("acknowledged \(kenitra)"))
-        let again = try run(iblaghPath, common + ["--contacted", "IBL-2026-000000000000", "--officer", "k-3"])
+        let again = try await run(iblaghPath, common + ["--contacted", "IBL-2026-000000000000", "--officer", "k-3"])
         #expect(again.status != 0 && again.output.contains("not_your_case"))
     }
 

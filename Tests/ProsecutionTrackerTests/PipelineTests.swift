@@ -102,7 +102,7 @@ struct PipelineTests {
         if store == .postgres {
             // Each service's database as pg_dump writes it (bytea as hex, so the canaries are looked for in hex too).
             for name in ["intake", "router", "router-2", "notifier", "tracker", "statistics"] {
-                let dump = try await runDetached("/usr/bin/pg_dump", ["--data-only", "-d", try await intake.databaseLocation(name)])
+                let dump = try await run("/usr/bin/pg_dump", ["--data-only", "-d", try await intake.databaseLocation(name)])
                 #expect(dump.status == 0 && dump.output.contains("COPY"), "pg_dump \(name): \(dump.error)")
                 contents.append(("\(name) (PostgreSQL)", Data(dump.output.utf8)))
             }

@@ -106,7 +106,7 @@ struct SharedCaseFileTests {
             let applied = try await consumerAcknowledgements(httpPort: endpoint.http)
             #expect(applied > 0 && applied < Self.cases * 2, "one instance acknowledged \(applied) of \(Self.cases * 2) events")
         }
-        let audit = try await runDetached(iblaghPath, ["audit", "verify", "--db", database])
+        let audit = try await run(iblaghPath, ["audit", "verify", "--db", database])
         #expect(audit.status == 0 && audit.output.hasPrefix("OK: \(Self.cases * 3) entries"), "\(audit.output)\(audit.error)")
         await intake.stop()
         await router.stop()

@@ -137,7 +137,7 @@ struct TrackerTests {
         try await tracker.waitForState(trackingID, .unitNotified)
         try await Task.sleep(for: .milliseconds(500))
         tracker.process.stop()
-        let clean = try run(iblaghPath, ["audit", "verify", "--db", tracker.database])
+        let clean = try await run(iblaghPath, ["audit", "verify", "--db", tracker.database])
         #expect(clean.status == 0 && clean.output.hasPrefix("OK"), "\(clean.output)\(clean.error)")
         let tampering = [
             ("edited", "UPDATE tracker_history SET body = body || ' ' WHERE seq = (SELECT MIN(seq) + 1 FROM tracker_history)"),
@@ -151,8 +151,8 @@ struct TrackerTests {
                 try FileManager.default.copyItem(atPath: tracker.database + suffix, toPath: copy + suffix)
             }
             let store = try SQLiteStore(path: copy, migrations: [])
-            try await store.write { try $0.execute(sql, []) }
-            let result = try run(iblaghPath, ["audit", "verify", "--db", copy])
+            _ = try await store.write { try $0.execute(sql, []) }
+            let result = try await run(iblaghPath, ["audit", "verify", "--db", copy])
             #expect(result.status != 0, "\(what) was not found")
             #expect(result.output.contains("BROKEN: entry"), "\(what): \(result.output)")
         }
@@ -183,9 +183,9 @@ struct TrackerTests {
         // The same case from the command line.
         let common = ["--endpoint", tracker.commandsEndpoint, "--server-key", "\(tracker.keys)/own/tracker.key",
                       "--certificate", "\(tracker.keys)/own/officer-kenitra.key_secret", "--tracking", trackingID]
-        let shown = try run(iblaghPath, ["case", "show"] + common)
+        let shown = try await run(iblaghPath, ["case", "show"] + common)
         #expect(shown.status == 0 && shown.output.contains("UNDER_INVESTIGATION") && shown.output.contains("SUSPECTS_IDENTIFIED"), "\(shown.output)\(shown.error)")
-        let skipped = try run(iblaghPath, ["case", "advance", "--to", "referred_to_prosecution"] + common)
+        let skipped = try await run(iblaghPath, ["case", "advance", "--to", "referred_to_prosecution"] + common)
         #expect(skipped.status != 0 && skipped.output.contains("illegal_transition"))
     }
 }

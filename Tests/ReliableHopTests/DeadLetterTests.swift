@@ -14,8 +14,8 @@ struct DeadLetterTests {
         let path = location.setting
         let store = try location.open(migrations: HopSchema.migrations)
         let envelope = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ReportAccepted(), messageID: "m-1", producer: "test")
+        try await store.write { try Outbox.enqueue(envelope, for: ["router", "tracker"], in: $0) }
         try await store.write { transaction in
-            try Outbox.enqueue(envelope, for: ["router", "tracker"], in: transaction)
             // The router group refused it, and its cursor moved past it: what the dispatcher does on NACK.
             // The tracker group has not got it yet.
             try transaction.execute(
@@ -26,10 +26,10 @@ struct DeadLetterTests {
         let oldSeq = try await store.read { try $0.rows("SELECT seq FROM hop_outbox", []).first?.integer("seq") }
 
         // Through the command line, as an operator would.
-        let list = try run(iblaghPath, ["deadletter", "list", "--db", path])
+        let list = try await run(iblaghPath, ["deadletter", "list", "--db", path])
         #expect(list.output.contains("m-1\trouter\t3\t"))
         #expect(list.output.contains("refused"))
-        let replay = try run(iblaghPath, ["deadletter", "replay", "--db", path, "1"])
+        let replay = try await run(iblaghPath, ["deadletter", "replay", "--db", path, "1"])
         #expect(replay.status == 0, "\(replay.error)")
 
         let (pending, dead, newSeq) = try await store.read { transaction in
@@ -41,7 +41,7 @@ struct DeadLetterTests {
         #expect(dead == 0)
         #expect((newSeq ?? 0) > (oldSeq ?? 0))
 
-        let again = try run(iblaghPath, ["deadletter", "replay", "--db", path, "1"])
+        let again = try await run(iblaghPath, ["deadletter", "replay", "--db", path, "1"])
         #expect(again.status != 0)
         #expect(again.error.contains("no dead letter with id 1"))
     }

@@ -19,11 +19,11 @@ final class HopCluster: @unchecked Sendable {
     init(
         consumers: [(name: String, role: String)], store: StoreKind = .sqlite, server: PostgresServer? = nil,
         test: String = #function
-    ) throws {
+    ) async throws {
         directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         keys = "\(directory)/keys"
         databases = InstanceDatabases(directory: directory, store: store, server: server)
-        let made = try run(harnessPath, ["keys", "--dir", keys, "--consumers", consumers.map { "\($0.name):\($0.role)" }.joined(separator: ",")])
+        let made = try await run(harnessPath, ["keys", "--dir", keys, "--consumers", consumers.map { "\($0.name):\($0.role)" }.joined(separator: ",")])
         guard made.status == 0 else { throw ProcessTestError("hop-harness keys failed: \(made.error)") }
     }
 
@@ -63,10 +63,10 @@ final class HopCluster: @unchecked Sendable {
 
     /// message id -> how many times it was applied, over the given consumers' databases (each database once:
     /// instances may share one).
-    func effects(_ consumers: [String]) throws -> [String: Int] {
+    func effects(_ consumers: [String]) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for location in Set(consumers.map(database)) {
-            for id in try column("SELECT message_id FROM effects", in: location, ifTableExists: "effects") {
+            for id in try await column("SELECT message_id FROM effects", in: location, ifTableExists: "effects") {
                 counts[id, default: 0] += 1
             }
         }
@@ -74,8 +74,8 @@ final class HopCluster: @unchecked Sendable {
     }
 
     /// Messages the producer `database` still holds for `group` (not yet acknowledged, by its stored cursor).
-    func pending(in database: String = "producer", group: String = "g") throws -> Int {
-        try count(
+    func pending(in database: String = "producer", group: String = "g") async throws -> Int {
+        try await count(
             """
             SELECT COUNT(*) FROM hop_outbox WHERE groups LIKE '%,\(group),%'
             AND seq > COALESCE((SELECT acked_through FROM hop_cursor WHERE consumer_group = '\(group)'), 0)
@@ -83,27 +83,27 @@ final class HopCluster: @unchecked Sendable {
     }
 
     /// Rows of a table in a process's database (e.g. the producer's dead letters).
-    func count(_ sql: String, in database: String) throws -> Int {
-        Int(try column(sql, in: self.database(database)).first ?? "0") ?? 0
+    func count(_ sql: String, in database: String) async throws -> Int {
+        Int(try await column(sql, in: self.database(database)).first ?? "0") ?? 0
     }
 
     /// The first column of a query's rows as text, read behind the processes' backs (GRDB read-only, or psql).
-    private func column(_ sql: String, in location: String, ifTableExists table: String? = nil) throws -> [String] {
+    private func column(_ sql: String, in location: String, ifTableExists table: String? = nil) async throws -> [String] {
         switch StoreLocation(location) {
         case .sqlite(let path):
             guard FileManager.default.fileExists(atPath: path) else { return [] }
             var configuration = Configuration()
             configuration.readonly = true
-            return try DatabaseQueue(path: path, configuration: configuration).read { db in
+            return try await DatabaseQueue(path: path, configuration: configuration).read { db in
                 if let table, try !db.tableExists(table) { return [] }
                 return try String.fetchAll(db, sql: sql)
             }
         case .postgres(let url):
             if let table {
-                let exists = try run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", "SELECT to_regclass('\(table)') IS NOT NULL"])
+                let exists = try await run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", "SELECT to_regclass('\(table)') IS NOT NULL"])
                 guard exists.output.hasPrefix("t") else { return [] }
             }
-            let result = try run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", sql])
+            let result = try await run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", sql])
             guard result.status == 0 else { throw ProcessTestError("psql: \(result.error)") }
             return result.output.split(separator: "\n").map(String.init)
         }
@@ -111,18 +111,18 @@ final class HopCluster: @unchecked Sendable {
 
     /// Waits until `consumers` together have applied `count` distinct messages, and returns what they applied.
     func waitForEffects(_ consumers: [String], count: Int) async throws -> [String: Int] {
-        try await waitUntil(summary(try effects(consumers), expected: count)) { try effects(consumers).count == count }
-        return try effects(consumers)
+        try await waitUntil(summary(try await effects(consumers), expected: count)) { try await effects(consumers).count == count }
+        return try await effects(consumers)
     }
 
     /// Waits until `condition` holds, polling; fails with `describe()` after `seconds`.
-    func waitUntil(within seconds: Double = 120, _ describe: @autoclosure () throws -> String, _ condition: () throws -> Bool) async throws {
+    func waitUntil(within seconds: Double = 120, _ describe: @autoclosure () async throws -> String, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if (try? condition()) == true { return }
+            if (try? await condition()) == true { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw ProcessTestError("condition not met within \(seconds) s: \(try describe())")
+        throw ProcessTestError("condition not met within \(seconds) s: \(try await describe())")
     }
 
     func stopAll() {

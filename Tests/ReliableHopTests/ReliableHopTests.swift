@@ -7,7 +7,7 @@ import TestSupport
 struct ReliableHopTests {
     @Test("10,000 messages through one hop to 2 consumer instances: each applied exactly once, load shared", arguments: StoreKind.allCases)
     func tenThousandToTwoConsumers(store: StoreKind) async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")], store: store)
+        let cluster = try await HopCluster(consumers: [("c1", "g"), ("c2", "g")], store: store)
         defer { cluster.stopAll() }
         // Both consumers are connected before the first message exists (the producer waits for them, past its recovery
         // period), and the messages come over about 4 s: the share must not hinge on how long a process takes to start
@@ -16,16 +16,16 @@ struct ReliableHopTests {
         _ = try await cluster.consumer("c1", connect: [endpoint])
         _ = try await cluster.consumer("c2", connect: [endpoint])
         expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 10_000), count: 10_000)
-        let shares = try [cluster.effects(["c1"]).count, cluster.effects(["c2"]).count]
+        let shares = try await [cluster.effects(["c1"]).count, cluster.effects(["c2"]).count]
         #expect(shares.allSatisfy { $0 > 1000 }, "load not shared: \(shares)")
         try await cluster.waitUntil(within: 30, "messages still pending") {
-            try cluster.pending() == 0
+            try await cluster.pending() == 0
         }
     }
 
     @Test("kill -9 a consumer at random moments, 6 times, and restart it: 0 lost, 0 applied twice", arguments: StoreKind.allCases)
     func consumerCrashes(store: StoreKind) async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")], store: store)
+        let cluster = try await HopCluster(consumers: [("c1", "g"), ("c2", "g")], store: store)
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 10_000, rate: 1_000)
         let victim = try await cluster.consumer("c1", connect: [endpoint])
@@ -43,30 +43,30 @@ struct ReliableHopTests {
 
     @Test("a consumer that dies for good: after the failover timeout the other instance gets its messages; none lost")
     func consumerGoneForGood() async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")])
+        let cluster = try await HopCluster(consumers: [("c1", "g"), ("c2", "g")])
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 5_000, failover: 3)
         // c1 is slow, so it holds a full credit window of unacknowledged messages when it dies.
         let doomed = try await cluster.consumer("c1", connect: [endpoint], slowMs: 2)
         _ = try await cluster.consumer("c2", connect: [endpoint])
-        try await cluster.waitUntil("c1 applied nothing yet") { try cluster.effects(["c1"]).count > 100 }
+        try await cluster.waitUntil("c1 applied nothing yet") { try await cluster.effects(["c1"]).count > 100 }
         doomed.crash()
-        let appliedByC1 = try cluster.effects(["c1"]).count
-        try await cluster.waitUntil(summary(try cluster.effects(["c1", "c2"]), expected: 5_000)) {
-            Set(try cluster.effects(["c1", "c2"]).keys) == expectedIDs(5_000)
+        let appliedByC1 = try await cluster.effects(["c1"]).count
+        try await cluster.waitUntil(summary(try await cluster.effects(["c1", "c2"]), expected: 5_000)) {
+            Set(try await cluster.effects(["c1", "c2"]).keys) == expectedIDs(5_000)
         }
         // Each instance applied each message at most once. Applied by both can only be what c1 committed in its
         // last moment and could not acknowledge — its own database holds the proof, for an operator to reconcile.
-        #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
-        #expect(try cluster.effects(["c2"]).values.allSatisfy { $0 == 1 })
-        let both = try Set(cluster.effects(["c1"]).keys).intersection(cluster.effects(["c2"]).keys)
+        #expect(try await cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
+        #expect(try await cluster.effects(["c2"]).values.allSatisfy { $0 == 1 })
+        let both = try await Set(cluster.effects(["c1"]).keys).intersection(cluster.effects(["c2"]).keys)
         #expect(both.count <= 1_000, "more overlap than one credit window: \(both.count)")
-        #expect(try cluster.effects(["c2"]).count >= 5_000 - appliedByC1)  // c2 took over what c1 held
+        #expect(try await cluster.effects(["c2"]).count >= 5_000 - appliedByC1)  // c2 took over what c1 held
     }
 
     @Test("kill -9 the producer mid-stream and restart it: 0 lost, 0 applied twice", arguments: StoreKind.allCases)
     func producerCrashes(store: StoreKind) async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")], store: store)
+        let cluster = try await HopCluster(consumers: [("c1", "g"), ("c2", "g")], store: store)
         defer { cluster.stopAll() }
         let (producer, endpoint) = try await cluster.producer(count: 10_000, rate: 2_000)
         _ = try await cluster.consumer("c1", connect: [endpoint])
@@ -82,11 +82,11 @@ struct ReliableHopTests {
 
     @Test("with the consumer down the producer keeps committing; after it starts, the backlog drains", arguments: StoreKind.allCases)
     func backlogDrains(store: StoreKind) async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g")], store: store)
+        let cluster = try await HopCluster(consumers: [("c1", "g")], store: store)
         defer { cluster.stopAll() }
         let (producer, endpoint) = try await cluster.producer(count: 5_000)
         _ = try await producer.waitForLine("enqueued")
-        #expect(try cluster.pending() == 5_000)
+        #expect(try await cluster.pending() == 5_000)
         _ = try await cluster.consumer("c1", connect: [endpoint])
         let effects = try await cluster.waitForEffects(["c1"], count: 5_000)
         #expect(effects.values.allSatisfy { $0 == 1 })
@@ -94,18 +94,19 @@ struct ReliableHopTests {
 
     @Test("the same message id delivered twice (by two producers) has one effect", arguments: StoreKind.allCases)
     func duplicateIDsHaveOneEffect(store: StoreKind) async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g")], store: store)
+        let cluster = try await HopCluster(consumers: [("c1", "g")], store: store)
         defer { cluster.stopAll() }
         let (_, first) = try await cluster.producer("producer-a", count: 2_000)
         let (_, second) = try await cluster.producer("producer-b", count: 2_000)
         _ = try await cluster.consumer("c1", connect: [first, second])
         try await cluster.waitUntil(within: 120, "messages still pending at a producer") {
-            try cluster.pending(in: "producer-a") == 0 && cluster.pending(in: "producer-b") == 0
+            let (a, b) = (try await cluster.pending(in: "producer-a"), try await cluster.pending(in: "producer-b"))
+            return a == 0 && b == 0
         }
-        let effects = try cluster.effects(["c1"])
+        let effects = try await cluster.effects(["c1"])
         #expect(Set(effects.keys) == expectedIDs(2_000))
         #expect(effects.values.allSatisfy { $0 == 1 })
-        #expect(try cluster.count("SELECT COUNT(*) FROM hop_inbox", in: "c1") == 2_000)
+        #expect(try await cluster.count("SELECT COUNT(*) FROM hop_inbox", in: "c1") == 2_000)
     }
 
     @Test("a group that is sent nothing does not hold the outbox: its cursor moves past the other groups' rows, which are pruned",
@@ -113,34 +114,35 @@ struct ReliableHopTests {
     func idleGroupDoesNotHoldTheOutbox(store: StoreKind) async throws {
         // The producer serves groups g and h (both have enrolled consumers); every message is for g only, as a router's
         // messages for one region are for that region's notifier only.
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("idle", "h")], store: store)
+        let cluster = try await HopCluster(consumers: [("c1", "g"), ("idle", "h")], store: store)
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 2_000, groups: "g")
         _ = try await cluster.consumer("c1", connect: [endpoint])
         _ = try await cluster.consumer("idle", group: "h", connect: [endpoint])
         expectExactlyOnce(try await cluster.waitForEffects(["c1"], count: 2_000), count: 2_000)
         try await cluster.waitUntil(within: 30, "h's cursor did not move past g's rows") {
-            try cluster.count("SELECT COALESCE((SELECT acked_through FROM hop_cursor WHERE consumer_group = 'h'), 0)", in: "producer") >= 2000
+            try await cluster.count("SELECT COALESCE((SELECT acked_through FROM hop_cursor WHERE consumer_group = 'h'), 0)", in: "producer") >= 2000
         }
-        try await cluster.waitUntil(within: 30, "the delivered rows were not pruned: \(try cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer")) left") {
-            try cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer") == 0
+        try await cluster.waitUntil(within: 30, "the delivered rows were not pruned: \(try await cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer")) left") {
+            try await cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer") == 0
         }
-        #expect(try cluster.effects(["idle"]).isEmpty)
+        #expect(try await cluster.effects(["idle"]).isEmpty)
     }
 
     @Test("two consumer groups each receive every message exactly once", arguments: StoreKind.allCases)
     func fanOutToTwoGroups(store: StoreKind) async throws {
-        let cluster = try HopCluster(consumers: [("router-1", "router"), ("tracker-1", "tracker"), ("tracker-2", "tracker")], store: store)
+        let cluster = try await HopCluster(consumers: [("router-1", "router"), ("tracker-1", "tracker"), ("tracker-2", "tracker")], store: store)
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 3_000, groups: "router,tracker")
         _ = try await cluster.consumer("router-1", group: "router", connect: [endpoint])
         _ = try await cluster.consumer("tracker-1", group: "tracker", connect: [endpoint])
         _ = try await cluster.consumer("tracker-2", group: "tracker", connect: [endpoint])
-        try await cluster.waitUntil(summary(try cluster.effects(["router-1"]), expected: 3_000)) {
-            try cluster.effects(["router-1"]).count == 3_000 && cluster.effects(["tracker-1", "tracker-2"]).count == 3_000
+        try await cluster.waitUntil(summary(try await cluster.effects(["router-1"]), expected: 3_000)) {
+            let (routers, trackers) = (try await cluster.effects(["router-1"]), try await cluster.effects(["tracker-1", "tracker-2"]))
+            return routers.count == 3_000 && trackers.count == 3_000
         }
         for group in [["router-1"], ["tracker-1", "tracker-2"]] {
-            let effects = try cluster.effects(group)
+            let effects = try await cluster.effects(group)
             #expect(Set(effects.keys) == expectedIDs(3_000))
             #expect(effects.values.allSatisfy { $0 == 1 }, "\(group): \(summary(effects, expected: 3_000))")
         }
@@ -148,36 +150,37 @@ struct ReliableHopTests {
 
     @Test("a malformed message and a type the consumer may not take are dead-lettered; the hop keeps working", arguments: StoreKind.allCases)
     func poisonIsDeadLettered(store: StoreKind) async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g")], store: store)
+        let cluster = try await HopCluster(consumers: [("c1", "g")], store: store)
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 1_000, poison: true)
         _ = try await cluster.consumer("c1", connect: [endpoint])
-        try await cluster.waitUntil("dead letters: \(try cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer"))") {
-            try cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer") == 2
-                && cluster.effects(["c1"]).count == 1_000
+        try await cluster.waitUntil("dead letters: \(try await cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer"))") {
+            let dead = try await cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer")
+            let applied = try await cluster.effects(["c1"]).count
+            return dead == 2 && applied == 1_000
         }
-        #expect(try cluster.count("SELECT COUNT(*) FROM hop_dead_letter WHERE message_id = 'poison-garbage' AND reason LIKE '%not a protobuf%'", in: "producer") == 1)
-        #expect(try cluster.count("SELECT COUNT(*) FROM hop_dead_letter WHERE message_id = 'poison-type' AND reason LIKE '%may not send%'", in: "producer") == 1)
-        #expect(try cluster.pending() == 0)
-        #expect(try cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
+        #expect(try await cluster.count("SELECT COUNT(*) FROM hop_dead_letter WHERE message_id = 'poison-garbage' AND reason LIKE '%not a protobuf%'", in: "producer") == 1)
+        #expect(try await cluster.count("SELECT COUNT(*) FROM hop_dead_letter WHERE message_id = 'poison-type' AND reason LIKE '%may not send%'", in: "producer") == 1)
+        #expect(try await cluster.pending() == 0)
+        #expect(try await cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
     }
 
     @Test("a peer whose role is not the group it claims gets nothing; enrolled consumers are unaffected")
     func wrongRoleIsRefused() async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("intruder", "statistics")])
+        let cluster = try await HopCluster(consumers: [("c1", "g"), ("intruder", "statistics")])
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 1_000, groups: "g")
         // Enrolled as "statistics" but claiming group "g": refused at every CREDIT.
         _ = try await cluster.consumer("intruder", group: "g", connect: [endpoint])
         _ = try await cluster.consumer("c1", connect: [endpoint])
         let effects = try await cluster.waitForEffects(["c1"], count: 1_000)
-        #expect(try cluster.effects(["intruder"]).isEmpty)
+        #expect(try await cluster.effects(["intruder"]).isEmpty)
         #expect(effects.values.allSatisfy { $0 == 1 })
     }
 
     @Test("two consumer instances sharing one PostgreSQL database, each killed -9 three times: every message applied exactly once across both")
     func instancesSharingPostgres() async throws {
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")], store: .postgres)
+        let cluster = try await HopCluster(consumers: [("c1", "g"), ("c2", "g")], store: .postgres)
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 6_000, rate: 1_000)
         let first = try await cluster.consumer("c1", connect: [endpoint])
@@ -193,13 +196,13 @@ struct ReliableHopTests {
         // One inbox for both: a message redelivered to the other instance after a crash is recognised there too, so
         // even across instances nothing is applied twice (with a database each, that overlap is only bounded).
         expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 6_000), count: 6_000)
-        #expect(try cluster.count("SELECT COUNT(DISTINCT consumer) FROM effects", in: "c1") == 2)
+        #expect(try await cluster.count("SELECT COUNT(DISTINCT consumer) FROM effects", in: "c1") == 2)
     }
 
     @Test("PostgreSQL restarted twice mid-stream: producer and consumers reconnect, every message applied exactly once")
     func postgresRestarts() async throws {
         let server = try await PostgresServer()
-        let cluster = try HopCluster(consumers: [("c1", "g"), ("c2", "g")], server: server)
+        let cluster = try await HopCluster(consumers: [("c1", "g"), ("c2", "g")], server: server)
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 6_000, rate: 1_000)
         _ = try await cluster.consumer("c1", connect: [endpoint])
@@ -211,6 +214,6 @@ struct ReliableHopTests {
             try await server.start()
         }
         expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 6_000), count: 6_000)
-        try await cluster.waitUntil(within: 60, "messages still pending") { try cluster.pending() == 0 }
+        try await cluster.waitUntil(within: 60, "messages still pending") { try await cluster.pending() == 0 }
     }
 }

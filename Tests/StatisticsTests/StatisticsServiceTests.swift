@@ -80,7 +80,7 @@ struct StatisticsServiceTests {
         #expect(try await httpGet("http://127.0.0.1:\(port)/?year=2023&lang=fr").contains("Dossiers par catégorie"))
         #expect(try await httpGet("http://127.0.0.1:\(port)/static/statistics.css").contains("svg text"))
 
-        let cli = try run(iblaghPath, ["stats", "annual", "--db", "\(directory)/statistics.db", "--year", "2023", "--format", "csv"])
+        let cli = try await run(iblaghPath, ["stats", "annual", "--db", "\(directory)/statistics.db", "--year", "2023", "--format", "csv"])
         #expect(cli.status == 0 && cli.output.contains("category,sextortion,12,14,50.0,"), "\(cli.error)")
     }
 }
@@ -94,17 +94,16 @@ struct ParentWatchTests {
         _ = try CurveCertificate.write(pair, name: "statistics", directory: directory)
         let service = builtExecutable("iblagh-statistics")
         // A shell stands in for the harness: it starts the service, prints its pid, and waits; then it is killed.
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", "IBLAGH_EXIT_WITH_PARENT=1 '\(service)' --statistics-key '\(directory)/statistics.key_secret' --statistics-trackers 'tcp://127.0.0.1:1@\(directory)/statistics.key' --statistics-database '\(directory)/s.db' --statistics-http-port 0 >/dev/null 2>&1 & echo $!; wait"]
-        let output = Pipe()
-        shell.standardOutput = output
-        try shell.run()
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try ChildProcess("/bin/sh", ["-c", "IBLAGH_EXIT_WITH_PARENT=1 '\(service)' --statistics-key '\(directory)/statistics.key_secret' --statistics-trackers 'tcp://127.0.0.1:1@\(directory)/statistics.key' --statistics-database '\(directory)/s.db' --statistics-http-port 0 >/dev/null 2>&1 & echo $!; wait"], output: .pipe)
+        var line = ""
+        var byte: UInt8 = 0
+        while read(shell.outputPipe!, &byte, 1) == 1, byte != 10 { line.append(Character(UnicodeScalar(byte))) }
+        close(shell.outputPipe!)
         let child = try #require(Int32(line))
         try await Task.sleep(for: .seconds(1))
         #expect(kill(child, 0) == 0, "the service is running")
-        kill(shell.processIdentifier, SIGKILL)
+        shell.signal(SIGKILL)
+        shell.wait()
         let deadline = Date().addingTimeInterval(10)
         while kill(child, 0) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(kill(child, 0) != 0, "the service outlived its parent")

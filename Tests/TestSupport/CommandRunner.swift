@@ -8,43 +8,30 @@ public struct CommandResult: Sendable {
     public let error: String
 }
 
+/// Runs `executable` to completion on a thread of its own and returns what it printed: a command that takes
+/// seconds must not hold one of the few threads Swift concurrency shares (on 2 cores, two such waits starve every
+/// other test's timers, heartbeats and in-process hops).
 public func run(
     _ executable: String, _ arguments: [String], timeout: Double = 120, environment: [String: String] = [:]
-) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if !environment.isEmpty {
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    // Read before waiting so a chatty process never blocks on a full pipe.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    while process.isRunning {
-        if Date() > deadline {
-            process.terminate()
-            Issue.record("\(executable) \(arguments) did not finish within \(timeout) s")
-        }
-        usleep(10_000)
-    }
-    return CommandResult(
-        status: process.terminationStatus,
-        output: String(decoding: outData, as: UTF8.self),
-        error: String(decoding: errData, as: UTF8.self))
+) async throws -> CommandResult {
+    try await detached { try runBlocking(executable, arguments, timeout: timeout, environment: environment) }
 }
 
-/// An executable of this package, built beside the test bundle.
-/// ``run(_:_:timeout:environment:)`` on a thread of its own: a command that takes seconds must not hold one of the
-/// few threads Swift concurrency shares (on 2 cores, two such waits starve every other test's timers and heartbeats).
-public func runDetached(
+/// ``run(_:_:timeout:environment:)`` on the calling thread, for code that is not async (a clean-up at exit).
+@available(*, noasync, message: "blocks a thread Swift concurrency shares: use run(_:_:) with await")
+public func runBlocking(
     _ executable: String, _ arguments: [String], timeout: Double = 120, environment: [String: String] = [:]
-) async throws -> CommandResult {
-    try await detached { try run(executable, arguments, timeout: timeout, environment: environment) }
+) throws -> CommandResult {
+    let process = try ChildProcess(executable, arguments, environment: environment, output: .pipe, error: .pipe)
+    let printed = process.readPipesToEnd(before: Date().addingTimeInterval(timeout))
+    if printed.timedOut {
+        process.signal(SIGKILL)
+        Issue.record("\(executable) \(arguments) did not finish within \(timeout) s")
+    }
+    return CommandResult(
+        status: process.wait(),
+        output: String(decoding: printed.output, as: UTF8.self),
+        error: String(decoding: printed.error, as: UTF8.self))
 }
 
 /// Blocking work (a process, a socket that waits) on a thread of its own, never on Swift concurrency's shared pool.
@@ -54,6 +41,7 @@ public func detached<T: Sendable>(_ work: @escaping @Sendable () throws -> T) as
     }
 }
 
+/// An executable of this package, built beside the test bundle.
 public func builtExecutable(_ name: String) -> String {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
 }
@@ -69,8 +57,8 @@ public func temporaryDirectory(_ name: String = #function) throws -> String {
 }
 
 /// Runs a Python snippet with pyzmq; the README's test command installs pyzmq, so its absence is a failure.
-public func python(_ script: String) throws -> CommandResult {
-    let result = try run("/usr/bin/env", ["python3", "-c", script])
+public func python(_ script: String) async throws -> CommandResult {
+    let result = try await run("/usr/bin/env", ["python3", "-c", script])
     if result.error.contains("No module named 'zmq'") {
         Issue.record("pyzmq is not installed: run the tests through the README's test command (deploy/test.sh)")
     }

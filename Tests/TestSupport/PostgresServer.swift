@@ -30,7 +30,7 @@ public final class PostgresServer: @unchecked Sendable {
 
     deinit {
         if !directory.isEmpty {
-            _ = try? run(Self.script, ["stop", directory])
+            _ = try? runBlocking(Self.script, ["stop", directory])
             try? FileManager.default.removeItem(atPath: directory)
         }
     }
@@ -49,7 +49,7 @@ public final class PostgresServer: @unchecked Sendable {
         startedSharedServer = (server.directory, script)
         atexit {
             guard let (directory, script) = startedSharedServer else { return }
-            _ = try? run(script, ["stop", directory])
+            _ = try? runBlocking(script, ["stop", directory])
             try? FileManager.default.removeItem(atPath: directory)
         }
         return server
@@ -69,27 +69,27 @@ public final class PostgresServer: @unchecked Sendable {
     public func createDatabase(_ name: String = #function) async throws -> String {
         let database = "t_" + name.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(30) + "_"
             + UUID().uuidString.prefix(8).lowercased()
-        let created = try await runDetached("/usr/bin/psql", ["-X", "-q", adminURL, "-c", "CREATE DATABASE \(database)"])
+        let created = try await run("/usr/bin/psql", ["-X", "-q", adminURL, "-c", "CREATE DATABASE \(database)"])
         guard created.status == 0 else { throw ProcessTestError("CREATE DATABASE \(database): \(created.error)") }
         return adminURL.replacingOccurrences(of: "/postgres", with: "/\(database)", options: .backwards)
     }
 
     /// Runs one SQL statement as the administrator (e.g. to count rows behind a service's back).
     public func psql(_ url: String, _ sql: String) async throws -> String {
-        let result = try await runDetached("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", sql])
+        let result = try await run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", sql])
         guard result.status == 0 else { throw ProcessTestError("psql: \(result.error)") }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public func start() async throws {
-        let started = try await runDetached(Self.script, ["start", directory, "\(port)"])
+        let started = try await run(Self.script, ["start", directory, "\(port)"])
         guard started.status == 0 else { throw ProcessTestError("starting PostgreSQL: \(started.error)") }
         adminURL = started.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A fast shutdown: sessions are cut, as a server restart or failover cuts them.
     public func stop() async throws {
-        let stopped = try await runDetached(Self.script, ["stop", directory])
+        let stopped = try await run(Self.script, ["stop", directory])
         guard stopped.status == 0 else { throw ProcessTestError("stopping PostgreSQL: \(stopped.error)") }
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import IblaghSchemas
 import IblaghStore
-import TestSupport
 import ZeroMQ
 
 /// Router processes behind a test's intake: each with its own key pair (enrolled at intake), its own database, a

@@ -9,7 +9,7 @@ public final class ServiceProcess: @unchecked Sendable {
     public let outputPath: String
     /// Standard error goes here when set (tests that read the logs), else to the test's own.
     public let errorPath: String?
-    public private(set) var process: Process
+    public private(set) var process: ChildProcess
 
     public init(_ executable: String, _ arguments: [String], outputPath: String, errorPath: String? = nil) throws {
         self.executable = executable
@@ -19,24 +19,12 @@ public final class ServiceProcess: @unchecked Sendable {
         self.process = try Self.launch(executable, arguments, outputPath: outputPath, errorPath: errorPath)
     }
 
-    private static func launch(_ executable: String, _ arguments: [String], outputPath: String, errorPath: String?) throws -> Process {
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+    /// Standard output to a fresh file; standard error appended to its log (a restart's log continues).
+    private static func launch(_ executable: String, _ arguments: [String], outputPath: String, errorPath: String?) throws -> ChildProcess {
         // Services exit when the test runner is gone, even if it was killed before it could stop them.
-        process.environment = ProcessInfo.processInfo.environment.merging(["IBLAGH_EXIT_WITH_PARENT": "1"]) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        if let errorPath {
-            if !FileManager.default.fileExists(atPath: errorPath) { FileManager.default.createFile(atPath: errorPath, contents: nil) }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-            handle.seekToEndOfFile()
-            process.standardError = handle
-        } else {
-            process.standardError = FileHandle.standardError
-        }
-        try process.run()
-        return process
+        try ChildProcess(
+            executable, arguments, environment: ["IBLAGH_EXIT_WITH_PARENT": "1"],
+            output: .file(outputPath), error: errorPath.map { .file($0, append: true) } ?? .inherit)
     }
 
     /// Waits until the process printed a line starting with `prefix`; returns that line.
@@ -45,7 +33,7 @@ public final class ServiceProcess: @unchecked Sendable {
         while Date() < deadline {
             let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line) }
-            if !process.isRunning { throw ProcessTestError("\(executable) \(arguments.first ?? "") exited with \(process.terminationStatus)") }
+            if !process.isRunning { throw ProcessTestError("\(executable) \(arguments.first ?? "") exited with \(process.wait())") }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ProcessTestError("no \"\(prefix)\" line from \(executable) within \(seconds) s")
@@ -53,17 +41,17 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// kill -9, as a crash would.
     public func crash() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        process.wait()
     }
 
     /// SIGTERM, as an operator or a supervisor stops a service; waits up to `seconds` for the exit and returns its
     /// status (nil: still running then).
     public func terminate(within seconds: Double = 20) async -> Int32? {
-        process.terminate()
+        process.signal(SIGTERM)
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        return process.isRunning ? nil : process.terminationStatus
+        return process.isRunning ? nil : process.wait()
     }
 
     /// Starts the process again with the same arguments (same database, same keys); `endpoint` pins the port a

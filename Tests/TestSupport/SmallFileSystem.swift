@@ -10,7 +10,7 @@ public final class SmallFileSystem: @unchecked Sendable {
     public init(size: String) async throws {
         path = NSTemporaryDirectory() + "iblagh-small-fs-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let mounted = try await runDetached("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path])
+        let mounted = try await run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path])
         guard mounted.status == 0 else {
             try? FileManager.default.removeItem(atPath: path)
             throw ProcessTestError("a test mounts a small tmpfs and needs root (or CAP_SYS_ADMIN): \(mounted.error)")
@@ -19,17 +19,17 @@ public final class SmallFileSystem: @unchecked Sendable {
 
     /// Gives the file system room again, without unmounting it.
     public func grow(to size: String) async throws {
-        let grown = try await runDetached("/bin/mount", ["-o", "remount,size=\(size)", path])
+        let grown = try await run("/bin/mount", ["-o", "remount,size=\(size)", path])
         guard grown.status == 0 else { throw ProcessTestError("remount \(path): \(grown.error)") }
     }
 
     /// Takes every free block that is left.
     public func fill() async throws {
-        _ = try await runDetached("/bin/dd", ["if=/dev/zero", "of=\(path)/filler", "bs=4096"])
+        _ = try await run("/bin/dd", ["if=/dev/zero", "of=\(path)/filler", "bs=4096"])
     }
 
     deinit {
-        _ = try? run("/bin/umount", ["-l", path])
+        _ = try? runBlocking("/bin/umount", ["-l", path])
         try? FileManager.default.removeItem(atPath: path)
     }
 }
