@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ZeroMQ
 
@@ -73,13 +74,21 @@ struct PollLoopTests {
         // the gaps, so deadlines and arrivals race thousands of times.
         let senderLoop = PollLoop(name: "test-deadline-send")
         let sender = await AsyncSocket(push, loop: senderLoop)
+        final class Progress: Sendable { let received = Atomic<Int>(0) }
+        let progress = Progress()
         let sending = Task {
             for index in 0..<count {
                 try await sender.send(Multipart(strings: ["\(index)"]))
                 if index % 3 == 0 { try await Task.sleep(for: .microseconds(Int.random(in: 0...200))) }
-                // A longer gap now and then, so the receiver's deadlines do pass even when a loaded machine lets the
-                // sender run ahead of it (in CI they once never did).
-                if index % 300 == 299 { try await Task.sleep(for: .milliseconds(50)) }
+                // Now and then the receiver catches up and finds nothing, so its deadlines do pass even when a loaded
+                // machine lets the sender run far ahead (in CI they once never did, even with 50-ms pauses).
+                if index % 300 == 299 {
+                    let waitUntil = Date().addingTimeInterval(5)
+                    while progress.received.load(ordering: .relaxed) <= index, Date() < waitUntil {
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
             }
         }
         var received = 0, timeouts = 0
@@ -87,7 +96,12 @@ struct PollLoopTests {
         // ended with messages still waiting, which then looked lost.
         let deadline = Date().addingTimeInterval(30)
         while received < count, Date() < deadline {
-            if try await receiver.receive(before: .now + .microseconds(Int.random(in: 20...300))) != nil { received += 1 } else { timeouts += 1 }
+            if try await receiver.receive(before: .now + .microseconds(Int.random(in: 20...300))) != nil {
+                received += 1
+                progress.received.store(received, ordering: .relaxed)
+            } else {
+                timeouts += 1
+            }
         }
         // Whatever was not received while racing must still be there: a message dropped by a deadline never comes.
         let raced = received
