@@ -71,12 +71,24 @@ public final class ChildProcess: @unchecked Sendable {
             outputEnd.map { _ = close($0) }
             throw error
         }
-        Self.closeFrom3?(&actions, 3)
+        _ = Self.closeFrom3?(&actions, 3)
+
+        // No signal blocked and every one at its default, whatever the spawning thread has: a thread of the test
+        // process may block signals, and a service that inherited a blocked SIGTERM would never stop.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
         var pid: pid_t = 0
         let status = withCStrings([executable] + arguments) { argv in
-            withCStrings(environment) { envp in posix_spawn(&pid, executable, &actions, nil, argv, envp) }
+            withCStrings(environment) { envp in posix_spawn(&pid, executable, &actions, &attributes, argv, envp) }
         }
         guard status == 0 else {
             [outputEnd, errorEnd].compactMap { $0 }.forEach { close($0) }
@@ -127,7 +139,7 @@ public final class ChildProcess: @unchecked Sendable {
 
 /// `strings` as a NULL-terminated C array, for `argv` and `envp`.
 private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers = strings.map { strdup($0) } + [nil]
+    let pointers = strings.map { strdup($0) } + [nil]
     defer { pointers.forEach { free($0) } }
     return body(pointers)
 }
