@@ -193,14 +193,6 @@ public actor Dispatcher {
             }
             for tag in ack.deliveryTags { settle(Int64(bitPattern: tag), consumer: key) }
             for id in ack.messageIds { settle(id, consumer: key, rejection: nil) }
-        case HopFrame.release:
-            guard let key = routes[routingID], let group = consumers[key]?.group, let release = try? Iblagh_V1_Ack(serializedBytes: frames[2]) else {
-                return refuse(routingID, role: role, reason: "RELEASE from an unregistered consumer or with a bad body")
-            }
-            // Handed back unapplied (held past the consumer's lease): to the group again now, not at the redelivery
-            // timeout. Only what this consumer still holds: a tag it no longer holds went elsewhere already.
-            let held = release.deliveryTags.map { Int64(bitPattern: $0) }.filter { groups[group]?.inFlight[$0]?.consumer == key }
-            requeue(held, of: group)
         case HopFrame.nack:
             guard let key = routes[routingID], let nack = try? Iblagh_V1_Nack(serializedBytes: frames[2]) else {
                 return refuse(routingID, role: role, reason: "NACK from an unregistered consumer or with a bad body")

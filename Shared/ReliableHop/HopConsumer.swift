@@ -37,8 +37,6 @@ public actor HopConsumer {
         var acks: [Int: [UInt64]] = [:]  // delivery tags by upstream
         var nacks: [(upstream: Int, messageID: String, reason: String)] = []
         var duplicates = 0
-        /// Held past the lease when the transaction began: not applied, handed back.
-        var expired: [Incoming] = []
     }
 
     /// Connects to every upstream and starts consuming. `afterCommit` runs after each committed batch (a service
@@ -165,7 +163,7 @@ public actor HopConsumer {
         let lease = configuration.deliveryLease
         let expired = work.filter { ContinuousClock.now - $0.arrived > lease }
         if !expired.isEmpty {
-            release(expired)
+            logger.warning("deliveries held past their lease dropped unapplied", metadata: ["count": "\(expired.count)"])
             work.removeAll { ContinuousClock.now - $0.arrived > lease }
             guard !work.isEmpty else { return commitIfIdle() }
         }
@@ -176,12 +174,9 @@ public actor HopConsumer {
             do {
                 let outcome = try await store.write { transaction in
                     // Checked again inside the transaction: a pause between here and above must not slip through.
-                    let now = ContinuousClock.now
-                    var outcome = try Self.apply(taken.filter { now - $0.arrived <= lease }, upstreams: upstreams, handler: handler, in: transaction)
-                    outcome.expired = taken.filter { now - $0.arrived > lease }
-                    return outcome
+                    let live = taken.filter { ContinuousClock.now - $0.arrived <= lease }
+                    return try Self.apply(live, upstreams: upstreams, handler: handler, in: transaction)
                 }
-                release(outcome.expired)
                 acknowledge(outcome)
                 await afterCommit()
             } catch {
@@ -273,19 +268,6 @@ public actor HopConsumer {
                 logger.error("replaying acknowledgements failed", metadata: ["error": "\(error)"])
             }
         }
-    }
-
-    /// Deliveries held past the lease, unapplied: handed back with `RELEASE`, so their producer gives them out again
-    /// now rather than at its redelivery timeout (a consumer that fell behind — a slow disk, a database losing
-    /// conflicts — would otherwise leave them idle for most of a minute).
-    private func release(_ expired: [Incoming]) {
-        guard !expired.isEmpty else { return }
-        logger.warning("deliveries held past their lease handed back unapplied", metadata: ["count": "\(expired.count)"])
-        for (upstream, deliveries) in Dictionary(grouping: expired, by: \.upstream) where upstream < sockets.count {
-            let body = Iblagh_V1_Ack.with { $0.deliveryTags = deliveries.map(\.tag) }
-            _ = try? sockets[upstream].send(Multipart([HopFrame.release, (try? body.serializedBytes()) ?? []]), dontWait: true)
-        }
-        metrics.released.increment(by: expired.count)
     }
 
     private func acknowledge(_ outcome: Outcome) {

@@ -5,7 +5,6 @@ enum HopFrame {
     static let delivers = Array("DELIVERS".utf8)
     static let ack = Array("ACK".utf8)
     static let nack = Array("NACK".utf8)
-    static let release = Array("RELEASE".utf8)
     static let error = Array("ERROR".utf8)
     static let epoch = Array("EPOCH".utf8)
 }

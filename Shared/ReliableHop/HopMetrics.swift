@@ -7,7 +7,6 @@ struct HopMetrics: Sendable {
     let acknowledged: Counter
     let deadLettered: Counter
     let duplicatesIgnored: Counter
-    let released: Counter
     let refusedFrames: Counter
     let inFlight: Gauge
     let backlog: Gauge
@@ -20,7 +19,6 @@ struct HopMetrics: Sendable {
         acknowledged = Counter(label: "iblagh_hop_acknowledged_total", dimensions: dimensions)
         deadLettered = Counter(label: "iblagh_hop_dead_lettered_total", dimensions: dimensions)
         duplicatesIgnored = Counter(label: "iblagh_hop_duplicates_ignored_total", dimensions: dimensions)
-        released = Counter(label: "iblagh_hop_released_total", dimensions: dimensions)
         refusedFrames = Counter(label: "iblagh_hop_refused_frames_total", dimensions: dimensions)
         inFlight = Gauge(label: "iblagh_hop_in_flight", dimensions: dimensions)
         backlog = Gauge(label: "iblagh_hop_outbox_depth", dimensions: dimensions)
