@@ -44,8 +44,12 @@ struct SharedCaseFileTests {
             }, messageID: "routed-\(id)", producer: "router")
         })
         let routed = Iblagh_V1_CaseState.routed.rawValue
-        try await waitUntil(within: 240, "cases routed") {
-            try await PostgresServer.shared().psql(database, "SELECT COUNT(*) FROM tracker_case WHERE state = \(routed)") == "\(Self.cases)"
+        try await waitUntil(within: 240, "cases opened and routed") {
+            let server = try await PostgresServer.shared()
+            let (routedCases, openedCases) = (
+                try await server.psql(database, "SELECT COUNT(*) FROM tracker_case WHERE state = \(routed)"),
+                try await server.psql(database, "SELECT COUNT(DISTINCT tracking_id) FROM tracker_history WHERE kind = 'opened'"))
+            return routedCases == "\(Self.cases)" && openedCases == "\(Self.cases)"
         }
 
         // Every case: command A (dismiss) sent to both instances at once, command B (dismiss, another id) to one.
