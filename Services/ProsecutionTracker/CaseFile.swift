@@ -207,9 +207,8 @@ extension CaseFile {
             for (state, at) in reached {
                 file.state = state
                 let fact = fact(file, persons: counts, now: Date(timeIntervalSince1970: at))
-                try Outbox.enqueue(Iblagh_V1_Envelope(wrapping: fact, messageID: "case-fact:\(key):\(state.rawValue):replay-\(Int(now.timeIntervalSince1970))", producer: producer),
-                                   for: [Self.statisticsGroup], in: transaction)
-                sent += 1
+                if try Outbox.enqueue(Iblagh_V1_Envelope(wrapping: fact, messageID: "case-fact:\(key):\(state.rawValue):replay-\(Int(now.timeIntervalSince1970))", producer: producer),
+                                      for: [Self.statisticsGroup], in: transaction) { sent += 1 }
             }
         }
         return sent

@@ -84,9 +84,7 @@ public final class PostgresStore: Store {
         try connection.command(begin)
         let result: T
         do {
-            let transaction = PostgresTransaction(connection: connection)
-            result = try body(transaction)
-            try transaction.runBeforeCommit()
+            result = try body(PostgresTransaction(connection: connection))
         } catch {
             if connection.isConnected { try? connection.command("ROLLBACK") }
             throw error
@@ -138,26 +136,8 @@ public final class PostgresStore: Store {
 }
 
 /// A PostgreSQL transaction: the store's portable SQL (its `?` placeholders become `$n` when first prepared).
-final class PostgresTransaction: StoreTransaction {
+struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
-    /// ``beforeCommit(_:)`` work, in the order it was asked for.
-    private var pending: [(any StoreTransaction) throws -> Void] = []
-
-    init(connection: PostgresConnection) {
-        self.connection = connection
-    }
-
-    func beforeCommit(_ work: @escaping (any StoreTransaction) throws -> Void) throws {
-        pending.append(work)
-    }
-
-    /// The deferred work, after the body and before `COMMIT`; work it asks for in turn runs too.
-    func runBeforeCommit() throws {
-        while !pending.isEmpty {
-            let work = pending.removeFirst()
-            try work(self)
-        }
-    }
 
     func execute(_ sql: String, _ arguments: [StoreValue]) throws -> Int {
         try connection.execute(sql, arguments, wantRows: false).changed
@@ -169,7 +149,6 @@ final class PostgresTransaction: StoreTransaction {
 
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         try connection.command("SAVEPOINT store_savepoint")
-        let mark = pending.count
         do {
             let result = try body()
             try connection.command("RELEASE SAVEPOINT store_savepoint")
@@ -179,7 +158,6 @@ final class PostgresTransaction: StoreTransaction {
         } catch {
             try connection.command("ROLLBACK TO SAVEPOINT store_savepoint")
             try connection.command("RELEASE SAVEPOINT store_savepoint")
-            pending.removeSubrange(mark...)  // undone with the rest of the savepoint
             throw error
         }
     }

@@ -29,18 +29,10 @@ public protocol StoreTransaction {
     /// Holds the lock `name` until the transaction ends: transactions taking the same lock commit one after the
     /// other, in the order they took it. SQLite's writes are one at a time already.
     func lock(_ name: String) throws
-    /// Runs `work` at the end of the transaction, just before it commits — for a write that takes a ``lock(_:)``
-    /// and so should hold it for a moment, not for the whole transaction. Dropped when the savepoint it was asked
-    /// for in is rolled back. SQLite runs it at once (its writers take turns anyway).
-    func beforeCommit(_ work: @escaping (any StoreTransaction) throws -> Void) throws
 }
 
 extension StoreTransaction {
     public func lock(_ name: String) throws {}
-
-    public func beforeCommit(_ work: @escaping (any StoreTransaction) throws -> Void) throws {
-        try work(self)
-    }
 }
 
 extension StoreTransaction {

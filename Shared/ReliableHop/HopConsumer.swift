@@ -20,8 +20,6 @@ public actor HopConsumer {
     private var sockets: [ZMQSocket] = []
     private var batch: [Incoming] = []
     private var committing = false
-    /// What it grants each upstream now: what it can commit well within its lease (``CreditWindow``).
-    private var window: CreditWindow
     private var heartbeat: Task<Void, Never>?
     private var epochs: [Int: [UInt8]] = [:]
     private var lastHeard: [Int: Date] = [:]
@@ -54,8 +52,6 @@ public actor HopConsumer {
         self.afterCommit = afterCommit
         self.logger = logger
         self.metrics = HopMetrics(side: "consumer", group: configuration.group)
-        self.window = CreditWindow(
-            limit: configuration.credit, lease: configuration.deliveryLease, upstreams: configuration.upstreams.count)
         for (index, upstream) in configuration.upstreams.enumerated() {
             let socket = try context.socket(.dealer)
             try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: upstream.serverKey)
@@ -92,9 +88,8 @@ public actor HopConsumer {
         let credit = Iblagh_V1_Credit.with {
             $0.consumerGroup = configuration.group
             $0.consumerID = configuration.consumerID
-            $0.credit = window.credit
+            $0.credit = configuration.credit
         }
-        metrics.credit.record(Int(window.credit))
         let body = (try? credit.serializedBytes()) ?? []
         for socket in sockets { _ = try? socket.send(Multipart([HopFrame.credit, body]), dontWait: true) }
     }
@@ -176,14 +171,12 @@ public actor HopConsumer {
         metrics.commitBatch.record(work.count)
         let upstreams = configuration.upstreams, handler = self.handler, taken = work
         Task {
-            let started = ContinuousClock.now
             do {
                 let outcome = try await store.write { transaction in
                     // Checked again inside the transaction: a pause between here and above must not slip through.
                     let live = taken.filter { ContinuousClock.now - $0.arrived <= lease }
                     return try Self.apply(live, upstreams: upstreams, handler: handler, in: transaction)
                 }
-                window.committed(taken.count, in: ContinuousClock.now - started)
                 acknowledge(outcome)
                 await afterCommit()
             } catch {

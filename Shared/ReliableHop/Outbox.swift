@@ -7,24 +7,20 @@ import IblaghStore
 public enum Outbox {
     /// Adds `envelope` for each of `groups`, inside `transaction`. Idempotent on the envelope's message id: a message
     /// still in the outbox is not added again (one delivered and pruned can be published again: consumers' inboxes
-    /// absorb the repeat).
+    /// absorb the repeat). Returns whether it was added.
+    @discardableResult
     public static func enqueue(
         _ envelope: Iblagh_V1_Envelope, for groups: [String], in transaction: any StoreTransaction
-    ) throws {
+    ) throws -> Bool {
         precondition(!groups.isEmpty, "a message must be published for at least one consumer group")
-        let arguments: [StoreValue] = [
-            .text(envelope.messageID), .integer(Int64(envelope.type.rawValue)), .blob(envelope.frame),
-            .text(groupList(groups)), .real(Date().timeIntervalSince1970),
-        ]
         // Rows must commit in `seq` order, or the dispatcher, reading past its position, would miss one committed
-        // late with a smaller seq. SQLite commits one writer at a time; instances sharing PostgreSQL take turns —
-        // at the very end of their transactions, so the turn lasts an insert and a commit, not a whole batch.
-        try transaction.beforeCommit { transaction in
-            try transaction.lock("hop_outbox")
-            try transaction.execute(
-                "INSERT INTO hop_outbox (message_id, type, envelope, groups, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-                arguments)
-        }
+        // late with a smaller seq. SQLite commits one writer at a time; instances sharing PostgreSQL take turns here.
+        try transaction.lock("hop_outbox")
+        let inserted = try transaction.execute(
+            "INSERT INTO hop_outbox (message_id, type, envelope, groups, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+            [.text(envelope.messageID), .integer(Int64(envelope.type.rawValue)), .blob(envelope.frame),
+             .text(groupList(groups)), .real(Date().timeIntervalSince1970)])
+        return inserted == 1
     }
 
     /// How many messages wait for `group` (not yet acknowledged as far as the stored cursor knows).

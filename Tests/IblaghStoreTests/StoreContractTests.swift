@@ -95,30 +95,6 @@ struct StoreContractTests {
         #expect(ids == ["after", "kept"])
     }
 
-    @Test("work asked for before the commit commits with its transaction, is undone with its savepoint or a failed write, and on PostgreSQL runs after the rest",
-          arguments: StoreKind.allCases)
-    func beforeCommit(kind: StoreKind) async throws {
-        struct Refused: Error {}
-        let store = try await kind.freshLocation().open(migrations: Self.migrations)
-        try await store.write { transaction in
-            try transaction.beforeCommit { try $0.execute("INSERT INTO samples (label) VALUES ('deferred')", []) }
-            _ = try? transaction.savepoint {
-                try transaction.beforeCommit { try $0.execute("INSERT INTO samples (label) VALUES ('savepoint undone')", []) }
-                throw Refused()
-            }
-            try transaction.execute("INSERT INTO samples (label) VALUES ('body')", [])
-        }
-        await #expect(throws: Refused.self) {
-            try await store.write { transaction in
-                try transaction.beforeCommit { try $0.execute("INSERT INTO samples (label) VALUES ('write failed')", []) }
-                throw Refused()
-            }
-        }
-        let labels = try await store.read { try $0.rows("SELECT label FROM samples ORDER BY seq", []).compactMap { $0.text("label") } }
-        // SQLite's writers take turns, so it runs the work at once; PostgreSQL defers it to the end.
-        #expect(labels == (kind == .postgres ? ["body", "deferred"] : ["deferred", "body"]))
-    }
-
     @Test("group commit: concurrent writes share transactions, each gets its own result, a failing one fails alone",
           arguments: StoreKind.allCases)
     func groupCommit(kind: StoreKind) async throws {

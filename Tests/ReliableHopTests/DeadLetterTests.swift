@@ -14,8 +14,8 @@ struct DeadLetterTests {
         let path = location.setting
         let store = try location.open(migrations: HopSchema.migrations)
         let envelope = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ReportAccepted(), messageID: "m-1", producer: "test")
-        try await store.write { try Outbox.enqueue(envelope, for: ["router", "tracker"], in: $0) }
         try await store.write { transaction in
+            try Outbox.enqueue(envelope, for: ["router", "tracker"], in: transaction)
             // The router group refused it, and its cursor moved past it: what the dispatcher does on NACK.
             // The tracker group has not got it yet.
             try transaction.execute(
