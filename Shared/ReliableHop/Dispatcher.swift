@@ -29,6 +29,8 @@ public actor Dispatcher {
     /// it to end (`loadAgain`).
     private var loading = false
     private var loadAgain = false
+    /// Counts changes of leadership: a read of the outbox begun before the last change is of no use after it.
+    private var term = 0
     private var ticker: Task<Void, Never>?
     private var lastPrune = ContinuousClock.now
     /// This run of the producer; consumers that see it change replay their recent ACKs (lost with the last run).
@@ -464,6 +466,7 @@ public actor Dispatcher {
         checkingLead = false
         guard leads != leading else { return }
         leading = leads
+        term += 1
         logger.notice(leads ? "this instance now delivers the shared outbox" : "another instance delivers the shared outbox now; standing by")
         for (group, queue) in groups { groups[group] = GroupQueue(metrics: queue.metrics) }
         for key in consumers.keys { consumers[key]?.outstanding = [] }
@@ -489,6 +492,7 @@ public actor Dispatcher {
             groups[want.group]?.changedDuringLoad = false
             groups[want.group]?.lastLoad = .now
         }
+        let term = term
         Task {
             let result: Result<(found: [OutboxReader.Found], reachedEnd: Bool), Error>
             do {
@@ -496,12 +500,18 @@ public actor Dispatcher {
             } catch {
                 result = .failure(error)
             }
-            loaded(result)
+            loaded(result, term: term)
         }
     }
 
-    private func loaded(_ result: Result<(found: [OutboxReader.Found], reachedEnd: Bool), Error>) {
+    private func loaded(_ result: Result<(found: [OutboxReader.Found], reachedEnd: Bool), Error>, term: Int) {
         loading = false
+        guard term == self.term else {
+            // Read for queues that leadership changed since: taken into the fresh ones, it would move them past the
+            // rows the previous term had in flight, and those would never be delivered again. Read afresh.
+            loadAgain = false
+            return load()
+        }
         switch result {
         case .success(let (found, reachedEnd)):
             for item in found { take(item, reachedEnd: reachedEnd) }

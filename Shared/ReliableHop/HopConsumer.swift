@@ -37,6 +37,8 @@ public actor HopConsumer {
         var acks: [Int: [UInt64]] = [:]  // delivery tags by upstream
         var nacks: [(upstream: Int, messageID: String, reason: String)] = []
         var duplicates = 0
+        /// Past the lease when the transaction ran: left unapplied and unacknowledged, for the producer to redeliver.
+        var expired = 0
     }
 
     /// Connects to every upstream and starts consuming. `afterCommit` runs after each committed batch (a service
@@ -174,8 +176,14 @@ public actor HopConsumer {
             do {
                 let outcome = try await store.write { transaction in
                     // Checked again inside the transaction: a pause between here and above must not slip through.
-                    let live = taken.filter { ContinuousClock.now - $0.arrived <= lease }
-                    return try Self.apply(live, upstreams: upstreams, handler: handler, in: transaction)
+                    let now = ContinuousClock.now
+                    var outcome = try Self.apply(taken.filter { now - $0.arrived <= lease }, upstreams: upstreams, handler: handler, in: transaction)
+                    outcome.expired = taken.count { now - $0.arrived > lease }
+                    return outcome
+                }
+                if outcome.expired > 0 {
+                    // The store ran the transaction again (a lost conflict, a reconnection) past some leases.
+                    logger.warning("deliveries held past their lease dropped unapplied", metadata: ["count": "\(outcome.expired)"])
                 }
                 acknowledge(outcome)
                 await afterCommit()
