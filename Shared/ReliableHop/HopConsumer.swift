@@ -20,6 +20,8 @@ public actor HopConsumer {
     private var sockets: [ZMQSocket] = []
     private var batch: [Incoming] = []
     private var committing = false
+    /// What it grants each upstream now: what it can commit well within its lease (``CreditWindow``).
+    private var window: CreditWindow
     private var heartbeat: Task<Void, Never>?
     private var epochs: [Int: [UInt8]] = [:]
     private var lastHeard: [Int: Date] = [:]
@@ -54,6 +56,8 @@ public actor HopConsumer {
         self.afterCommit = afterCommit
         self.logger = logger
         self.metrics = HopMetrics(side: "consumer", group: configuration.group)
+        self.window = CreditWindow(
+            limit: configuration.credit, lease: configuration.deliveryLease, upstreams: configuration.upstreams.count)
         for (index, upstream) in configuration.upstreams.enumerated() {
             let socket = try context.socket(.dealer)
             try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: upstream.serverKey)
@@ -90,8 +94,9 @@ public actor HopConsumer {
         let credit = Iblagh_V1_Credit.with {
             $0.consumerGroup = configuration.group
             $0.consumerID = configuration.consumerID
-            $0.credit = configuration.credit
+            $0.credit = window.credit
         }
+        metrics.credit.record(Int(window.credit))
         let body = (try? credit.serializedBytes()) ?? []
         for socket in sockets { _ = try? socket.send(Multipart([HopFrame.credit, body]), dontWait: true) }
     }
@@ -173,6 +178,7 @@ public actor HopConsumer {
         metrics.commitBatch.record(work.count)
         let upstreams = configuration.upstreams, handler = self.handler, taken = work
         Task {
+            let started = ContinuousClock.now
             do {
                 let outcome = try await store.write { transaction in
                     // Checked again inside the transaction: a pause between here and above must not slip through.
@@ -185,6 +191,7 @@ public actor HopConsumer {
                     // The store ran the transaction again (a lost conflict, a reconnection) past some leases.
                     logger.warning("deliveries held past their lease dropped unapplied", metadata: ["count": "\(outcome.expired)"])
                 }
+                window.committed(taken.count, in: ContinuousClock.now - started)
                 acknowledge(outcome)
                 await afterCommit()
             } catch {

@@ -11,6 +11,7 @@ struct HopMetrics: Sendable {
     let inFlight: Gauge
     let backlog: Gauge
     let commitBatch: Recorder
+    let credit: Gauge
 
     init(side: String, group: String) {
         let dimensions = [("side", side), ("group", group)]
@@ -23,5 +24,6 @@ struct HopMetrics: Sendable {
         inFlight = Gauge(label: "iblagh_hop_in_flight", dimensions: dimensions)
         backlog = Gauge(label: "iblagh_hop_outbox_depth", dimensions: dimensions)
         commitBatch = Recorder(label: "iblagh_hop_commit_batch_size", dimensions: dimensions)
+        credit = Gauge(label: "iblagh_hop_credit", dimensions: dimensions)
     }
 }

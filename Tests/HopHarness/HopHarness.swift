@@ -135,6 +135,7 @@ struct Consume: AsyncParsableCommand {
     @Option var credit: UInt32 = 1000
     @Option(help: "Seconds a delivery may wait to be committed.") var lease = 10.0
     @Option(help: "Milliseconds each effect takes (a slow consumer holds many messages).") var slowMs = 0
+    @Option(help: "Most messages committed in one transaction.") var maxBatch = 2000
 
     struct Effects: HopHandler {
         let consumer: String
@@ -164,6 +165,7 @@ struct Consume: AsyncParsableCommand {
             })
         configuration.credit = credit
         configuration.deliveryLease = .seconds(lease)
+        configuration.maxBatch = maxBatch
         let consumer = try await HopConsumer(configuration: configuration, context: context, store: store, handler: Effects(consumer: id, slowMs: slowMs))
         say("ready")
         _ = consumer

@@ -92,6 +92,24 @@ struct ReliableHopTests {
         #expect(effects.values.allSatisfy { $0 == 1 })
     }
 
+    @Test("a consumer that commits slowly takes only what it can commit within its lease: nothing expires, nothing waits for the redelivery timeout")
+    func slowConsumerNarrowsItsCredit() async throws {
+        let cluster = try await HopCluster(consumers: [("c1", "g")])
+        defer { cluster.stopAll() }
+        let (producer, endpoint) = try await cluster.producer(count: 1_000)
+        _ = try await producer.waitForLine("enqueued")
+        // 10 ms per effect, 150 per transaction and a 1-s lease. Granting a fixed 1,000, the consumer would hold what
+        // it cannot commit in a second, drop it unapplied, and the producer would give it out again only at its 60-s
+        // redelivery timeout: the run could not finish in 45 s.
+        _ = try await cluster.consumer("c1", connect: [endpoint], lease: 1, slowMs: 10, maxBatch: 150)
+        try await cluster.waitUntil(within: 45, summary(try await cluster.effects(["c1"]), expected: 1_000)) {
+            try await cluster.effects(["c1"]).count == 1_000
+        }
+        expectExactlyOnce(try await cluster.effects(["c1"]), count: 1_000)
+        let log = try String(contentsOfFile: "\(cluster.directory)/c1.log", encoding: .utf8)
+        #expect(!log.contains("past their lease"), "deliveries expired: \(log.split(separator: "\n").filter { $0.contains("lease") }.prefix(3))")
+    }
+
     @Test("the same message id delivered twice (by two producers) has one effect", arguments: StoreKind.allCases)
     func duplicateIDsHaveOneEffect(store: StoreKind) async throws {
         let cluster = try await HopCluster(consumers: [("c1", "g")], store: store)
