@@ -1,3 +1,5 @@
+import ZeroMQ
+
 /// How much a consumer grants each producer: no more than it can commit well within its delivery lease.
 ///
 /// A delivery not committed within the lease is dropped unapplied, and its producer gives it out again only at its
@@ -27,15 +29,13 @@ struct CreditWindow {
     /// What to grant each producer now.
     var credit: UInt32 {
         guard let rate else { return min(limit, Self.start) }
-        let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
-        let share = rate * seconds / 2 / Double(upstreams)
+        let share = rate * lease.inSeconds / 2 / Double(upstreams)
         return max(min(limit, Self.floor), UInt32(min(Double(limit), share.rounded(.down))))
     }
 
     /// `count` deliveries committed in one transaction that took `duration`.
     mutating func committed(_ count: Int, in duration: Duration) {
-        let seconds = max(1e-4, Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
-        let measured = Double(count) / seconds
+        let measured = Double(count) / max(1e-4, duration.inSeconds)
         rate = rate.map { 0.7 * $0 + 0.3 * measured } ?? measured
     }
 }

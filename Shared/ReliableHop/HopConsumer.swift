@@ -170,7 +170,7 @@ public actor HopConsumer {
         let lease = configuration.deliveryLease
         let expired = work.filter { ContinuousClock.now - $0.arrived > lease }
         if !expired.isEmpty {
-            logger.warning("deliveries held past their lease dropped unapplied", metadata: ["count": "\(expired.count)"])
+            droppedPastLease(expired.count)
             work.removeAll { ContinuousClock.now - $0.arrived > lease }
             guard !work.isEmpty else { return commitIfIdle() }
         }
@@ -187,10 +187,8 @@ public actor HopConsumer {
                     outcome.expired = taken.count { now - $0.arrived > lease }
                     return outcome
                 }
-                if outcome.expired > 0 {
-                    // The store ran the transaction again (a lost conflict, a reconnection) past some leases.
-                    logger.warning("deliveries held past their lease dropped unapplied", metadata: ["count": "\(outcome.expired)"])
-                }
+                // The store may have run the transaction again (a lost conflict, a reconnection) past some leases.
+                if outcome.expired > 0 { droppedPastLease(outcome.expired) }
                 window.committed(taken.count, in: ContinuousClock.now - started)
                 acknowledge(outcome)
                 await afterCommit()
@@ -283,6 +281,11 @@ public actor HopConsumer {
                 logger.error("replaying acknowledgements failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Deliveries left unapplied and unacknowledged: their producer gives them out again at its redelivery timeout.
+    private func droppedPastLease(_ count: Int) {
+        logger.warning("deliveries held past their lease dropped unapplied", metadata: ["count": "\(count)"])
     }
 
     private func acknowledge(_ outcome: Outcome) {

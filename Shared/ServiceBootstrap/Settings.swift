@@ -191,13 +191,6 @@ public struct Settings: Sendable {
     }
 }
 
-extension Duration {
-    /// The duration as a number of seconds.
-    public var inSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}
-
 /// The keys a service's reads asked for (reads happen from any task; the set only grows).
 private final class KeyLog: Sendable {
     private let storage = Mutex<Set<String>>([])

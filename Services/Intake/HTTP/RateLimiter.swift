@@ -1,4 +1,5 @@
 import Synchronization
+import ZeroMQ
 
 /// A token bucket per client: `burst` requests at once, refilled at `perMinute`. A client over its limit gets a
 /// 429 with the seconds until its next token. Buckets of clients gone quiet are forgotten, so memory stays bounded.
@@ -40,7 +41,6 @@ final class RateLimiter: Sendable {
 
     private func refilled(_ bucket: Bucket, _ now: ContinuousClock.Instant) -> Double {
         let elapsed = now - bucket.updated
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return min(burst, bucket.tokens + seconds * perMinute / 60)
+        return min(burst, bucket.tokens + elapsed.inSeconds * perMinute / 60)
     }
 }
