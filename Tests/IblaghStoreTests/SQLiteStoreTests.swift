@@ -21,6 +21,32 @@ struct SQLiteStoreTests {
         #expect(synchronous == 2)  // FULL
     }
 
+    @Test("committed pages are folded into the database file while the store runs, and the WAL is reused, not grown")
+    func checkpointsWhileRunning() async throws {
+        let path = temporaryPath()
+        let store = try SQLiteStore(path: path, migrations: Self.migrations)
+        let row = String(repeating: "x", count: 1_000)
+        // 36 MB of rows in 72 transactions (over 200 MB of WAL frames: each row is in the table and in its key's
+        // index, and each commit rewrites the pages it touched), with short pauses a checkpoint can fall into.
+        for batch in 0..<72 {
+            try await store.write { transaction in
+                for index in 0..<500 {
+                    try transaction.execute("INSERT INTO reports (id, n) VALUES (?, ?)", [.text("\(batch)-\(index)-\(row)"), .integer(Int64(index))])
+                }
+            }
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        func size(_ file: String) -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while size(path) < 30_000_000 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(size(path) >= 30_000_000, "the database file holds the committed rows")
+        // Started over, and kept to journal_size_limit (64 MiB).
+        #expect(size(path + "-wal") <= 72_000_000, "the WAL is started over, not grown")
+        #expect(try await store.read { try $0.rows("SELECT COUNT(*) AS c FROM reports", []).first?.integer("c") } == 36_000)
+    }
+
     @Test("a database that cannot be opened is an error naming the file")
     func unopenable() {
         do {
