@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
 iblagh_require_packages gcc bc nats-server libnats-dev rabbitmq-server librabbitmq-dev postgresql
 
-count="${1:-50000}"
+count="${1:-300000}"   # about 6 s of traffic: the sustained rate, not the first second's ramp
 work="${IBLAGH_BENCH_DIR:-$PWD/state/bench-hop}"   # on the disk being measured, not tmpfs
 mkdir -p "$work"
 

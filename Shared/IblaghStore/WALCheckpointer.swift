@@ -6,34 +6,39 @@ import GRDBSQLite
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold and copies megabytes there, which
 /// was the whole p99 of intake's durable acknowledgement (11 ms at 1,000 reports/s with it). Here each round is a
-/// passive checkpoint, which never waits for the writer and never blocks it: every 10 ms while commits keep coming,
-/// every 100 ms when there was nothing to copy. Copying soon after each commit is also what lets SQLite start the WAL
-/// over — it does so only when a write transaction begins with every frame already copied. A writer committing back
-/// to back never leaves such a moment, so once the WAL passes ``restartFrames`` a round ends with a restarting
-/// checkpoint: it copies the few frames written since the passive one while holding new writers back, and the next
-/// write transaction starts the WAL from its beginning (the writer truncates it to `journal_size_limit`).
+/// passive checkpoint, which never waits for the writer and never blocks it, every 100 ms. SQLite starts the WAL over
+/// only when a write transaction begins with every frame already copied, which a writer committing every few
+/// milliseconds rarely finds after a round 100 ms apart; so once the WAL passes ``soonFrames`` rounds come every
+/// 10 ms, each copying only what the last commits wrote, until a write transaction finds it all copied. A writer
+/// committing back to back never leaves such a moment: once the WAL passes ``restartFrames`` a round ends with a
+/// restarting checkpoint, which copies the few frames written since the passive one while holding new writers back
+/// (about a millisecond), and the next write transaction starts the WAL from its beginning (the writer truncates it
+/// to `journal_size_limit`). Each round that copies costs two fsyncs (the WAL's, the database's): rounds every 10 ms
+/// only while the WAL is long keep that to about ten a second for a service in steady use.
 final class WALCheckpointer: @unchecked Sendable {
-    // @unchecked: `connection` and `lastFrames` are used only by the checkpointing thread, which closes the connection
-    // when it ends.
+    // @unchecked: `connection` is used only by the checkpointing thread, and closed by it when it ends.
     private let connection: OpaquePointer
-    private let busyInterval: TimeInterval
-    private let idleInterval: TimeInterval
+    private let interval: TimeInterval
+    private let soonInterval: TimeInterval
+    private let soonFrames: Int32
     private let restartFrames: Int32
     private let stopped = NSCondition()
     private var stopping = false
-    private var lastFrames: Int32 = 0  // the checkpointing thread's own
 
     /// Opens its own connection to `path`; nil when it cannot (the caller then keeps SQLite's own checkpoints).
-    /// `restartFrames`: the WAL's length, in pages, past which a round restarts it (16,384 pages of 4 KiB: 64 MiB).
-    init?(path: String, busyInterval: TimeInterval = 0.01, idleInterval: TimeInterval = 0.1, restartFrames: Int32 = 16_384) {
+    /// Lengths of the WAL in pages: past `soonFrames` (4 MiB of 4-KiB pages) rounds come every `soonInterval`, past
+    /// `restartFrames` (64 MiB) a round restarts it.
+    init?(path: String, interval: TimeInterval = 0.1, soonInterval: TimeInterval = 0.01, soonFrames: Int32 = 1_024,
+          restartFrames: Int32 = 16_384) {
         var handle: OpaquePointer?
         guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let handle else {
             if let handle { sqlite3_close(handle) }
             return nil
         }
         connection = handle
-        self.busyInterval = busyInterval
-        self.idleInterval = idleInterval
+        self.interval = interval
+        self.soonInterval = soonInterval
+        self.soonFrames = soonFrames
         self.restartFrames = restartFrames
         let thread = Thread { [self] in run() }
         thread.name = "wal-checkpoint"
@@ -44,16 +49,16 @@ final class WALCheckpointer: @unchecked Sendable {
         stopped.lock()
         while !stopping {
             stopped.unlock()
-            let copied = round()
+            let frames = round()
             stopped.lock()
-            if !stopping { _ = stopped.wait(until: Date().addingTimeInterval(copied ? busyInterval : idleInterval)) }
+            if !stopping { _ = stopped.wait(until: Date().addingTimeInterval(frames >= soonFrames ? soonInterval : interval)) }
         }
         stopped.unlock()
         sqlite3_close(connection)
     }
 
-    /// One round; whether the WAL changed since the last one (commits keep coming).
-    private func round() -> Bool {
+    /// One round; the WAL's length in frames after it.
+    private func round() -> Int32 {
         var result = checkpoint(SQLITE_CHECKPOINT_PASSIVE, waiting: 0)
         if result.frames < 0 {
             // SQLite (3.40) checkpoints nothing, and says so with a frame count of -1, on a connection that has not
@@ -63,9 +68,8 @@ final class WALCheckpointer: @unchecked Sendable {
             result = checkpoint(SQLITE_CHECKPOINT_PASSIVE, waiting: 0)
         }
         // Busy (a write or a read still on the WAL past 20 ms) only means the next round tries again.
-        if result.frames >= restartFrames { _ = checkpoint(SQLITE_CHECKPOINT_RESTART, waiting: 20) }
-        defer { lastFrames = result.frames }
-        return result.frames != lastFrames
+        guard result.frames >= restartFrames else { return result.frames }
+        return checkpoint(SQLITE_CHECKPOINT_RESTART, waiting: 20).frames
     }
 
     /// One checkpoint of `mode`, waiting at most `milliseconds` for locks: the frames in the WAL and how many of them
