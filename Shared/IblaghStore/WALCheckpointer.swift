@@ -35,6 +35,9 @@ final class WALCheckpointer: @unchecked Sendable {
             if let handle { sqlite3_close(handle) }
             return nil
         }
+        // A checkpoint syncs the WAL before copying and the database file before the WAL may be started over — unless
+        // this connection's synchronous is OFF; FULL is the build's default, said here so it cannot change unseen.
+        sqlite3_exec(handle, "PRAGMA synchronous = FULL", nil, nil, nil)
         connection = handle
         self.interval = interval
         self.soonInterval = soonInterval
