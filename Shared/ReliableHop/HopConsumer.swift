@@ -102,10 +102,8 @@ public actor HopConsumer {
     }
 
     private func pruneInbox() async {
-        let retention = configuration.inboxRetention.components.seconds
-        let cutoff = Date().timeIntervalSince1970 - Double(retention)
         do {
-            _ = try await store.write { try $0.execute("DELETE FROM hop_inbox WHERE received_at < ?", [.real(cutoff)]) }
+            _ = try await Inbox.prune(receivedBefore: Date() - configuration.inboxRetention.inSeconds, in: store)
         } catch {
             logger.error("pruning the inbox failed", metadata: ["error": "\(error)"])
         }
