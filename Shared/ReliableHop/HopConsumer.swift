@@ -187,7 +187,8 @@ public actor HopConsumer {
                 }
                 // The store may have run the transaction again (a lost conflict, a reconnection) past some leases.
                 if outcome.expired > 0 { droppedPastLease(outcome.expired) }
-                window.committed(taken.count, in: ContinuousClock.now - started)
+                // What was committed: deliveries past their lease were not, and must not open the window.
+                window.committed(taken.count - outcome.expired, in: ContinuousClock.now - started)
                 acknowledge(outcome)
                 await afterCommit()
             } catch {

@@ -74,20 +74,28 @@ struct PollLoopTests {
         // the gaps, so deadlines and arrivals race thousands of times.
         let senderLoop = PollLoop(name: "test-deadline-send")
         let sender = await AsyncSocket(push, loop: senderLoop)
-        final class Progress: Sendable { let received = Atomic<Int>(0) }
+        final class Progress: Sendable {
+            let received = Atomic<Int>(0)
+            let timeouts = Atomic<Int>(0)
+        }
         let progress = Progress()
         let sending = Task {
             for index in 0..<count {
                 try await sender.send(Multipart(strings: ["\(index)"]))
                 if index % 3 == 0 { try await Task.sleep(for: .microseconds(Int.random(in: 0...200))) }
-                // Now and then the receiver catches up and finds nothing, so its deadlines do pass even when a loaded
-                // machine lets the sender run far ahead (in CI they once never did, even with 50-ms pauses).
+                // Now and then the receiver catches up and finds nothing: the sender waits until it has, and until one
+                // of its deadlines has passed, so deadlines do pass even when a loaded machine lets the sender run far
+                // ahead (in CI they once never did with 50-ms pauses, and passed once only with 20-ms pauses after
+                // the receiver caught up).
                 if index % 300 == 299 {
                     let waitUntil = Date().addingTimeInterval(5)
                     while progress.received.load(ordering: .relaxed) <= index, Date() < waitUntil {
                         try await Task.sleep(for: .milliseconds(5))
                     }
-                    try await Task.sleep(for: .milliseconds(20))
+                    let before = progress.timeouts.load(ordering: .relaxed)
+                    while progress.timeouts.load(ordering: .relaxed) == before, Date() < waitUntil {
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
                 }
             }
         }
@@ -101,6 +109,7 @@ struct PollLoopTests {
                 progress.received.store(received, ordering: .relaxed)
             } else {
                 timeouts += 1
+                progress.timeouts.store(timeouts, ordering: .relaxed)
             }
         }
         // Whatever was not received while racing must still be there: a message dropped by a deadline never comes.
