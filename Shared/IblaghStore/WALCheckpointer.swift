@@ -1,5 +1,7 @@
 import Foundation
 import GRDBSQLite
+import Logging
+import Metrics
 
 /// Moves a WAL database's committed pages into the database file from a connection of its own, so that no commit
 /// has to, and keeps the WAL from growing without end.
@@ -15,9 +17,18 @@ import GRDBSQLite
 /// (about a millisecond), and the next write transaction starts the WAL from its beginning (the writer truncates it
 /// to `journal_size_limit`). Each round that copies costs two fsyncs (the WAL's, the database's): rounds every 10 ms
 /// only while the WAL is long keep that to about ten a second for a service in steady use.
+///
+/// `iblagh_store_wal_bytes{store}` shows what the WAL holds after each round; a WAL past four times ``restartFrames``
+/// is logged once as a warning: something holds a read open on the database, and nothing can be started over.
 final class WALCheckpointer: @unchecked Sendable {
-    // @unchecked: `connection` is used only by the checkpointing thread, and closed by it when it ends.
+    // @unchecked: `connection` and `warned` are used only by the checkpointing thread, which closes the connection
+    // when it ends.
     private let connection: OpaquePointer
+    private let file: String
+    private let walBytes: Gauge
+    private let pageSize: Int
+    private let logger = Logger(label: "iblagh.store")
+    private var warned = false
     private let interval: TimeInterval
     private let soonInterval: TimeInterval
     private let soonFrames: Int32
@@ -39,6 +50,9 @@ final class WALCheckpointer: @unchecked Sendable {
         // this connection's synchronous is OFF; FULL is the build's default, said here so it cannot change unseen.
         sqlite3_exec(handle, "PRAGMA synchronous = FULL", nil, nil, nil)
         connection = handle
+        pageSize = Self.pageSize(handle)
+        file = (path as NSString).lastPathComponent
+        walBytes = Gauge(label: "iblagh_store_wal_bytes", dimensions: [("store", file)])
         self.interval = interval
         self.soonInterval = soonInterval
         self.soonFrames = soonFrames
@@ -53,6 +67,7 @@ final class WALCheckpointer: @unchecked Sendable {
         while !stopping {
             stopped.unlock()
             let frames = round()
+            report(frames)
             stopped.lock()
             if !stopping { _ = stopped.wait(until: Date().addingTimeInterval(frames >= soonFrames ? soonInterval : interval)) }
         }
@@ -73,6 +88,30 @@ final class WALCheckpointer: @unchecked Sendable {
         // Busy (a write or a read still on the WAL past 20 ms) only means the next round tries again.
         guard result.frames >= restartFrames else { return result.frames }
         return checkpoint(SQLITE_CHECKPOINT_RESTART, waiting: 20).frames
+    }
+
+    /// The gauge, and the warning when the WAL cannot be started over (logged again only after it was).
+    private func report(_ frames: Int32) {
+        // Each frame is a page and a 24-byte header, after the WAL's 32-byte header.
+        walBytes.record(frames > 0 ? 32 + Int(frames) * (pageSize + 24) : 0)
+        if frames >= 4 * restartFrames, !warned {
+            warned = true
+            logger.warning("the WAL cannot be started over: a read transaction is held open on the database (a shell, a backup?)",
+                           metadata: ["store": "\(file)", "wal_bytes": "\(Int(frames) * (pageSize + 24))"])
+        } else if frames < restartFrames, warned {
+            warned = false
+            logger.info("the WAL was started over", metadata: ["store": "\(file)"])
+        }
+    }
+
+    /// The database's page size (SQLite's default, 4,096, unless the file says otherwise).
+    private static func pageSize(_ connection: OpaquePointer) -> Int {
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_prepare_v2(connection, "PRAGMA page_size", -1, &statement, nil) == SQLITE_OK,
+            sqlite3_step(statement) == SQLITE_ROW
+        else { return 4_096 }
+        return Int(sqlite3_column_int(statement, 0))
     }
 
     /// One checkpoint of `mode`, waiting at most `milliseconds` for locks: the frames in the WAL and how many of them

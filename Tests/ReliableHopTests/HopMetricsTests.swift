@@ -47,7 +47,7 @@ struct HopMetricsTests {
             producers.append((try await Dispatcher(configuration: configuration, context: context, store: store), keys.publicKey))
         }
         let consumerStore = try SQLiteStore(
-            path: "\(directory)/consumer.db",
+            path: "\(directory)/\(group)-consumer.db",
             migrations: HopSchema.migrations + [Migration("effects", ["CREATE TABLE effects (message_id TEXT NOT NULL)"])])
         let consumer = try await HopConsumer(
             configuration: ConsumerConfiguration(
@@ -85,6 +85,9 @@ struct HopMetricsTests {
         #expect(batches.values.reduce(0, +) >= 300)
         let depth = try metrics.expectGauge("iblagh_hop_outbox_depth", producerSide)
         #expect(depth.values.contains { $0 > 0 })
+        // Each store's WAL: what it holds after each checkpoint round (a page and a 24-byte header per frame).
+        let wal = try metrics.expectGauge("iblagh_store_wal_bytes", [("store", "\(group)-consumer.db")])
+        #expect(wal.values.contains { $0 > 4_096 && Int($0 - 32) % (4_096 + 24) == 0 }, "\(wal.values.suffix(5))")
 
         await consumer.stop()
         for (dispatcher, _) in producers { await dispatcher.stop() }
