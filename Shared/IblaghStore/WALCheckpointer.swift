@@ -93,11 +93,12 @@ final class WALCheckpointer: @unchecked Sendable {
     /// The gauge, and the warning when the WAL cannot be started over (logged again only after it was).
     private func report(_ frames: Int32) {
         // Each frame is a page and a 24-byte header, after the WAL's 32-byte header.
-        walBytes.record(frames > 0 ? 32 + Int(frames) * (pageSize + 24) : 0)
+        let bytes = frames > 0 ? 32 + Int(frames) * (pageSize + 24) : 0
+        walBytes.record(bytes)
         if frames >= 4 * restartFrames, !warned {
             warned = true
             logger.warning("the WAL cannot be started over: a read transaction is held open on the database (a shell, a backup?)",
-                           metadata: ["store": "\(file)", "wal_bytes": "\(Int(frames) * (pageSize + 24))"])
+                           metadata: ["store": "\(file)", "wal_bytes": "\(bytes)"])
         } else if frames < restartFrames, warned {
             warned = false
             logger.info("the WAL was started over", metadata: ["store": "\(file)"])

@@ -438,7 +438,7 @@ public actor Dispatcher {
                 let served = groups.keys.sorted()
                 Task {
                     do {
-                        try await Self.prune(through: floor, served: served, in: store)
+                        try await Outbox.prune(through: floor, served: served, in: store)
                     } catch {
                         logger.error("pruning the outbox failed; it is tried again in 5 s", metadata: ["error": "\(error)"])
                     }
@@ -450,28 +450,6 @@ public actor Dispatcher {
     }
 
     // MARK: The outbox on disk
-
-    /// Deletes the rows through `floor` that no group still needs, `pruneChunk` seqs per transaction: five seconds of
-    /// a busy producer's outbox deleted in one transaction wrote hundreds of megabytes to the WAL and fsynced them at
-    /// once, and every commit on the same disk — the consumers' too — waited behind that fsync (the hop benchmark
-    /// stood still for 1.75 s at the first prune after a burst).
-    private static func prune(through floor: Int64, served: [String], in store: any Store) async throws {
-        let remainder = served.reduce("groups") { sql, _ in "REPLACE(\(sql), ?, ',')" }
-        let groupArguments = served.map { StoreValue.text(",\($0),") }
-        var from = try await store.read {
-            try $0.rows("SELECT MIN(seq) AS s FROM hop_outbox", []).first?.integer("s")
-        } ?? floor + 1
-        while from <= floor {
-            let through = min(floor, from + pruneChunk - 1)
-            let arguments = [StoreValue.integer(from), .integer(through)] + groupArguments
-            _ = try await store.write {
-                try $0.execute("DELETE FROM hop_outbox WHERE seq >= ? AND seq <= ? AND \(remainder) = ','", arguments)
-            }
-            from = through + 1
-        }
-    }
-
-    static let pruneChunk: Int64 = 1_000
 
     /// The backlog gauge: a count over the waiting rows, so only at start and every few seconds, never per load.
     private func recordBacklog() {

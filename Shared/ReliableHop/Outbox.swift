@@ -33,6 +33,29 @@ public enum Outbox {
         return Int(rows.first?.integer("n") ?? 0)
     }
 
+    /// Deletes the rows through `floor` that no group in `served` still needs (a row also for a group no key is
+    /// enrolled for waits for that group), `pruneChunk` seqs per transaction: five seconds of a busy producer's
+    /// outbox deleted in one transaction wrote hundreds of megabytes to the WAL and fsynced them at once, and every
+    /// commit on the same disk — the consumers' too — waited behind that fsync (the hop benchmark stood still for
+    /// 1.75 s at the first prune after a burst).
+    static func prune(through floor: Int64, served: [String], in store: any Store) async throws {
+        let remainder = served.reduce("groups") { sql, _ in "REPLACE(\(sql), ?, ',')" }
+        let groupArguments = served.map { StoreValue.text(groupList([$0])) }
+        var from = try await store.read {
+            try $0.rows("SELECT MIN(seq) AS s FROM hop_outbox", []).first?.integer("s")
+        } ?? floor + 1
+        while from <= floor {
+            let through = min(floor, from + pruneChunk - 1)
+            let arguments = [StoreValue.integer(from), .integer(through)] + groupArguments
+            _ = try await store.write {
+                try $0.execute("DELETE FROM hop_outbox WHERE seq >= ? AND seq <= ? AND \(remainder) = ','", arguments)
+            }
+            from = through + 1
+        }
+    }
+
+    static let pruneChunk: Int64 = 1_000
+
     /// The stored form of a group list: ",a,b,", so `LIKE '%,a,%'` finds a group without matching `ab`.
     static func groupList(_ groups: [String]) -> String {
         "," + groups.joined(separator: ",") + ","
