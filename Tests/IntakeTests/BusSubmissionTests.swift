@@ -43,6 +43,26 @@ struct BusSubmissionTests {
         #expect(!theirs.duplicate)
     }
 
+    @Test("reports accepted one after another get tracking ids in that order, so the stores append them instead of dirtying a random page each")
+    func trackingIDsFollowAcceptanceOrder() async throws {
+        let intake = try await IntakeFixture()
+        let socket = try await intake.integrator()
+        var issued: [String] = []
+        for index in 0..<12 {
+            let reply = try await intake.submit(Canary.submit(key: "order-\(index)"), on: socket)
+            issued.append(try reply.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID)
+            // A millisecond is the ids' resolution: two reports within one are in random order.
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(issued == issued.sorted())
+        #expect(Set(issued).count == issued.count)
+        // "IBL-", the year, the millisecond of the year in 7 base-32 characters, 5 random ones.
+        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).year!
+        #expect(issued.allSatisfy { $0.hasPrefix("IBL-\(year)-") && $0.count == 21 })
+        let rows = try await intake.query("SELECT tracking_id FROM intake_report ORDER BY tracking_id")
+        #expect(rows.map { $0.text("tracking_id") ?? "" } == issued)
+    }
+
     @Test("many pipelined requests on one connection are each answered, matched by correlation id")
     func pipelinedRequests() async throws {
         let intake = try await IntakeFixture()

@@ -49,7 +49,7 @@ final class ReportLedger: Sendable {
             if let key = submission.clientKey, let earlier = try Self.findSubmission(client: submission.client, key: key, keys: keys, in: transaction) {
                 return earlier
             }
-            // 35 random bits per second of the year: a clash is rare, and simply draws again.
+            // 25 random bits per millisecond of the year: a clash is rare, and simply draws again.
             let joined = try Self.joinBundle(hashes: hashes, in: transaction)
             var trackingID = ReceiptCode.trackingID(at: now)
             var inserted = false
