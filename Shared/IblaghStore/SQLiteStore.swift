@@ -34,6 +34,9 @@ public final class SQLiteStore: Store {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB's pool switches its writer to `synchronous = NORMAL` when it turns WAL on, after `prepareDatabase`
+            // ran: commits were then not synced, only the checkpoints. FULL again, on the one connection that commits.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             var migrator = DatabaseMigrator()
             for migration in migrations {
                 migrator.registerMigration(migration.id) { db in
