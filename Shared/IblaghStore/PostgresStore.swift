@@ -36,6 +36,13 @@ public final class PostgresStore: Store {
         try await run("BEGIN ISOLATION LEVEL SERIALIZABLE", body)
     }
 
+    /// `.deferred`: `synchronous_commit = off` for this transaction — PostgreSQL's asynchronous commit, which may lose
+    /// the last transactions in a server crash but never a part of one, nor one committed before.
+    public func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        guard durability == .deferred else { return try await write(body) }
+        return try await run("BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL synchronous_commit = off", body)
+    }
+
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }

@@ -72,6 +72,27 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// `.deferred`: the transaction commits with `synchronous = NORMAL` (in WAL mode: appended to the WAL, not synced;
+    /// WAL frames are replayed in order, so a crash keeps a prefix of the commits), and the writer is FULL again after.
+    public func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        guard durability == .deferred else { return try await write(body) }
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                var value: T?
+                // Rolled back when `body` throws, as `write` does.
+                let committed = Result { try db.inTransaction { value = try body(GRDBTransaction(db: db)); return .commit } }
+                // Back to FULL before anything else commits on this connection.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try committed.get()
+                guard let value else { throw StoreError("the transaction did not run") }
+                return value
+            }
+        } catch let error as DatabaseError {
+            throw storeError(error)
+        }
+    }
+
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         do {
             return try await pool.read { db in try body(GRDBTransaction(db: db)) }

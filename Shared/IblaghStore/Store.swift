@@ -5,6 +5,8 @@
 public protocol Store: Sendable {
     /// Runs `body` in one transaction; commits (durably) when it returns, rolls back when it throws.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Runs `body` in one transaction committed with `durability`; ``write(_:)`` is `.synced`.
+    func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Runs `body` on a consistent snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Whether this process is the one, among the instances sharing this store, that does the work named `name`
@@ -15,6 +17,22 @@ public protocol Store: Sendable {
 
 extension Store {
     public func lead(_ name: String) async -> Bool { true }
+
+    /// Every write synced: what a store that cannot defer does.
+    public func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await write(body)
+    }
+}
+
+/// When a commit is on disk.
+public enum Durability: Sendable {
+    /// When `write` returns (fsync; PostgreSQL's WAL flush): what anything acknowledged to anyone needs.
+    case synced
+    /// Soon after: a crash may lose the transaction — whole, with every one committed after it, never with one
+    /// committed before it — and the next synced commit takes it to disk too. For bookkeeping that is safe to lose and
+    /// redo (the dispatcher's cursors, prunes): it costs no fsync of its own, which at a few hundred messages a second
+    /// was a second fsync per message on every hop.
+    case deferred
 }
 
 /// The inside of one transaction.

@@ -554,7 +554,8 @@ public actor Dispatcher {
     }
 
     /// Stores the groups' cursors (and refused messages as dead letters) in one transaction at a time; what arrives
-    /// meanwhile waits for the next one. Losing a cursor move on a crash only causes redeliveries, which inboxes absorb.
+    /// meanwhile waits for the next one. Losing a cursor move on a crash only causes redeliveries, which inboxes absorb
+    /// (and a refusal lost with it is refused again): the commit is `.deferred`, with no fsync of its own.
     private func commitAcknowledgements() {
         guard !committing else { return }
         let cursors = groups.compactMap { group, queue in queue.cursorDirty ? (group, queue.cursor ?? 0) : nil }
@@ -565,7 +566,7 @@ public actor Dispatcher {
         committing = true
         Task {
             do {
-                try await store.write { transaction in
+                try await store.write(durability: .deferred) { transaction in
                     for (group, id, reason) in nacks {
                         try transaction.execute(
                             """

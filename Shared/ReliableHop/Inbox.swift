@@ -15,7 +15,8 @@ enum Inbox {
         var next = try await upstream(after: nil, in: store)
         while let upstream = next {
             while true {
-                let count = try await store.write { transaction in
+                // Deferred: a prune lost in a crash is simply done again.
+                let count = try await store.write(durability: .deferred) { transaction in
                     try transaction.execute(
                         Statement.pruneChunk, [.text(upstream), .real(cutoff.timeIntervalSince1970), .integer(Int64(chunk))])
                 }

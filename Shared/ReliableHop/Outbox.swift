@@ -47,7 +47,8 @@ public enum Outbox {
         while from <= floor {
             let through = min(floor, from + pruneChunk - 1)
             let arguments = [StoreValue.integer(from), .integer(through)] + groupArguments
-            _ = try await store.write {
+            // Deferred: a prune lost in a crash is simply done again.
+            _ = try await store.write(durability: .deferred) {
                 try $0.execute("DELETE FROM hop_outbox WHERE seq >= ? AND seq <= ? AND \(remainder) = ','", arguments)
             }
             from = through + 1

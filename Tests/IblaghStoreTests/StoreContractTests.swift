@@ -80,6 +80,37 @@ struct StoreContractTests {
         #expect(try await store.read { try $0.rows("SELECT COUNT(*) AS c FROM reports", []).first?.integer("c") } == 0)
     }
 
+    @Test("a deferred write commits whole without a sync of its own, and the next write is synced again", arguments: StoreKind.allCases)
+    func deferredWrite(kind: StoreKind) async throws {
+        let store = try await kind.freshLocation().open(migrations: Self.migrations)
+        // What the commit at the end of this transaction will do: SQLite's synchronous (2 FULL, 1 NORMAL: in WAL
+        // mode, not synced), PostgreSQL's synchronous_commit.
+        @Sendable func syncSetting(_ transaction: any StoreTransaction) throws -> String {
+            switch kind {
+            case .sqlite: return "\(try transaction.rows("PRAGMA synchronous", []).first?.integer("synchronous") ?? -1)"
+            case .postgres: return try transaction.rows("SHOW synchronous_commit", []).first?.text("synchronous_commit") ?? "?"
+            }
+        }
+        let synced = kind == .sqlite ? "2" : "on", deferred = kind == .sqlite ? "1" : "off"
+        let inside = try await store.write(durability: .deferred) { transaction in
+            try transaction.execute("INSERT INTO reports (id, n) VALUES ('cursor', 1)", [])
+            return try syncSetting(transaction)
+        }
+        #expect(inside == deferred)
+        #expect(try await store.write(syncSetting) == synced)
+        #expect(try await store.write(durability: .synced, syncSetting) == synced)
+        // One that throws is rolled back, and leaves the store synced too.
+        await #expect(throws: StoreError.self) {
+            try await store.write(durability: .deferred) { transaction in
+                try transaction.execute("INSERT INTO reports (id, n) VALUES ('lost', 2)", [])
+                throw StoreError("refused after the insert")
+            }
+        }
+        #expect(try await store.write(syncSetting) == synced)
+        let ids = try await store.read { try $0.rows("SELECT id FROM reports ORDER BY id", []).compactMap { $0.text("id") } }
+        #expect(ids == ["cursor"])
+    }
+
     @Test("a savepoint undoes only its own changes, and the transaction goes on", arguments: StoreKind.allCases)
     func savepointUndoesItsOwn(kind: StoreKind) async throws {
         let store = try await kind.freshLocation().open(migrations: Self.migrations)
