@@ -8,6 +8,7 @@ import ZeroMQ
 @main
 enum TrackerMain {
     static func main() async {
+        MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
         do {
             let settings = try await Settings.load()
             try Observability.bootstrap(level: settings.string("log.level", default: "info"))

@@ -16,13 +16,19 @@ final class SubmissionEndpoint: Sendable {
     private let limit: InFlightLimit
 
     init(endpoint: String, keyPair: CurveKeyPair, integrators: AllowList, context: ZMQContext, intake: ReportIntake,
-         maxInFlight: Int = 4096, logger: Logger) async throws {
+         maxInFlight: Int = 512, logger: Logger) async throws {
         let socket = try context.socket(.router)
         try socket.makeCurveServer(keyPair: keyPair, allowList: integrators)
         try socket.setRouterMandatory(true)
         try socket.setMaxMessageSize(Int64(Iblagh_V1_Envelope.maximumFrameBytes))
         try socket.setHeartbeat(interval: .seconds(5), timeout: .seconds(30), ttl: .seconds(60))
         try socket.setSendHighWaterMark(0)  // a reply to a committed report is never dropped at a high-water mark
+        // An overload waits at the integrators, not here: past `maxInFlight` requests being handled and 64 queued per
+        // connection, libzmq stops reading that connection (TCP pushes back; nothing inbound is dropped). With 4,096
+        // in flight and libzmq's 1,000 queued per connection, intake held 85–88 MiB at 1,000 reports/s beyond what the
+        // machine carries; with these, 62 MiB (`Benchmarks/pipeline.sh 60 1000`). 512 outstanding are more than a
+        // group commit needs to fill its transactions.
+        try socket.setReceiveHighWaterMark(64)
         boundEndpoint = try socket.bind(endpoint)
         self.socket = await AsyncSocket(socket, loop: PollLoop(name: "intake-bus"))
         self.intake = intake
