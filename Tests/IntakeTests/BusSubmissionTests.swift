@@ -69,17 +69,11 @@ struct BusSubmissionTests {
         let socket = try await intake.integrator()
         // Past 512 in hand and 64 queued, intake stops reading the connection: the rest wait on the way, none is lost.
         let count = 1_500
-        for index in 0..<count {
-            let envelope = try Iblagh_V1_Envelope(wrapping: Canary.submit(key: "pipe-\(index)"), messageID: "pipe-req-\(index)", producer: "test")
-            try await socket.send(Multipart([envelope.frame]))
-        }
-        var answered = Set<String>()
-        for _ in 0..<count {
-            let reply = try Iblagh_V1_Envelope(frame: try await socket.receive().frames[0])
+        let replies = try await intake.submitPipelined(count, prefix: "pipe", on: socket)
+        for reply in replies {
             #expect(try reply.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID.hasPrefix("IBL-"))
-            answered.insert(reply.correlationID)
         }
-        #expect(answered == Set((0..<count).map { "pipe-req-\($0)" }))
+        #expect(Set(replies.map(\.correlationID)) == Set((0..<count).map { "pipe-req-\($0)" }))
         #expect(try await intake.count("intake_report") == count)
     }
 

@@ -3,7 +3,6 @@ import IblaghSchemas
 import ServiceBootstrap
 import Testing
 import TestSupport
-import ZeroMQ
 
 @Suite("A service keeps glibc's allocator to a few arenas, so its resident memory stays small under load", .serialized)
 struct MallocArenaTests {
@@ -11,13 +10,7 @@ struct MallocArenaTests {
     func intakeUsesTwoArenas() async throws {
         let intake = try await IntakeFixture()
         let socket = try await intake.integrator()
-        let count = 64
-        for index in 0..<count {
-            let envelope = try Iblagh_V1_Envelope(wrapping: Canary.submit(key: "arena-\(index)"), messageID: "arena-req-\(index)", producer: "test")
-            try await socket.send(Multipart([envelope.frame]))
-        }
-        for _ in 0..<count {
-            let reply = try Iblagh_V1_Envelope(frame: try await socket.receive().frames[0])
+        for reply in try await intake.submitPipelined(64, prefix: "arena", on: socket) {
             #expect(try reply.payload(as: Iblagh_V1_SubmitReportReply.self).accepted.trackingID.hasPrefix("IBL-"))
         }
         // Without the limit glibc gives each allocating thread an arena of its own: 14 in intake under load.

@@ -147,6 +147,18 @@ public final class IntakeFixture: @unchecked Sendable {
         return try Iblagh_V1_Envelope(frame: reply.frames[0])
     }
 
+    /// Sends `count` valid reports on `socket` without waiting (keys and request ids `PREFIX-n`, `PREFIX-req-n`), then
+    /// receives `count` replies, in the order they come.
+    public func submitPipelined(_ count: Int, prefix: String, on socket: AsyncSocket) async throws -> [Iblagh_V1_Envelope] {
+        for index in 0..<count {
+            let envelope = try Iblagh_V1_Envelope(wrapping: Canary.submit(key: "\(prefix)-\(index)"), messageID: "\(prefix)-req-\(index)", producer: "test")
+            try await socket.send(Multipart([envelope.frame]))
+        }
+        var replies: [Iblagh_V1_Envelope] = []
+        for _ in 0..<count { replies.append(try Iblagh_V1_Envelope(frame: try await socket.receive().frames[0])) }
+        return replies
+    }
+
     /// An HTTP request to the JSON API; returns status, headers and body.
     /// A session that neither stores nor sends cookies by itself (tests set the `Cookie` header they mean), and
     /// does not follow redirects' cookies across the fixtures of tests running side by side.
