@@ -65,19 +65,15 @@ public final class SQLiteStore: Store {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        do {
-            return try await pool.write { db in try body(GRDBTransaction(db: db)) }
-        } catch let error as DatabaseError {
-            throw storeError(error)
-        }
+        try await translatingErrors { try await pool.write { db in try body(GRDBTransaction(db: db)) } }
     }
 
     /// `.deferred`: the transaction commits with `synchronous = NORMAL` (in WAL mode: appended to the WAL, not synced;
     /// WAL frames are replayed in order, so a crash keeps a prefix of the commits), and the writer is FULL again after.
     public func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         guard durability == .deferred else { return try await write(body) }
-        do {
-            return try await pool.writeWithoutTransaction { db in
+        return try await translatingErrors {
+            try await pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 var value: T?
                 // Rolled back when `body` throws, as `write` does.
@@ -88,14 +84,17 @@ public final class SQLiteStore: Store {
                 guard let value else { throw StoreError("the transaction did not run") }
                 return value
             }
-        } catch let error as DatabaseError {
-            throw storeError(error)
         }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await translatingErrors { try await pool.read { db in try body(GRDBTransaction(db: db)) } }
+    }
+
+    /// Runs `operation`, turning SQLite's errors into the store's.
+    private func translatingErrors<T>(_ operation: () async throws -> T) async throws -> T {
         do {
-            return try await pool.read { db in try body(GRDBTransaction(db: db)) }
+            return try await operation()
         } catch let error as DatabaseError {
             throw storeError(error)
         }

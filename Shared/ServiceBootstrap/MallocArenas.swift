@@ -2,9 +2,10 @@ import CMalloc
 
 /// glibc's allocator gives each thread that allocates its own arena, up to eight per core, and each arena keeps the
 /// memory it freed for itself: a service's dozen threads (ZeroMQ's I/O thread, the poll loops, the cooperative pool,
-/// GRDB's queues, the checkpointer) held fourteen arenas in intake, and under load each grew its own free memory —
-/// intake's resident memory at 1,000 reports/s was 87.7 MiB with them, 57.9 MiB with two (`Benchmarks/pipeline.sh
-/// 60 1000`). Two arenas are enough for two cores: the services' threads mostly wait.
+/// GRDB's queues, the checkpointer) held fourteen arenas in intake, and under load each grew its own free memory.
+/// With two, the tracker at 1,000 reports/s held 54.1 MiB instead of 59.9 and a notifier 57.1 instead of 61.3
+/// (`Benchmarks/pipeline.sh 60 1000`; intake's own figure there depends on how many requests it holds — see
+/// `SubmissionEndpoint`). Two arenas are enough for two cores: the services' threads mostly wait.
 public enum MallocArenas {
     /// The arenas a service allows itself when the operator has not said (`MALLOC_ARENA_MAX`, which glibc reads itself).
     public static let defaultLimit: Int32 = 2
