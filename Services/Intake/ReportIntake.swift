@@ -1,4 +1,5 @@
 import Foundation
+import IblaghStore
 import IblaghSchemas
 import Logging
 import Metrics
@@ -21,18 +22,48 @@ final class ReportIntake: Sendable {
         self.logger = logger
     }
 
-    /// A bus submission: its own report key is the idempotency key, scoped to the submitting integrator.
-    func submit(_ submit: Iblagh_V1_SubmitReport, client: String, channel: Iblagh_V1_Channel) async throws -> Iblagh_V1_SubmitReportReply {
-        let violations = validator.violations(of: submit)
-        guard violations.isEmpty else { return .rejected(violations, channel: channel) }
-        let acceptance = try await accept(Submission(report: submit.report, client: client, clientKey: submit.integratorReportKey, channel: channel))
-        return .with {
-            $0.accepted = .with {
-                $0.trackingID = acceptance.trackingID
-                $0.receiptSecret = acceptance.receiptSecret
-                $0.duplicate = acceptance.duplicate
+    /// Bus submissions answered together, on the calling thread: the valid ones are committed in one transaction
+    /// (``ReportLedger/acceptNow(_:now:)``), and the dispatcher is told once. One result per request, in order; a
+    /// failure means nothing of that report is stored.
+    func submitNow(_ requests: [BusSubmission]) -> [Result<Iblagh_V1_SubmitReportReply, Error>] {
+        let started = ContinuousClock.now
+        var replies = [Result<Iblagh_V1_SubmitReportReply, Error>?](repeating: nil, count: requests.count)
+        var valid: [(index: Int, submission: Submission)] = []
+        for (index, request) in requests.enumerated() {
+            let violations = validator.violations(of: request.submit)
+            if violations.isEmpty {
+                valid.append((index, Self.submission(request.submit, client: request.client, channel: request.channel)))
+            } else {
+                replies[index] = .success(.rejected(violations, channel: request.channel))
             }
         }
+        let outcomes: [Result<Acceptance, Error>]
+        do {
+            outcomes = try ledger.acceptNow(valid.map(\.submission))
+        } catch {
+            outcomes = Array(repeating: .failure(error), count: valid.count)
+        }
+        for ((index, submission), outcome) in zip(valid, outcomes) {
+            replies[index] = outcome.map { acceptance in
+                recordAcceptance(acceptance, channel: submission.channel, since: started)
+                return .accepted(acceptance)
+            }
+        }
+        if let dispatcher, outcomes.contains(where: { (try? $0.get())?.duplicate == false }) {
+            Task { await dispatcher.outboxChanged() }
+        }
+        return replies.map { $0 ?? .failure(StoreError("the submission was not handled")) }
+    }
+
+    /// One request of ``submitNow(_:)``.
+    struct BusSubmission: Sendable {
+        let submit: Iblagh_V1_SubmitReport
+        let client: String
+        let channel: Iblagh_V1_Channel
+    }
+
+    private static func submission(_ submit: Iblagh_V1_SubmitReport, client: String, channel: Iblagh_V1_Channel) -> Submission {
+        Submission(report: submit.report, client: client, clientKey: submit.integratorReportKey, channel: channel)
     }
 
     /// Commits a validated submission and tells the dispatcher its outbox grew.
@@ -40,11 +71,16 @@ final class ReportIntake: Sendable {
         let started = ContinuousClock.now
         let acceptance = try await ledger.accept(submission)
         await dispatcher?.outboxChanged()
-        let channel = Self.channelLabel(submission.channel)
+        recordAcceptance(acceptance, channel: submission.channel, since: started)
+        return acceptance
+    }
+
+    /// Counts, times and logs an acceptance (its tracking id and channel, nothing of the report).
+    private func recordAcceptance(_ acceptance: Acceptance, channel: Iblagh_V1_Channel, since started: ContinuousClock.Instant) {
+        let channel = Self.channelLabel(channel)
         IntakeMetrics.shared.count(channel: channel, outcome: acceptance.duplicate ? "duplicate" : "accepted")
         IntakeMetrics.shared.acceptTime(channel: channel).recordInterval(since: started)
         logger.info("report accepted", metadata: ["tracking_id": "\(acceptance.trackingID)", "channel": "\(channel)", "duplicate": "\(acceptance.duplicate)"])
-        return acceptance
     }
 
     static func channelLabel(_ channel: Iblagh_V1_Channel) -> String {
@@ -65,6 +101,16 @@ extension Timer {
 }
 
 extension Iblagh_V1_SubmitReportReply {
+    static func accepted(_ acceptance: Acceptance) -> Self {
+        .with {
+            $0.accepted = .with {
+                $0.trackingID = acceptance.trackingID
+                $0.receiptSecret = acceptance.receiptSecret
+                $0.duplicate = acceptance.duplicate
+            }
+        }
+    }
+
     static func rejected(_ violations: [Iblagh_V1_FieldViolation], channel: Iblagh_V1_Channel) -> Self {
         IntakeMetrics.shared.count(channel: ReportIntake.channelLabel(channel), outcome: "rejected")
         return .with { $0.rejected = .with { $0.violations = violations } }

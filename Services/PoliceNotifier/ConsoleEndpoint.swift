@@ -122,7 +122,7 @@ actor ConsoleEndpoint {
         for (_, unit, consoleCase) in new {
             for (routing, watching) in watchers where watching == unit {
                 let event = Iblagh_V1_ConsoleEvent.with { $0.case = consoleCase }
-                guard let envelope = try? Iblagh_V1_Envelope(wrapping: event, messageID: UUID().uuidString, producer: "notifier") else { continue }
+                guard let envelope = try? Iblagh_V1_Envelope(wrapping: event, messageID: MessageID.unique(), producer: "notifier") else { continue }
                 if (try? await socket.trySend(Multipart([routing, envelope.frame]))) != true {
                     watchers[routing] = nil  // gone: it lists again when it comes back
                 }
@@ -132,7 +132,7 @@ actor ConsoleEndpoint {
     }
 
     private func send(_ payload: some BusPayload, to routing: [UInt8], correlation: String) async {
-        guard let envelope = try? Iblagh_V1_Envelope(wrapping: payload, messageID: UUID().uuidString, producer: "notifier", correlationID: correlation) else { return }
+        guard let envelope = try? Iblagh_V1_Envelope(wrapping: payload, messageID: MessageID.unique(), producer: "notifier", correlationID: correlation) else { return }
         do {
             try await socket.send(Multipart([routing, envelope.frame]))
         } catch {

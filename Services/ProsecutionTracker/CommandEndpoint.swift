@@ -73,7 +73,7 @@ final class CommandEndpoint: Sendable {
     }
 
     private func send(_ payload: some BusPayload, to routing: [UInt8], correlation: String) async {
-        guard let envelope = try? Iblagh_V1_Envelope(wrapping: payload, messageID: UUID().uuidString, producer: file.producer, correlationID: correlation) else { return }
+        guard let envelope = try? Iblagh_V1_Envelope(wrapping: payload, messageID: MessageID.unique(), producer: file.producer, correlationID: correlation) else { return }
         try? await socket.send(Multipart([routing, envelope.frame]))
     }
 }

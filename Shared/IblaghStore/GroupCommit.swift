@@ -24,9 +24,7 @@ public actor GroupCommit {
             let outcome = Mutex<Result<T, Error>?>(nil)
             pending.append(Item(
                 run: { transaction in
-                    let result = Result { try transaction.savepoint { try work(transaction) } }
-                    // A conflict or a lost connection fails the whole shared transaction, which the store runs again.
-                    if case .failure(let error) = result, PostgresError.abortsTransaction(error) { throw error }
+                    let result = try transaction.separately { try work(transaction) }
                     outcome.withLock { $0 = result }
                 },
                 complete: { commitError in

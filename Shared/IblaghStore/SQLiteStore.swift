@@ -17,6 +17,9 @@ public final class SQLiteStore: Store {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // A savepoint's undo pages (the statement journal) in memory: in a file, SQLite created, wrote and
+            // unlinked one in /var/tmp for every transaction with savepoints — each group commit and hop batch.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         // A connection that finds the database locked (by the checkpointer restarting the WAL, for about a
         // millisecond) tries again every 100 µs, for 10 s: SQLite's own timeout sleeps 1, 2, 5, 10 ms… between tries,
@@ -72,19 +75,31 @@ public final class SQLiteStore: Store {
     /// WAL frames are replayed in order, so a crash keeps a prefix of the commits), and the writer is FULL again after.
     public func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         guard durability == .deferred else { return try await write(body) }
-        return try await translatingErrors {
-            try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                var value: T?
-                // Rolled back when `body` throws, as `write` does.
-                let committed = Result { try db.inTransaction { value = try body(GRDBTransaction(db: db)); return .commit } }
-                // Back to FULL before anything else commits on this connection.
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                try committed.get()
-                guard let value else { throw StoreError("the transaction did not run") }
-                return value
+        return try await translatingErrors { try await pool.writeWithoutTransaction { db in try Self.deferred(db, body) } }
+    }
+
+    /// On the calling thread: GRDB runs a synchronous write on the thread that asks, once the writer is free.
+    public func writeBlocking<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T {
+        do {
+            switch durability {
+            case .synced: return try pool.write { db in try body(GRDBTransaction(db: db)) }
+            case .deferred: return try pool.writeWithoutTransaction { db in try Self.deferred(db, body) }
             }
+        } catch let error as DatabaseError {
+            throw storeError(error)
         }
+    }
+
+    private static func deferred<T>(_ db: Database, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        var value: T?
+        // Rolled back when `body` throws, as `write` does.
+        let committed = Result { try db.inTransaction { value = try body(GRDBTransaction(db: db)); return .commit } }
+        // Back to FULL before anything else commits on this connection.
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        try committed.get()
+        guard let value else { throw StoreError("the transaction did not run") }
+        return value
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {

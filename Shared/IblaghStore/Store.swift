@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// A service's durable store: transactions of portable SQL, committed with fsync before `write` returns.
 ///
 /// Services and the reliable hop talk to this protocol only, so SQLite (``SQLiteStore``, the embedded default) and a
@@ -7,6 +10,10 @@ public protocol Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Runs `body` in one transaction committed with `durability`; ``write(_:)`` is `.synced`.
     func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Runs `body` in one transaction committed with `durability`, on the calling thread, which waits for the commit:
+    /// for a thread that owns its work, like a ``PollLoop`` serving requests in batches, where handing a write to
+    /// another thread and back costs more than the write. Never call it from Swift's cooperative pool.
+    func writeBlocking<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T
     /// Runs `body` on a consistent snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Whether this process is the one, among the instances sharing this store, that does the work named `name`
@@ -21,6 +28,34 @@ extension Store {
     /// Every write synced: what a store that cannot defer does.
     public func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await write(body)
+    }
+
+    /// The async write, waited for: what a store whose connections are not the caller's to use on its own thread does.
+    public func writeBlocking<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T {
+        let outcome = Mutex<Result<T, Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let value = try await write(durability: durability, body)
+                outcome.withLock { $0 = .success(value) }
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.withLock { $0 ?? .failure(StoreError("the write did not run")) }.get()
+    }
+}
+
+extension StoreTransaction {
+    /// Runs `work` in a savepoint of its own, so that one of many writes sharing this transaction fails alone: its
+    /// changes undone, its error returned. An error that aborts the whole transaction (a PostgreSQL conflict or lost
+    /// connection) is thrown instead, and the store runs the transaction again.
+    public func separately<T>(_ work: () throws -> T) throws -> Result<T, Error> {
+        let result = Result { try savepoint(work) }
+        if case .failure(let error) = result, PostgresError.abortsTransaction(error) { throw error }
+        return result
     }
 }
 

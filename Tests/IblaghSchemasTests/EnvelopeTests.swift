@@ -112,4 +112,11 @@ struct EnvelopeTests {
             Issue.record("unexpected \(error)")
         }
     }
+
+    @Test("message ids for replies are 32 hex digits and never repeat")
+    func uniqueMessageIDs() {
+        let ids = (0..<100_000).map { _ in MessageID.unique() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
+    }
 }

@@ -10,12 +10,13 @@ struct SQLiteStoreTests {
         NSTemporaryDirectory() + "iblagh-store-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))/service.db"
     }
 
-    @Test("a database runs in WAL mode with synchronous=FULL on the connection that commits, so a commit is on disk when write returns")
+    @Test("a database runs in WAL mode with synchronous=FULL on the connection that commits, so a commit is on disk when write returns, and keeps temporary pages in memory")
     func durabilitySettings() async throws {
         let store = try SQLiteStore(path: temporaryPath(), migrations: Self.migrations)
-        @Sendable func settings(_ transaction: any StoreTransaction) throws -> (String?, Int64?) {
+        @Sendable func settings(_ transaction: any StoreTransaction) throws -> (String?, Int64?, Int64?) {
             (try transaction.rows("PRAGMA journal_mode", []).first?.text("journal_mode"),
-             try transaction.rows("PRAGMA synchronous", []).first?.integer("synchronous"))
+             try transaction.rows("PRAGMA synchronous", []).first?.integer("synchronous"),
+             try transaction.rows("PRAGMA temp_store", []).first?.integer("temp_store"))
         }
         // The writer is what matters: GRDB's pool sets it to NORMAL (commits not synced) after the store's own
         // preparation said FULL, and a check on a reader connection alone missed that.
@@ -24,6 +25,8 @@ struct SQLiteStoreTests {
         #expect(writer.0 == "wal")
         #expect(writer.1 == 2)  // FULL
         #expect(reader.1 == 2)
+        // Savepoints' undo pages stay in memory: no temporary file per transaction in /var/tmp.
+        #expect(writer.2 == 2)  // MEMORY
     }
 
     @Test("committed pages are folded into the database file while the store runs, and the WAL is reused, not grown")

@@ -111,6 +111,33 @@ struct StoreContractTests {
         #expect(ids == ["cursor"])
     }
 
+    @Test("a blocking write from a thread of its own commits synced or deferred; one that throws, or a write of it that fails alone, leaves nothing", arguments: StoreKind.allCases)
+    func blockingWrite(kind: StoreKind) async throws {
+        let store = try await kind.freshLocation().open(migrations: Self.migrations)
+        // From a plain thread, as a poll loop calls it: never from the cooperative pool.
+        let outcome = await withCheckedContinuation { (done: CheckedContinuation<Result<[Bool], Error>, Never>) in
+            Thread {
+                let first = Result {
+                    try store.writeBlocking(durability: .synced) { transaction in
+                        try ["a", "b", "a", "c"].map { id in
+                            (try transaction.separately { try transaction.execute("INSERT INTO reports (id, n) VALUES (?, 1)", [.text(id)]) }).isSuccess
+                        }
+                    }
+                }
+                _ = try? store.writeBlocking(durability: .deferred) { transaction in
+                    try transaction.execute("INSERT INTO reports (id, n) VALUES ('lost', 2)", [])
+                    throw StoreError("refused after the insert")
+                }
+                _ = try? store.writeBlocking(durability: .deferred) { try $0.execute("INSERT INTO reports (id, n) VALUES ('d', 3)", []) }
+                done.resume(returning: first)
+            }.start()
+        }
+        // The second "a" failed alone (its key exists); the rest of its transaction is committed.
+        #expect(try outcome.get() == [true, true, false, true])
+        let ids = try await store.read { try $0.rows("SELECT id FROM reports ORDER BY id", []).compactMap { $0.text("id") } }
+        #expect(ids == ["a", "b", "c", "d"])
+    }
+
     @Test("a savepoint undoes only its own changes, and the transaction goes on", arguments: StoreKind.allCases)
     func savepointUndoesItsOwn(kind: StoreKind) async throws {
         let store = try await kind.freshLocation().open(migrations: Self.migrations)
@@ -175,5 +202,12 @@ struct StoreContractTests {
         }
         let value = try await stores[1].read { try $0.rows("SELECT value FROM counters WHERE name = 'cases'", []).first?.integer("value") }
         #expect(value == 200)
+    }
+}
+
+extension Result {
+    var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
     }
 }

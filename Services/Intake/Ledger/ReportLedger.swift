@@ -32,57 +32,100 @@ final class ReportLedger: Sendable {
     }
 
     /// Commits `submission` (already validated) and returns its tracking id and receipt secret; a submission whose
-    /// client key was seen before returns the first answer and stores nothing.
+    /// client key was seen before returns the first answer and stores nothing. Shares its transaction with the
+    /// writes that arrive beside it (``GroupCommit``).
     func accept(_ submission: Submission, now: Date = Date()) async throws -> Acceptance {
-        // The expensive parts (scrypt, sealing) happen before the shared transaction, not inside it.
+        let sealed = try seal(submission, now: now)
+        let keys = self.keys, producer = self.producer
+        return try await commits.write { transaction in try Self.record(sealed, keys: keys, producer: producer, in: transaction) }
+    }
+
+    /// Commits `submissions` (already validated) in one transaction, on the calling thread (``Store/writeBlocking``):
+    /// one result per submission, in order; one that fails (a sealing error, a constraint) fails alone. Throws only
+    /// when the transaction itself fails, and then nothing of any of them is stored.
+    func acceptNow(_ submissions: [Submission], now: Date = Date()) throws -> [Result<Acceptance, Error>] {
+        // scrypt dominates at the service's default cost (about 1 ms a report): a batch hashes on every core.
+        var sealed = [Result<SealedSubmission, Error>](repeating: .failure(StoreError("not sealed")), count: submissions.count)
+        sealed.withUnsafeMutableBufferPointer { results in
+            nonisolated(unsafe) let results = results
+            let seal: @Sendable (Int) -> Void = { index in results[index] = Result { try self.seal(submissions[index], now: now) } }
+            if submissions.count > 1 { DispatchQueue.concurrentPerform(iterations: submissions.count, execute: seal) } else { submissions.indices.forEach(seal) }
+        }
+        let keys = self.keys, producer = self.producer, batch = sealed
+        return try store.writeBlocking(durability: .synced) { transaction in
+            try batch.map { sealed in
+                switch sealed {
+                case .success(let sealed): try transaction.separately { try Self.record(sealed, keys: keys, producer: producer, in: transaction) }
+                case .failure(let error): .failure(error)
+                }
+            }
+        }
+    }
+
+    /// A submission made ready to record: everything expensive (scrypt, sealing) done before any transaction.
+    private struct SealedSubmission: Sendable {
+        let submission: Submission
+        let now: Date
+        let secret: String
+        let receipt: ReceiptHash
+        let plaintext: [UInt8]
+        let accountHashes: [[UInt8]]
+        let evidence: [SealedEvidence]
+        let cost: ReceiptHash.Cost
+    }
+
+    private func seal(_ submission: Submission, now: Date) throws -> SealedSubmission {
         let secret = ReceiptCode.receiptSecret()
-        let receipt = try ReceiptHash(hashing: secret, cost: receiptCost)
         var stripped = submission.report
         let inlineEvidence = stripped.evidence
         stripped.evidence = []
-        let plaintext: [UInt8] = try stripped.serializedBytes()
-        let hashes = accounts.hashes(of: submission.report.reportedAccounts)
-        let sealedEvidence = try inlineEvidence.map { try vault.seal($0.content, fileName: $0.fileName, mediaType: $0.mediaType) }
-        let keys = self.keys, producer = self.producer, cost = receiptCost
+        return SealedSubmission(
+            submission: submission, now: now, secret: secret, receipt: try ReceiptHash(hashing: secret, cost: receiptCost),
+            plaintext: try stripped.serializedBytes(), accountHashes: accounts.hashes(of: submission.report.reportedAccounts),
+            evidence: try inlineEvidence.map { try vault.seal($0.content, fileName: $0.fileName, mediaType: $0.mediaType) },
+            cost: receiptCost)
+    }
 
-        return try await commits.write { transaction in
-            if let key = submission.clientKey, let earlier = try Self.findSubmission(client: submission.client, key: key, keys: keys, in: transaction) {
-                return earlier
-            }
-            // 25 random bits per millisecond of the year: a clash is rare, and simply draws again.
-            let joined = try Self.joinBundle(hashes: hashes, in: transaction)
-            var trackingID = ReceiptCode.trackingID(at: now)
-            var inserted = false
-            while !inserted {
-                inserted = try transaction.execute(
-                    """
-                    INSERT INTO intake_report (tracking_id, category, channel, victim_is_minor, submitted_at, sealed_report,
-                        receipt_salt, receipt_hash, receipt_cost, bundle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (tracking_id) DO NOTHING
-                    """,
-                    [.text(trackingID), .integer(Int64(submission.report.category.rawValue)), .integer(Int64(submission.channel.rawValue)),
-                     .integer(submission.report.victimIsMinor ? 1 : 0), .real(now.timeIntervalSince1970),
-                     .blob(try keys.seal(plaintext, associatedData: Array(trackingID.utf8))), .blob(receipt.salt), .blob(receipt.hash),
-                     .text("\(cost.n):\(cost.r):\(cost.p)"), .text(joined?.id ?? trackingID)]) == 1
-                if !inserted { trackingID = ReceiptCode.trackingID(at: now) }
-            }
-            let bundle = joined ?? (trackingID, 1)
-            let ad = Array(trackingID.utf8)
-            for hash in hashes {
-                try transaction.execute("INSERT INTO intake_account (account_hash, tracking_id) VALUES (?, ?)", [.blob(hash), .text(trackingID)])
-            }
-            if let key = submission.clientKey {
-                try transaction.execute(
-                    "INSERT INTO intake_submission (client, client_key, tracking_id, sealed_receipt) VALUES (?, ?, ?, ?)",
-                    [.text(submission.client), .text(key), .text(trackingID), .blob(try keys.seal(Array(secret.utf8), associatedData: ad))])
-            }
-            var evidenceHashes: [String] = []
-            for sealed in sealedEvidence {
-                evidenceHashes.append(try sealed.store(for: trackingID, at: now, in: transaction))
-            }
-            try Self.publish(submission, trackingID: trackingID, bundle: bundle, evidence: evidenceHashes, now: now, producer: producer, in: transaction)
-            return Acceptance(trackingID: trackingID, receiptSecret: secret, duplicate: false, reportersInBundle: bundle.reporters)
+    /// Records one sealed submission in `transaction`: the first answer again for a known client key, else the
+    /// report, its accounts, its key, its evidence and its two outgoing messages.
+    private static func record(_ sealed: SealedSubmission, keys: KeyRing, producer: String, in transaction: any StoreTransaction) throws -> Acceptance {
+        let submission = sealed.submission, now = sealed.now, cost = sealed.cost, receipt = sealed.receipt
+        if let key = submission.clientKey, let earlier = try findSubmission(client: submission.client, key: key, keys: keys, in: transaction) {
+            return earlier
         }
+        // 25 random bits per millisecond of the year: a clash is rare, and simply draws again.
+        let joined = try joinBundle(hashes: sealed.accountHashes, in: transaction)
+        var trackingID = ReceiptCode.trackingID(at: now)
+        var inserted = false
+        while !inserted {
+            inserted = try transaction.execute(
+                """
+                INSERT INTO intake_report (tracking_id, category, channel, victim_is_minor, submitted_at, sealed_report,
+                    receipt_salt, receipt_hash, receipt_cost, bundle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (tracking_id) DO NOTHING
+                """,
+                [.text(trackingID), .integer(Int64(submission.report.category.rawValue)), .integer(Int64(submission.channel.rawValue)),
+                 .integer(submission.report.victimIsMinor ? 1 : 0), .real(now.timeIntervalSince1970),
+                 .blob(try keys.seal(sealed.plaintext, associatedData: Array(trackingID.utf8))), .blob(receipt.salt), .blob(receipt.hash),
+                 .text("\(cost.n):\(cost.r):\(cost.p)"), .text(joined?.id ?? trackingID)]) == 1
+            if !inserted { trackingID = ReceiptCode.trackingID(at: now) }
+        }
+        let bundle = joined ?? (trackingID, 1)
+        let ad = Array(trackingID.utf8)
+        for hash in sealed.accountHashes {
+            try transaction.execute("INSERT INTO intake_account (account_hash, tracking_id) VALUES (?, ?)", [.blob(hash), .text(trackingID)])
+        }
+        if let key = submission.clientKey {
+            try transaction.execute(
+                "INSERT INTO intake_submission (client, client_key, tracking_id, sealed_receipt) VALUES (?, ?, ?, ?)",
+                [.text(submission.client), .text(key), .text(trackingID), .blob(try keys.seal(Array(sealed.secret.utf8), associatedData: ad))])
+        }
+        var evidenceHashes: [String] = []
+        for evidence in sealed.evidence {
+            evidenceHashes.append(try evidence.store(for: trackingID, at: now, in: transaction))
+        }
+        try publish(submission, trackingID: trackingID, bundle: bundle, evidence: evidenceHashes, now: now, producer: producer, in: transaction)
+        return Acceptance(trackingID: trackingID, receiptSecret: sealed.secret, duplicate: false, reportersInBundle: bundle.reporters)
     }
 
     private static func findSubmission(client: String, key: String, keys: KeyRing, in transaction: any StoreTransaction) throws -> Acceptance? {

@@ -20,7 +20,7 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
     /// (every envelope carries a new trace id). Trace ids need uniqueness, not secrecy.
     private static let state = Atomic<UInt64>(UInt64.random(in: .min ... .max))
 
-    private static func nextWord() -> UInt64 {
+    static func nextWord() -> UInt64 {
         var z = state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
