@@ -50,7 +50,7 @@ final class ReportIntake: Sendable {
             }
         }
         if let dispatcher, outcomes.contains(where: { (try? $0.get())?.duplicate == false }) {
-            Task { await dispatcher.outboxChanged() }
+            dispatcher.outboxChangedSoon()
         }
         return replies.map { $0 ?? .failure(StoreError("the submission was not handled")) }
     }

@@ -32,7 +32,7 @@ final class RouterService: Sendable {
         consumer = try await HopConsumer(
             configuration: ConsumerConfiguration(group: "router", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
             context: context, store: store, handler: RouteReports(reference: reference, producer: configuration.id),
-            afterCommit: { await dispatcher.outboxChanged() }, logger: logger)
+            afterCommit: { dispatcher.outboxChangedSoon() }, logger: logger)
     }
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {

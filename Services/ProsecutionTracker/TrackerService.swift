@@ -34,7 +34,7 @@ final class TrackerService: Sendable {
         self.dispatcher = dispatcher
         consumer = try await HopConsumer(
             configuration: ConsumerConfiguration(group: "tracker", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
-            context: context, store: store, handler: TrackEvents(file: file), afterCommit: { await dispatcher.outboxChanged() }, logger: logger)
+            context: context, store: store, handler: TrackEvents(file: file), afterCommit: { dispatcher.outboxChangedSoon() }, logger: logger)
         commands = try await CommandEndpoint(
             endpoint: configuration.commandsEndpoint, keyPair: configuration.keyPair, actors: configuration.actors, context: context,
             store: store, file: file, afterCommit: { await dispatcher.outboxChanged() }, logger: logger)

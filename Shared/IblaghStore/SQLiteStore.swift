@@ -78,7 +78,9 @@ public final class SQLiteStore: Store {
         return try await translatingErrors { try await pool.writeWithoutTransaction { db in try Self.deferred(db, body) } }
     }
 
-    /// On the calling thread: GRDB runs a synchronous write on the thread that asks, once the writer is free.
+    /// GRDB runs a synchronous write on the thread that asks, once the writer is free.
+    public var writesInPlace: Bool { true }
+
     public func writeBlocking<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T {
         do {
             switch durability {

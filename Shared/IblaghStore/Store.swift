@@ -14,6 +14,10 @@ public protocol Store: Sendable {
     /// for a thread that owns its work, like a ``PollLoop`` serving requests in batches, where handing a write to
     /// another thread and back costs more than the write. Never call it from Swift's cooperative pool.
     func writeBlocking<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T
+    /// Whether ``writeBlocking(durability:_:)`` runs the transaction on the calling thread (SQLite), rather than waiting
+    /// for another thread to run it — which saves the caller no hand-off, and holds its thread for as long as a
+    /// conflict's retries take (PostgreSQL).
+    var writesInPlace: Bool { get }
     /// Runs `body` on a consistent snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Whether this process is the one, among the instances sharing this store, that does the work named `name`
@@ -24,6 +28,8 @@ public protocol Store: Sendable {
 
 extension Store {
     public func lead(_ name: String) async -> Bool { true }
+
+    public var writesInPlace: Bool { false }
 
     /// Every write synced: what a store that cannot defer does.
     public func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {

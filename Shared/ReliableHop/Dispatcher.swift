@@ -147,6 +147,14 @@ public actor Dispatcher {
         if groups.values.contains(where: { $0.ready.count < configuration.loadBatch / 2 }) { load() }
     }
 
+    /// ``outboxChanged()`` from any thread, without waiting: one wake of the dispatcher's loop. What a thread that
+    /// commits on its own (a consumer's loop, intake's bus) calls, where an `await` would cost a hop through Swift's pool.
+    public nonisolated func outboxChangedSoon() {
+        loop.execute { [weak self] in
+            self?.assumeIsolated { $0.outboxChanged() }
+        }
+    }
+
     /// How many consumer instances are connected and granting credit now, over all groups.
     public var connectedConsumers: Int {
         consumers.values.count { $0.routingID != nil && $0.absentSince == nil }

@@ -14,7 +14,7 @@ public actor HopConsumer {
     private let configuration: ConsumerConfiguration
     private let store: any Store
     private let handler: any HopHandler
-    private let afterCommit: @Sendable () async -> Void
+    private let afterCommit: @Sendable () -> Void
     private let logger: Logger
     private let metrics: HopMetrics
     private var sockets: [ZMQSocket] = []
@@ -43,11 +43,12 @@ public actor HopConsumer {
         var expired = 0
     }
 
-    /// Connects to every upstream and starts consuming. `afterCommit` runs after each committed batch (a service
-    /// tells its own dispatcher that its outbox grew).
+    /// Connects to every upstream and starts consuming. `afterCommit` runs on the consumer's loop after each committed
+    /// batch, and must not wait (a service tells its own dispatcher that its outbox grew:
+    /// ``Dispatcher/outboxChangedSoon()``).
     public init(
         configuration: ConsumerConfiguration, context: ZMQContext, store: any Store, handler: any HopHandler,
-        afterCommit: @escaping @Sendable () async -> Void = {}, logger: Logger = Logger(label: "iblagh.hop.consumer")
+        afterCommit: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "iblagh.hop.consumer")
     ) async throws {
         self.loop = PollLoop(name: "consumer")
         self.configuration = configuration
@@ -161,44 +162,83 @@ public actor HopConsumer {
         return bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
+    /// Commits what has arrived. A small batch commits on this loop's own thread (``Store/writeBlocking``), when the
+    /// store writes in place: what arrives meanwhile waits in libzmq and makes the next batch, and the batch never
+    /// changes threads between its frames arriving and its ACKs leaving — at a few hundred messages a second most
+    /// batches are one message, and handing each to Swift's pool, the store's writer and back cost several context
+    /// switches. A large batch (or a store that does not write in place) commits off the loop, which meanwhile keeps
+    /// granting credit: a producer takes a consumer silent for its heartbeat timeout for gone.
     private func commitIfIdle() {
-        guard !committing, !batch.isEmpty else { return }
-        var work = Array(batch.prefix(configuration.maxBatch))
-        batch.removeFirst(work.count)
-        let lease = configuration.deliveryLease
-        let expired = work.filter { ContinuousClock.now - $0.arrived > lease }
-        if !expired.isEmpty {
-            droppedPastLease(expired.count)
-            work.removeAll { ContinuousClock.now - $0.arrived > lease }
-            guard !work.isEmpty else { return commitIfIdle() }
-        }
-        committing = true
-        metrics.commitBatch.record(work.count)
-        let upstreams = configuration.upstreams, handler = self.handler, taken = work
-        Task {
+        while !committing, let work = nextBatch() {
+            metrics.commitBatch.record(work.count)
             let started = ContinuousClock.now
-            do {
-                let outcome = try await store.write { transaction in
-                    // Checked again inside the transaction: a pause between here and above must not slip through.
-                    let now = ContinuousClock.now
-                    var outcome = try Self.apply(taken.filter { now - $0.arrived <= lease }, upstreams: upstreams, handler: handler, in: transaction)
-                    outcome.expired = taken.count { now - $0.arrived > lease }
-                    return outcome
+            let transaction = Self.transaction(work, lease: configuration.deliveryLease, upstreams: configuration.upstreams, handler: handler)
+            if store.writesInPlace, work.count <= Self.inPlaceBatchLimit {
+                committed(work, Result { try store.writeBlocking(durability: .synced, transaction) }, since: started)
+            } else {
+                committing = true
+                Task {
+                    let result: Result<Outcome, Error>
+                    do { result = .success(try await store.write(transaction)) } catch { result = .failure(error) }
+                    committing = false
+                    committed(work, result, since: started)
+                    commitIfIdle()
                 }
-                // The store may have run the transaction again (a lost conflict, a reconnection) past some leases.
-                if outcome.expired > 0 { droppedPastLease(outcome.expired) }
-                // What was committed: deliveries past their lease were not, and must not open the window.
-                window.committed(taken.count - outcome.expired, in: ContinuousClock.now - started)
-                acknowledge(outcome)
-                await afterCommit()
-            } catch {
-                // Nothing was committed: try the same batch again shortly (the producer also redelivers).
-                logger.error("applying a batch failed; retrying", metadata: ["error": "\(error)", "messages": "\(work.count)"])
-                batch.insert(contentsOf: work, at: 0)
-                try? await Task.sleep(for: .milliseconds(500))
             }
-            committing = false
-            commitIfIdle()
+        }
+    }
+
+    /// Batches of up to this many messages commit on the loop's thread.
+    static let inPlaceBatchLimit = 64
+
+    /// The next batch, without the deliveries already past their lease.
+    private func nextBatch() -> [Incoming]? {
+        while !batch.isEmpty {
+            var work = Array(batch.prefix(configuration.maxBatch))
+            batch.removeFirst(work.count)
+            let lease = configuration.deliveryLease
+            let expired = work.count { ContinuousClock.now - $0.arrived > lease }
+            if expired > 0 {
+                droppedPastLease(expired)
+                work.removeAll { ContinuousClock.now - $0.arrived > lease }
+            }
+            if !work.isEmpty { return work }
+        }
+        return nil
+    }
+
+    private static func transaction(
+        _ work: [Incoming], lease: Duration, upstreams: [ConsumerConfiguration.Upstream], handler: any HopHandler
+    ) -> @Sendable (any StoreTransaction) throws -> Outcome {
+        { transaction in
+            // Checked again inside the transaction: a pause between taking the batch and here must not slip through.
+            let now = ContinuousClock.now
+            var outcome = try apply(work.filter { now - $0.arrived <= lease }, upstreams: upstreams, handler: handler, in: transaction)
+            outcome.expired = work.count { now - $0.arrived > lease }
+            return outcome
+        }
+    }
+
+    /// After a batch's transaction: acknowledge what it applied, or put it back and try again shortly.
+    private func committed(_ work: [Incoming], _ result: Result<Outcome, Error>, since started: ContinuousClock.Instant) {
+        switch result {
+        case .success(let outcome):
+            // The store may have run the transaction again (a lost conflict, a reconnection) past some leases.
+            if outcome.expired > 0 { droppedPastLease(outcome.expired) }
+            // What was committed: deliveries past their lease were not, and must not open the window.
+            window.committed(work.count - outcome.expired, in: ContinuousClock.now - started)
+            acknowledge(outcome)
+            afterCommit()
+        case .failure(let error):
+            // Nothing was committed: try the same batch again shortly (the producer also redelivers).
+            logger.error("applying a batch failed; retrying", metadata: ["error": "\(error)", "messages": "\(work.count)"])
+            batch.insert(contentsOf: work, at: 0)
+            committing = true
+            Task {
+                try? await Task.sleep(for: .milliseconds(500))
+                committing = false
+                commitIfIdle()
+            }
         }
     }
 
