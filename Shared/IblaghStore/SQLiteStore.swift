@@ -78,8 +78,16 @@ public final class SQLiteStore: Store {
         return try await translatingErrors { try await pool.writeWithoutTransaction { db in try Self.deferred(db, body) } }
     }
 
-    /// GRDB runs a synchronous write on the thread that asks, once the writer is free.
-    public var writesInPlace: Bool { true }
+    /// GRDB runs a synchronous write or read on the thread that asks, once the writer (a reader) is free.
+    public var worksInPlace: Bool { true }
+
+    public func readBlocking<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T {
+        do {
+            return try pool.read { db in try body(GRDBTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw storeError(error)
+        }
+    }
 
     public func writeBlocking<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T {
         do {

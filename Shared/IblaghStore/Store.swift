@@ -14,10 +14,12 @@ public protocol Store: Sendable {
     /// for a thread that owns its work, like a ``PollLoop`` serving requests in batches, where handing a write to
     /// another thread and back costs more than the write. Never call it from Swift's cooperative pool.
     func writeBlocking<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T
-    /// Whether ``writeBlocking(durability:_:)`` runs the transaction on the calling thread (SQLite), rather than waiting
-    /// for another thread to run it — which saves the caller no hand-off, and holds its thread for as long as a
-    /// conflict's retries take (PostgreSQL).
-    var writesInPlace: Bool { get }
+    /// Runs `body` on a consistent snapshot, on the calling thread, which waits: see ``writeBlocking(durability:_:)``.
+    func readBlocking<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T
+    /// Whether ``writeBlocking(durability:_:)`` and ``readBlocking(_:)`` run on the calling thread (SQLite), rather
+    /// than wait for another thread to run them — which saves the caller no hand-off, and holds its thread for as long
+    /// as a conflict's retries take (PostgreSQL).
+    var worksInPlace: Bool { get }
     /// Runs `body` on a consistent snapshot.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Whether this process is the one, among the instances sharing this store, that does the work named `name`
@@ -29,7 +31,7 @@ public protocol Store: Sendable {
 extension Store {
     public func lead(_ name: String) async -> Bool { true }
 
-    public var writesInPlace: Bool { false }
+    public var worksInPlace: Bool { false }
 
     /// Every write synced: what a store that cannot defer does.
     public func write<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
@@ -38,11 +40,20 @@ extension Store {
 
     /// The async write, waited for: what a store whose connections are not the caller's to use on its own thread does.
     public func writeBlocking<T: Sendable>(durability: Durability, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T {
+        try Self.waiting { try await write(durability: durability, body) }
+    }
+
+    /// The async read, waited for.
+    public func readBlocking<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) throws -> T {
+        try Self.waiting { try await read(body) }
+    }
+
+    private static func waiting<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
         let outcome = Mutex<Result<T, Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
-                let value = try await write(durability: durability, body)
+                let value = try await operation()
                 outcome.withLock { $0 = .success(value) }
             } catch {
                 outcome.withLock { $0 = .failure(error) }
@@ -50,7 +61,7 @@ extension Store {
             done.signal()
         }
         done.wait()
-        return try outcome.withLock { $0 ?? .failure(StoreError("the write did not run")) }.get()
+        return try outcome.withLock { $0 ?? .failure(StoreError("the transaction did not run")) }.get()
     }
 }
 

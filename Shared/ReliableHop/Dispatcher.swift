@@ -25,6 +25,9 @@ public actor Dispatcher {
     private var lastServed = ""  // the consumer key that took the last delivery: the next turn starts after it
     private var rejections: [(group: String, messageID: String, reason: String)] = []
     private var committing = false
+    /// When the last acknowledgement commit started, and whether one is waiting for ``acknowledgementPause``.
+    private var lastAcknowledgementCommit = ContinuousClock.now - .seconds(1)
+    private var acknowledgementCommitWaiting = false
     /// One read of the outbox at a time, for every group with room; a reason to read that comes meanwhile waits for
     /// it to end (`loadAgain`).
     private var loading = false
@@ -146,6 +149,9 @@ public actor Dispatcher {
         }
         if groups.values.contains(where: { $0.ready.count < configuration.loadBatch / 2 }) { load() }
     }
+
+    /// The least time between two commits of acknowledgements.
+    static let acknowledgementPause: Duration = .milliseconds(20)
 
     /// ``outboxChanged()`` from any thread, without waiting: one wake of the dispatcher's loop. What a thread that
     /// commits on its own (a consumer's loop, intake's bus) calls, where an `await` would cost a hop through Swift's pool.
@@ -413,7 +419,7 @@ public actor Dispatcher {
         }
         if let until = recoveringUntil {
             // Deliver only once the replayed ACKs are on disk, so what a consumer applied is not sent to another.
-            guard now >= until, !committing, rejections.isEmpty else { return }
+            guard now >= until, !committing, !acknowledgementCommitWaiting, rejections.isEmpty else { return }
             recoveringUntil = nil
             logger.info("recovered: delivering", metadata: ["consumers": "\(consumers.count)"])
             recordBacklog()
@@ -502,10 +508,20 @@ public actor Dispatcher {
             groups[want.group]?.lastLoad = .now
         }
         let term = term
+        let read = { @Sendable (transaction: any StoreTransaction) in try OutboxReader.read(wants, limit: limit, in: transaction) }
+        if store.worksInPlace {
+            // Read on this thread (a snapshot: never waits for the writer), and taken on the loop's next turn, so a
+            // backlog is read one batch per turn between the loop's other work.
+            let result = Result { try store.readBlocking(read) }
+            loop.execute { [weak self] in
+                self?.assumeIsolated { $0.loaded(result, term: term) }
+            }
+            return
+        }
         Task {
             let result: Result<(found: [OutboxReader.Found], reachedEnd: Bool), Error>
             do {
-                result = .success(try await store.read { try OutboxReader.read(wants, limit: limit, in: $0) })
+                result = .success(try await store.read(read))
             } catch {
                 result = .failure(error)
             }
@@ -564,11 +580,26 @@ public actor Dispatcher {
     /// Stores the groups' cursors (and refused messages as dead letters) in one transaction at a time; what arrives
     /// meanwhile waits for the next one. Losing a cursor move on a crash only causes redeliveries, which inboxes absorb
     /// (and a refusal lost with it is refused again): the commit is `.deferred`, with no fsync of its own.
+    ///
+    /// At most one commit every ``acknowledgementPause``: at a few hundred messages a second each ACK would otherwise
+    /// commit alone, a transaction and two hand-offs to the store's writer per message, for a position that only
+    /// matters after a crash.
     private func commitAcknowledgements() {
-        guard !committing else { return }
+        guard !committing, !acknowledgementCommitWaiting else { return }
         let cursors = groups.compactMap { group, queue in queue.cursorDirty ? (group, queue.cursor ?? 0) : nil }
         let nacks = rejections
         guard !cursors.isEmpty || !nacks.isEmpty else { return }
+        let due = lastAcknowledgementCommit + Self.acknowledgementPause
+        if ContinuousClock.now < due {
+            acknowledgementCommitWaiting = true
+            Task {
+                try? await Task.sleep(until: due)
+                acknowledgementCommitWaiting = false
+                commitAcknowledgements()
+            }
+            return
+        }
+        lastAcknowledgementCommit = .now
         for (group, _) in cursors { groups[group]?.cursorDirty = false }
         rejections.removeAll()
         committing = true

@@ -173,7 +173,7 @@ public actor HopConsumer {
             metrics.commitBatch.record(work.count)
             let started = ContinuousClock.now
             let transaction = Self.transaction(work, lease: configuration.deliveryLease, upstreams: configuration.upstreams, handler: handler)
-            if store.writesInPlace, work.count <= Self.inPlaceBatchLimit {
+            if store.worksInPlace, work.count <= Self.inPlaceBatchLimit {
                 committed(work, Result { try store.writeBlocking(durability: .synced, transaction) }, since: started)
             } else {
                 committing = true
