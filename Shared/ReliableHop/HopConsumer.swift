@@ -20,6 +20,7 @@ public actor HopConsumer {
     private var sockets: [ZMQSocket] = []
     private var batch: [Incoming] = []
     private var committing = false
+    private var lingering = false
     /// What it grants each upstream now: what it can commit well within its lease (``CreditWindow``).
     private var window: CreditWindow
     private var heartbeat: Task<Void, Never>?
@@ -153,13 +154,28 @@ public actor HopConsumer {
             }
             batch.append(Incoming(upstream: upstream, messageID: id, frame: frames[2], tag: tag, arrived: .now))
         }
-        commitIfIdle()
+        commitSoon()
     }
 
     /// A DELIVER frame's tag: 8 bytes, big-endian.
     private static func tag(_ bytes: [UInt8]) -> UInt64? {
         guard bytes.count == 8 else { return nil }
         return bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Commits what has arrived, or — for a small batch whose first message is younger than the linger — once the
+    /// linger is over, so that messages arriving meanwhile share the transaction.
+    private func commitSoon() {
+        guard !committing, let first = batch.first else { return }
+        let due = first.arrived + configuration.linger
+        guard batch.count < configuration.lingerBatch, ContinuousClock.now < due else { return commitIfIdle() }
+        guard !lingering else { return }
+        lingering = true
+        Task {
+            try? await Task.sleep(until: due, tolerance: .microseconds(200))
+            lingering = false
+            commitIfIdle()
+        }
     }
 
     /// Commits what has arrived. A small batch commits on this loop's own thread (``Store/writeBlocking``), when the

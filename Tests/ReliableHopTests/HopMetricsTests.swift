@@ -92,4 +92,61 @@ struct HopMetricsTests {
         await consumer.stop()
         for (dispatcher, _) in producers { await dispatcher.stop() }
     }
+
+    @Test("messages arriving within a consumer's linger share one commit; a lone message is applied without company")
+    func lingerSharesCommits() async throws {
+        let metrics = Self.metrics
+        let directory = NSTemporaryDirectory() + "iblagh-hop-linger-\(UUID().uuidString.prefix(8))"
+        let group = "linger-\(UUID().uuidString.prefix(6))"
+        let context = try ZMQContext()
+        let producerKeys = try CurveKeyPair.generate(), consumerKeys = try CurveKeyPair.generate()
+        let store = try SQLiteStore(path: "\(directory)/producer.db", migrations: HopSchema.migrations)
+        var dispatch = DispatcherConfiguration(
+            endpoint: "tcp://127.0.0.1:*", keyPair: producerKeys, consumers: AllowList([consumerKeys.publicKey: group]))
+        dispatch.recoveryPeriod = .milliseconds(100)
+        let dispatcher = try await Dispatcher(configuration: dispatch, context: context, store: store)
+        let consumerStore = try SQLiteStore(
+            path: "\(directory)/consumer.db",
+            migrations: HopSchema.migrations + [Migration("effects", ["CREATE TABLE effects (message_id TEXT NOT NULL)"])])
+        var configuration = ConsumerConfiguration(
+            group: group, consumerID: "c1", keyPair: consumerKeys,
+            upstreams: [.init(name: "producer", endpoint: dispatcher.boundEndpoint, serverKey: producerKeys.publicKey, acceptedTypes: [.reportAccepted])])
+        configuration.linger = .milliseconds(300)  // long, so that the test does not depend on the machine's pace
+        let consumer = try await HopConsumer(configuration: configuration, context: context, store: consumerStore, handler: Effects())
+        @Sendable func publish(_ ids: Range<Int>) async throws {
+            for index in ids {
+                try await store.write { transaction in
+                    let envelope = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ReportAccepted(), messageID: "m-\(index)", producer: "producer")
+                    try Outbox.enqueue(envelope, for: [group], in: transaction)
+                }
+                dispatcher.outboxChangedSoon()
+            }
+        }
+        func applied(_ count: Int64) async throws {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                if try await consumerStore.read({ try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") }) == count { return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            Issue.record("\(count) effects not applied in 30 s")
+        }
+        let consumerSide = [("side", "consumer"), ("group", group)]
+        func commits() throws -> [Double] { try metrics.expectRecorder("iblagh_hop_commit_batch_size", consumerSide).values }
+
+        // Alone: committed once the linger is over, not held for a companion that never comes.
+        try await Task.sleep(for: .milliseconds(300))  // past the producer's recovery period
+        try await publish(0..<1)
+        try await applied(1)
+        #expect(try commits() == [1])
+        // Ten messages, each committed by the producer on its own, one after another: they arrive within the
+        // linger and share a commit or two, not one each.
+        try await publish(1..<11)
+        try await applied(11)
+        let batches = try commits().dropFirst()
+        #expect(batches.reduce(0, +) == 10)
+        #expect(batches.count <= 3, "commits of \(Array(batches))")
+
+        await consumer.stop()
+        await dispatcher.stop()
+    }
 }
