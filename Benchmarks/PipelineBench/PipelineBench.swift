@@ -51,18 +51,22 @@ struct PipelineBench: AsyncParsableCommand {
         // unseen in one run at 1,000/s.
         try console.setReceiveHighWaterMark(0)
         try console.connect(endpoint(7301))
-        let watcher = await AsyncSocket(console, loop: PollLoop(name: "bench-console"))
         let watch = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ConsoleRequest.with { $0.watch = .init() }, messageID: "bench-watch", producer: "bench")
-        try await watcher.send(Multipart([watch.frame]))
-        let watching = Task {
-            while !Task.isCancelled {
-                guard let message = try? await watcher.receive(before: .now + .seconds(1)) else { continue }
-                guard let envelope = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []), envelope.type == .consoleEvent,
+        try console.send(Multipart([watch.frame]))
+        // On a thread of its own, like the integrators below; checks every second whether the run is over.
+        try console.setReceiveTimeout(.seconds(1))
+        let watcher = HandedSocket(console), stopWatching = Atomic<Bool>(false)
+        let watching = Thread {
+            while !stopWatching.load(ordering: .relaxed) {
+                guard let message = try? watcher.socket.receive(),
+                    let envelope = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []), envelope.type == .consoleEvent,
                     let event = try? envelope.payload(as: Iblagh_V1_ConsoleEvent.self)
                 else { continue }
                 clock.notified(event.case.trackingID)
             }
         }
+        watching.name = "bench-console"
+        watching.start()
 
         let services = try Self.services(state: state)
         let cpuBefore = services.mapValues(Self.cpuSeconds)
@@ -85,10 +89,20 @@ struct PipelineBench: AsyncParsableCommand {
                     try socket.setLinger(.zero)
                     try socket.setSendHighWaterMark(0)
                     try socket.connect(busEndpoint)
-                    let bus = await AsyncSocket(socket, loop: PollLoop(name: "bench-\(connection)"))
-                    try await Self.drive(bus, connection: connection, run: String(run), until: end, rate: perConnection,
-                                         window: window, payload: payload, clock: clock)
-                    await bus.close()
+                    // Each connection is driven by a thread of its own, blocking in libzmq between its sends: the load
+                    // generator shares the two cores with the stack, and awaiting a reply or a send time through
+                    // Swift's pool cost it 12 context switches per report (a quarter of a core at 1,000/s).
+                    let handed = HandedSocket(socket)
+                    try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
+                        let thread = Thread {
+                            done.resume(with: Result {
+                                try Self.drive(handed.socket, connection: connection, run: String(run), until: end, rate: perConnection,
+                                               window: window, payload: payload, clock: clock)
+                            })
+                        }
+                        thread.name = "bench-\(connection)"
+                        thread.start()
+                    }
                 }
             }
             try await group.waitForAll()
@@ -104,7 +118,7 @@ struct PipelineBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(200))
             countedAt = ContinuousClock.now
         }
-        watching.cancel()
+        stopWatching.store(true, ordering: .relaxed)
         let cpuAfter = services.mapValues(Self.cpuSeconds)
         let cpu = services.keys.reduce(0.0) { $0 + (cpuAfter[$1] ?? 0) - (cpuBefore[$1] ?? 0) }
         let elapsed = (countedAt - start).inSeconds
@@ -125,14 +139,15 @@ struct PipelineBench: AsyncParsableCommand {
         }
     }
 
-    /// One connection's load: open loop (a request every 1/rate s) or closed loop (`window` outstanding).
+    /// One connection's load: open loop (a request every 1/rate s) or closed loop (`window` outstanding), on the
+    /// calling thread, which owns `bus`.
     static func drive(
-        _ bus: AsyncSocket, connection: Int, run: String, until end: ContinuousClock.Instant, rate: Int, window: Int, payload: Int, clock: Clocks
-    ) async throws {
+        _ bus: ZMQSocket, connection: Int, run: String, until end: ContinuousClock.Instant, rate: Int, window: Int, payload: Int, clock: Clocks
+    ) throws {
         let description = String(repeating: "x", count: max(10, payload))
         var sent = 0, outstanding = 0
         let started = ContinuousClock.now
-        func send() async throws {
+        func send() throws {
             let id = "\(run)-\(connection)-\(sent)"
             let submit = Iblagh_V1_SubmitReport.with {
                 $0.integratorReportKey = id
@@ -144,29 +159,40 @@ struct PipelineBench: AsyncParsableCommand {
                 }
             }
             clock.submitted(id)
-            try await bus.send(Multipart([try Iblagh_V1_Envelope(wrapping: submit, messageID: id, producer: "bench").frame]))
+            try bus.send(Multipart([try Iblagh_V1_Envelope(wrapping: submit, messageID: id, producer: "bench").frame]))
             sent += 1
             outstanding += 1
         }
-        func receive(before deadline: ContinuousClock.Instant) async throws {
-            guard let message = try await bus.receive(before: deadline),
-                let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []),
-                let answer = try? reply.payload(as: Iblagh_V1_SubmitReportReply.self)
-            else { return }
-            outstanding -= 1
-            if case .accepted(let accepted) = answer.outcome { clock.accepted(reply.correlationID, trackingID: accepted.trackingID) }
+        /// Waits for a reply until `deadline` (to the millisecond), then takes every reply already waiting.
+        func receive(before deadline: ContinuousClock.Instant) throws {
+            try bus.setReceiveTimeout(max(.zero, deadline - .now))
+            var message: Multipart?
+            do {
+                message = try bus.receive()
+            } catch let error as ZMQError where error.isWouldBlock {
+                return
+            }
+            while let reply = message {
+                if let envelope = try? Iblagh_V1_Envelope(frame: reply.frames.last ?? []),
+                    let answer = try? envelope.payload(as: Iblagh_V1_SubmitReportReply.self)
+                {
+                    outstanding -= 1
+                    if case .accepted(let accepted) = answer.outcome { clock.accepted(envelope.correlationID, trackingID: accepted.trackingID) }
+                }
+                message = try bus.receive(dontWait: true)
+            }
         }
         while ContinuousClock.now < end {
             if rate > 0 {
                 let due = started + .seconds(Double(sent) / Double(rate))
-                if due <= .now { try await send() } else { try await receive(before: due) }
+                if due <= .now { try send() } else { try receive(before: due) }
             } else {
-                while outstanding < window { try await send() }
-                try await receive(before: .now + .seconds(5))
+                while outstanding < window { try send() }
+                try receive(before: .now + .seconds(5))
             }
         }
         let drain = ContinuousClock.now + .seconds(30)
-        while outstanding > 0, ContinuousClock.now < drain { try await receive(before: drain) }
+        while outstanding > 0, ContinuousClock.now < drain { try receive(before: drain) }
     }
 
     /// How many reports statistics has counted this year (the funnel's first stage, internal: unsuppressed).
@@ -315,4 +341,10 @@ struct Results: Codable {
 
 extension Duration {
     var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// A socket handed to the thread that will use it from then on, and by no other.
+final class HandedSocket: @unchecked Sendable {
+    let socket: ZMQSocket
+    init(_ socket: ZMQSocket) { self.socket = socket }
 }

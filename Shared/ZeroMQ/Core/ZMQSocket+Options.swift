@@ -8,6 +8,12 @@ extension ZMQSocket {
         try setOption(ZMQ_LINGER, limit.map { Int32(clamping: $0.milliseconds) } ?? -1)
     }
 
+    /// How long a blocking receive waits before it fails with a would-block error (nil: for ever). For a socket driven
+    /// by a thread of its own rather than a ``PollLoop`` (the benchmarks' load generators).
+    public func setReceiveTimeout(_ limit: Duration?) throws {
+        try setOption(ZMQ_RCVTIMEO, limit.map { Int32(clamping: max(0, $0.milliseconds)) } ?? -1)
+    }
+
     /// Queue messages only to completed connections, so a send never waits in a pipe to a peer that may not exist.
     public func setImmediate(_ on: Bool) throws { try setOption(ZMQ_IMMEDIATE, Int32(on ? 1 : 0)) }
 
