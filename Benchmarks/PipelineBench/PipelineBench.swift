@@ -163,9 +163,10 @@ struct PipelineBench: AsyncParsableCommand {
             sent += 1
             outstanding += 1
         }
-        /// Waits for a reply until `deadline` (to the millisecond), then takes every reply already waiting.
+        /// Waits for a reply until `deadline` (rounded up to the millisecond), then takes every reply already waiting.
         func receive(before deadline: ContinuousClock.Instant) throws {
-            try bus.setReceiveTimeout(max(.zero, deadline - .now))
+            // Rounded up: a timeout of 0 would not wait at all, and the thread would spin until the deadline.
+            try bus.setReceiveTimeout(.milliseconds(max(1, Int(((deadline - .now).inSeconds * 1000).rounded(.up)))))
             var message: Multipart?
             do {
                 message = try bus.receive()
