@@ -22,6 +22,15 @@ struct HopMetricsTests {
         }
     }
 
+    /// A consumer's store, with the table `Effects` writes to.
+    static func effectsStore(path: String) throws -> SQLiteStore {
+        try SQLiteStore(path: path, migrations: HopSchema.migrations + [Migration("effects", ["CREATE TABLE effects (message_id TEXT NOT NULL)"])])
+    }
+
+    static func effectCount(in store: SQLiteStore) async throws -> Int64? {
+        try await store.read { try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") }
+    }
+
     @Test("delivered, acknowledged, duplicates ignored, batch sizes and outbox depth are reported")
     func metricsAreReported() async throws {
         let metrics = Self.metrics
@@ -46,9 +55,7 @@ struct HopMetricsTests {
             }
             producers.append((try await Dispatcher(configuration: configuration, context: context, store: store), keys.publicKey))
         }
-        let consumerStore = try SQLiteStore(
-            path: "\(directory)/\(group)-consumer.db",
-            migrations: HopSchema.migrations + [Migration("effects", ["CREATE TABLE effects (message_id TEXT NOT NULL)"])])
+        let consumerStore = try Self.effectsStore(path: "\(directory)/\(group)-consumer.db")
         let consumer = try await HopConsumer(
             configuration: ConsumerConfiguration(
                 group: group, consumerID: "c1", keyPair: consumerKeys,
@@ -64,9 +71,7 @@ struct HopMetricsTests {
         func counter(_ label: String, _ dimensions: [(String, String)]) -> Int64 {
             metrics.counterTotal(label: label, dimensions: dimensions)
         }
-        func effectCount() async throws -> Int64? {
-            try await consumerStore.read { try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") }
-        }
+        func effectCount() async throws -> Int64? { try await Self.effectCount(in: consumerStore) }
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let redelivered = counter("iblagh_hop_redelivered_total", producerSide)
@@ -105,9 +110,7 @@ struct HopMetricsTests {
             endpoint: "tcp://127.0.0.1:*", keyPair: producerKeys, consumers: AllowList([consumerKeys.publicKey: group]))
         dispatch.recoveryPeriod = .milliseconds(100)
         let dispatcher = try await Dispatcher(configuration: dispatch, context: context, store: store)
-        let consumerStore = try SQLiteStore(
-            path: "\(directory)/consumer.db",
-            migrations: HopSchema.migrations + [Migration("effects", ["CREATE TABLE effects (message_id TEXT NOT NULL)"])])
+        let consumerStore = try Self.effectsStore(path: "\(directory)/consumer.db")
         var configuration = ConsumerConfiguration(
             group: group, consumerID: "c1", keyPair: consumerKeys,
             upstreams: [.init(name: "producer", endpoint: dispatcher.boundEndpoint, serverKey: producerKeys.publicKey, acceptedTypes: [.reportAccepted])])
@@ -128,7 +131,7 @@ struct HopMetricsTests {
         func applied(_ count: Int64) async throws {
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
-                if try await consumerStore.read({ try $0.rows("SELECT COUNT(*) AS c FROM effects", []).first?.integer("c") }) == count { return }
+                if try await Self.effectCount(in: consumerStore) == count { return }
                 try await Task.sleep(for: .milliseconds(20))
             }
             Issue.record("\(count) effects not applied in 30 s")

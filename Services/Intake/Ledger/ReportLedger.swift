@@ -44,7 +44,7 @@ final class ReportLedger: Sendable {
     /// one result per submission, in order; one that fails (a sealing error, a constraint) fails alone. Throws only
     /// when the transaction itself fails, and then nothing of any of them is stored.
     func acceptNow(_ submissions: [Submission], now: Date = Date()) throws -> [Result<Acceptance, Error>] {
-        // scrypt dominates at the service's default cost (about 1 ms a report): a batch hashes on every core.
+        // scrypt dominates at the service's default cost (about 2 ms a report): a batch hashes on every core.
         var sealed = [Result<SealedSubmission, Error>](repeating: .failure(StoreError("not sealed")), count: submissions.count)
         sealed.withUnsafeMutableBufferPointer { results in
             nonisolated(unsafe) let results = results
@@ -71,7 +71,6 @@ final class ReportLedger: Sendable {
         let plaintext: [UInt8]
         let accountHashes: [[UInt8]]
         let evidence: [SealedEvidence]
-        let cost: ReceiptHash.Cost
     }
 
     private func seal(_ submission: Submission, now: Date) throws -> SealedSubmission {
@@ -82,14 +81,13 @@ final class ReportLedger: Sendable {
         return SealedSubmission(
             submission: submission, now: now, secret: secret, receipt: try ReceiptHash(hashing: secret, cost: receiptCost),
             plaintext: try stripped.serializedBytes(), accountHashes: accounts.hashes(of: submission.report.reportedAccounts),
-            evidence: try inlineEvidence.map { try vault.seal($0.content, fileName: $0.fileName, mediaType: $0.mediaType) },
-            cost: receiptCost)
+            evidence: try inlineEvidence.map { try vault.seal($0.content, fileName: $0.fileName, mediaType: $0.mediaType) })
     }
 
     /// Records one sealed submission in `transaction`: the first answer again for a known client key, else the
     /// report, its accounts, its key, its evidence and its two outgoing messages.
     private static func record(_ sealed: SealedSubmission, keys: KeyRing, producer: String, in transaction: any StoreTransaction) throws -> Acceptance {
-        let submission = sealed.submission, now = sealed.now, cost = sealed.cost, receipt = sealed.receipt
+        let submission = sealed.submission, now = sealed.now, receipt = sealed.receipt, cost = sealed.receipt.cost
         if let key = submission.clientKey, let earlier = try findSubmission(client: submission.client, key: key, keys: keys, in: transaction) {
             return earlier
         }

@@ -11,14 +11,18 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
 
     /// A new trace.
     public static func random() -> TraceParent {
-        let words = [nextWord(), nextWord() | 1, nextWord() | 1]
-        let bytes = words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
+        let bytes = bytes(of: [nextWord(), nextWord() | 1, nextWord() | 1])
         return TraceParent(traceID: Array(bytes[0..<16]), parentID: Array(bytes[16..<24]), sampled: false)
     }
 
     /// SplitMix64 over a per-process random seed: unique, well-mixed ids without a getrandom(2) call per message
     /// (every envelope carries a new trace id). Trace ids need uniqueness, not secrecy.
     private static let state = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+
+    /// Words from the generator as bytes: what trace ids and ``MessageID`` are made of.
+    static func bytes(of words: [UInt64]) -> [UInt8] {
+        words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
+    }
 
     static func nextWord() -> UInt64 {
         var z = state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
@@ -52,7 +56,7 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
         "00-\(Self.hex(traceID))-\(Self.hex(parentID))-\(sampled ? "01" : "00")"
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String {
+    static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(bytes.count * 2)
