@@ -144,16 +144,19 @@ struct HopMetricsTests {
         try await Task.sleep(for: .milliseconds(300))  // past the producer's recovery period
         try await publish(0..<1)
         try await applied(1)
-        // (A loaded machine may redeliver what a starved consumer held — CI saw it — which adds commits of duplicates.)
+        // (A loaded machine may take a starved consumer for absent and deliver what it held again — CI saw it, the copy
+        // arriving within the linger and sharing the commit, or after it in a commit of its own.)
         let alone = try commits()
-        #expect(alone.first == 1)
+        #expect(alone.reduce(0, +) >= 1 && alone.allSatisfy { $0 <= 2 }, "commits of \(alone)")
         // Ten messages, each committed by the producer on its own, one after another: they share a commit (two if the
         // machine took longer than the linger between the first and the last), not one each — 8 commits without it.
         try await publish(1..<11)
         try await applied(11)
         let batches = try commits().dropFirst(alone.count)
         #expect(batches.reduce(0, +) >= 10)
-        #expect(batches.count <= 3, "commits of \(Array(batches))")
+        // Copies delivered again (see above) may land in commits of their own: one more allowed per duplicate.
+        let duplicates = Int(metrics.counterTotal(label: "iblagh_hop_duplicates_ignored_total", dimensions: consumerSide))
+        #expect(batches.count <= 3 + duplicates, "commits of \(Array(batches)), \(duplicates) duplicates")
 
         await consumer.stop()
         await dispatcher.stop()
