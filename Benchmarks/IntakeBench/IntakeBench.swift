@@ -22,6 +22,8 @@ struct IntakeBench: AsyncParsableCommand {
     @Option(help: "Requests outstanding per connection in the closed loop.") var window = 64
     @Option(help: "Reports per second in the open-loop run.") var rate = 1_000
     @Option(help: "Seconds of the open-loop run.") var seconds = 10
+    @Option(help: "A file for the open loop's requests, one line each: when it was due (ms from the start) and its latency (ms).")
+    var trace: String?
     @Option(help: "scrypt cost of receipt hashes, as log2(n) (intake's default is 10).") var scryptLogN = 10
     @Option(help: "An iblagh-router executable: also measure reports/s through intake -> router (routed and committed).")
     var router: String?
@@ -64,7 +66,7 @@ struct IntakeBench: AsyncParsableCommand {
 
         let closed = try await Load.closedLoop(context: context, endpoint: endpoint, setup: setup, connections: connections, window: window, count: count)
         let routed = routerProcess == nil ? nil : try await Self.routedRate(database: "\(dir)/router.db", count: count - count % connections)
-        let open = try await Load.openLoop(context: context, endpoint: endpoint, setup: setup, connections: connections, rate: rate, seconds: seconds)
+        let open = try await Load.openLoop(context: context, endpoint: endpoint, setup: setup, connections: connections, rate: rate, seconds: seconds, trace: trace)
 
         func pad(_ text: String, _ width: Int) -> String {
             text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
@@ -268,37 +270,86 @@ enum Load {
         return await finish(sockets, histograms, count: perConnection * connections, since: start)
     }
 
-    /// Requests at a fixed total rate, spread over the connections, whatever the answers do (no coordinated omission).
-    static func openLoop(context: ZMQContext, endpoint: String, setup: BenchSetup, connections: Int, rate: Int, seconds: Int) async throws -> Result {
+    /// Requests at a fixed total rate, spread over the connections, whatever the answers do (no coordinated omission):
+    /// latency counts from when a request was due, not when it happened to be sent. Each connection is driven by a
+    /// thread of its own, blocking in libzmq until its next request is due: awaiting send times and replies through
+    /// Swift's pool added the pool's wake-ups to every figure (this benchmark shares the two cores with intake).
+    /// `trace`, when given, gets one line per request: milliseconds from the start when it was due, and its latency.
+    static func openLoop(context: ZMQContext, endpoint: String, setup: BenchSetup, connections: Int, rate: Int, seconds: Int, trace: String? = nil) async throws -> Result {
         let total = rate * seconds, perConnection = total / connections
         let interval = Duration.seconds(Double(connections) / Double(rate))
-        let sockets = try await (0..<connections).asyncMap { _ in try await connect(context, endpoint, setup) }
         let salt = Int.random(in: 1...999_999) * 1000
-        let start = ContinuousClock.now
-        let histograms = try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
-            for connection in 0..<connections {
-                let socket = sockets[connection]
-                let schedule = (0..<perConnection).map { start + interval * $0 + interval * Double(connection) / Double(connections) }
-                group.addTask {
-                    for index in 0..<perConnection {
-                        try await Task.sleep(until: schedule[index])
-                        try await socket.send(Multipart([try request(index, connection: salt + connection)]))
-                    }
-                    return Histogram<UInt64>(highestTrackableValue: 60_000_000)
-                }
-                group.addTask {
-                    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
-                    for index in 0..<perConnection {
-                        _ = try await socket.receive()
-                        // Latency from when the request was due, not when it happened to be sent.
-                        _ = histogram.record(micros(ContinuousClock.now - schedule[index]))
-                    }
-                    return histogram
+        let start = ContinuousClock.now + .milliseconds(200)
+        let results = Mutex<[(connection: Int, latencies: [Duration])]>([])
+        var threads: [Thread] = []
+        let finished = DispatchGroup()
+        for connection in 0..<connections {
+            // Handed to the connection's thread, which alone uses it from then on.
+            nonisolated(unsafe) let socket = try context.socket(.dealer)
+            try socket.makeCurveClient(keyPair: setup.clientKeys, serverKey: setup.serverKeys.publicKey)
+            try socket.setLinger(.zero)
+            try socket.setSendHighWaterMark(0)
+            try socket.connect(endpoint)
+            let frames = try (0..<perConnection).map { try request($0, connection: salt + connection) }
+            let offset = interval * Double(connection) / Double(connections)
+            finished.enter()
+            threads.append(Thread {
+                defer { finished.leave() }
+                let latencies = (try? drive(socket, frames: frames, first: start + offset, interval: interval)) ?? []
+                results.withLock { $0.append((connection, latencies)) }
+
+            })
+        }
+        for thread in threads { thread.start() }
+        await withCheckedContinuation { done in finished.notify(queue: .global()) { done.resume() } }
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
+        var lines: [String] = []
+        for (connection, latencies) in results.withLock({ $0 }) {
+            for (index, latency) in latencies.enumerated() {
+                _ = histogram.record(micros(latency))
+                if trace != nil {
+                    let due = (interval * index + interval * Double(connection) / Double(connections)).inSeconds * 1000
+                    lines.append(String(format: "%.3f %.3f", due, latency.inSeconds * 1000))
                 }
             }
-            return try await merged(&group)
         }
-        return await finish(sockets, histograms, count: perConnection * connections, since: start)
+        if let trace { try lines.sorted { Double($0.split(separator: " ")[0])! < Double($1.split(separator: " ")[0])! }.joined(separator: "\n").write(toFile: trace, atomically: true, encoding: .utf8) }
+        let answered = results.withLock { $0.reduce(0) { $0 + $1.latencies.count } }
+        return summary(histogram, count: answered, elapsed: ContinuousClock.now - start)
+    }
+
+    /// One connection's open loop on the calling thread, which owns `socket`: request `i` is due at
+    /// `first + interval × i`. Returns each request's latency from when it was due to its answer.
+    static func drive(_ socket: ZMQSocket, frames: [[UInt8]], first: ContinuousClock.Instant, interval: Duration) throws -> [Duration] {
+        let due = (0..<frames.count).map { first + interval * $0 }
+        var latencies = [Duration?](repeating: nil, count: frames.count)
+        var sent = 0, answered = 0
+        func take(_ reply: Multipart) {
+            // Correlation ids are "b<connection>-<index>".
+            guard let envelope = try? Iblagh_V1_Envelope(frame: reply.frames.last ?? []),
+                let index = envelope.correlationID.split(separator: "-").last.flatMap({ Int($0) }), index < frames.count, latencies[index] == nil
+            else { return }
+            latencies[index] = ContinuousClock.now - due[index]
+            answered += 1
+        }
+        let drain = first + interval * frames.count + .seconds(30)
+        while answered < frames.count, ContinuousClock.now < drain {
+            let wait = sent < frames.count ? due[sent] - .now : drain - .now
+            if sent < frames.count, wait <= .zero {
+                _ = try socket.send(Multipart([frames[sent]]))
+                sent += 1
+            } else if wait < .milliseconds(1) {
+                // libzmq's timeouts are whole milliseconds: the last part of a wait is slept, then replies are taken.
+                Thread.sleep(forTimeInterval: wait.inSeconds)
+            } else {
+                try socket.setReceiveTimeout(.milliseconds(Int(wait.inSeconds * 1000)))
+                do {
+                    if let reply = try socket.receive() { take(reply) }
+                } catch let error as ZMQError where error.isWouldBlock {}
+            }
+            while let reply = try? socket.receive(dontWait: true) { take(reply) }
+        }
+        return latencies.compactMap { $0 }
     }
 
     static func merged(_ group: inout ThrowingTaskGroup<Histogram<UInt64>, Error>) async throws -> Histogram<UInt64> {

@@ -57,12 +57,12 @@ final class WALCheckpointer: @unchecked Sendable {
         self.soonInterval = soonInterval
         self.soonFrames = soonFrames
         self.restartFrames = restartFrames
-        let thread = Thread { [self] in run() }
-        thread.name = "wal-checkpoint"
-        thread.start()
+        Thread { [self] in run() }.start()
     }
 
     private func run() {
+        // Named for `top -H` and `perf` (Foundation's `Thread.name` does not reach the kernel on Linux).
+        try? "wal-checkpoint".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
         stopped.lock()
         while !stopping {
             stopped.unlock()
