@@ -183,10 +183,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/ZeroMQBench"),
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
         .executableTarget(
             name: "HopBench",
             dependencies: [
-                "IblaghStore",
+                "IblaghStore", "BenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -205,7 +206,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineBench",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "BenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -23,7 +23,7 @@ swift build -c release --product HopHarness >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 
 echo "==> running ($count messages of 1 KiB)"
-read -r rate p50 p99 < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count "$count")
+read -r rate p50 p99 producer_cpu consumers_cpu < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count "$count")
 curve=$("$work/curve_pushpull" 1024 "$count")
 sqlite_batch=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count "$count" --batch 1000)
 sqlite_single=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count 2000 --batch 1)
@@ -32,7 +32,7 @@ echo "==> the same hop with its three stores on PostgreSQL (a throw-away server,
 deploy/lib/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true
 rm -rf "$work/postgres"
 postgres_url=$(deploy/lib/postgres.sh start "$work/postgres" 15544)
-read -r pg_rate pg_p50 pg_p99 < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop-postgres" --count "$count" --postgres "$postgres_url")
+read -r pg_rate pg_p50 pg_p99 _ _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop-postgres" --count "$count" --postgres "$postgres_url")
 deploy/lib/postgres.sh stop "$work/postgres"
 
 echo "==> NATS JetStream (file storage) on 127.0.0.1:14222"
@@ -80,3 +80,4 @@ database of their own; the hop's consumers commit an effect and an inbox record 
 NOTE
 printf '\nhop latency (envelope created -> effect committed at the consumer), under this burst: p50 %s us, p99 %s us\n' "$p50" "$p99"
 printf 'on PostgreSQL: p50 %s us, p99 %s us\n' "$pg_p50" "$pg_p99"
+printf 'CPU per message on SQLite (user + system, the whole run): producer %s us, the two consumers together %s us\n' "$producer_cpu" "$consumers_cpu"

@@ -31,7 +31,7 @@ if [ "${IBLAGH_BENCH_BASELINES:-1}" != 0 ]; then
   echo "==> baselines"
   curve=$("$work/curve_pushpull" 1024 100000)
   sqlite=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count 50000 --batch 1000)
-  read -r hop _ _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count 50000)
+  read -r hop _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count 50000)
   echo "    raw CURVE PUSH/PULL $curve msg/s; SQLite 1,000/tx $sqlite rows/s; single hop $hop msg/s"
   baselines=(--baseline-curve "$curve" --baseline-sqlite "$sqlite" --baseline-hop "$hop")
 fi

@@ -30,5 +30,5 @@ echo "==> intake -> router, $count reports (receipt hash at its cheapest, scrypt
 
 echo
 echo "==> beside it: one reliable hop, $count messages of 1 KiB, producer -> 2 consumers"
-read -r rate _ _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count "$count")
+read -r rate _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count "$count")
 echo "reliable hop: $rate msg/s"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchSupport
 import Foundation
 import Histogram
 import IblaghStore
@@ -12,7 +13,8 @@ struct HopBench: AsyncParsableCommand {
         subcommands: [Hop.self, SQLiteBaseline.self])
 }
 
-/// `hop`: N messages through producer → 2 consumers; prints messages/s and hop latency p50/p99 (µs).
+/// `hop`: N messages through producer → 2 consumers; prints messages/s, hop latency p50/p99 (µs), and the CPU time per
+/// message (µs) of the producer and of the two consumers together, over the whole run.
 struct Hop: AsyncParsableCommand {
     @Option var count = 50_000
     @Option var size = 1024
@@ -69,6 +71,8 @@ struct Hop: AsyncParsableCommand {
             guard Date() < deadline else { throw ValidationError("the hop did not finish within 10 minutes") }
             try await Task.sleep(for: .milliseconds(200))
         }
+        let producerCPU = ProcessCPU.seconds(producer.processIdentifier)
+        let consumersCPU = processes.dropFirst().reduce(0) { $0 + ProcessCPU.seconds($1.processIdentifier) }
         var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000)
         var first = Double.infinity, last = 0.0
         for store in consumers {
@@ -80,7 +84,8 @@ struct Hop: AsyncParsableCommand {
                 last = max(last, applied)
             }
         }
-        print(String(format: "%.0f %llu %llu", Double(count) / (last - first), histogram.valueAtPercentile(50), histogram.valueAtPercentile(99)))
+        print(String(format: "%.0f %llu %llu %.1f %.1f", Double(count) / (last - first), histogram.valueAtPercentile(50),
+                     histogram.valueAtPercentile(99), producerCPU * 1e6 / Double(count), consumersCPU * 1e6 / Double(count)))
     }
 
     private func applied(_ stores: [any Store]) async throws -> Int {

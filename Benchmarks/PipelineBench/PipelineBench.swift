@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -69,7 +70,7 @@ struct PipelineBench: AsyncParsableCommand {
         watching.start()
 
         let services = try Self.services(state: state)
-        let cpuBefore = services.mapValues(Self.cpuSeconds)
+        let cpuBefore = services.mapValues(ProcessCPU.seconds)
         let run = UUID().uuidString.prefix(6)
         let start = ContinuousClock.now
         let end = start + .seconds(seconds)
@@ -119,7 +120,7 @@ struct PipelineBench: AsyncParsableCommand {
             countedAt = ContinuousClock.now
         }
         stopWatching.store(true, ordering: .relaxed)
-        let cpuAfter = services.mapValues(Self.cpuSeconds)
+        let cpuAfter = services.mapValues(ProcessCPU.seconds)
         let cpu = services.keys.reduce(0.0) { $0 + (cpuAfter[$1] ?? 0) - (cpuBefore[$1] ?? 0) }
         let elapsed = (countedAt - start).inSeconds
         let results = Results(
@@ -213,14 +214,6 @@ struct PipelineBench: AsyncParsableCommand {
             let parts = line.split(separator: " ")
             return parts.count == 2 ? Int32(parts[1]).map { (String(parts[0]), $0) } : nil
         }, uniquingKeysWith: { _, last in last })
-    }
-
-    /// User + system CPU seconds of a process so far (/proc/PID/stat, in clock ticks).
-    static func cpuSeconds(_ pid: Int32) -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 13
-        else { return 0 }
-        return ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / 100
     }
 
     /// Resident memory of a process in KiB (/proc/PID/status VmRSS).
