@@ -80,6 +80,28 @@ public actor Dispatcher {
         var lastLoad = ContinuousClock.now
         let metrics: HopMetrics
 
+        /// Takes up to `limit` ready deliveries for `consumer`, in flight until `deadline`.
+        mutating func take(_ limit: Int, for consumer: String, deadline: ContinuousClock.Instant) -> [Delivery] {
+            let taken = Array(ready.prefix(limit))
+            ready.removeFirst(taken.count)
+            for delivery in taken { inFlight[delivery.seq] = InFlight(delivery: delivery, consumer: consumer, deadline: deadline) }
+            return taken
+        }
+
+        /// Acknowledges `seqs` for `consumer`: in flight (with whichever instance holds each: others are named in
+        /// `heldByOthers`), or back in the ready queue after a requeue and acknowledged by their first holder.
+        mutating func settle(_ seqs: [Int64], by consumer: String, heldByOthers: inout [(consumer: String, seq: Int64)]) {
+            for seq in seqs {
+                if let flight = inFlight.removeValue(forKey: seq) {
+                    if flight.consumer != consumer { heldByOthers.append((flight.consumer, seq)) }
+                    acknowledge(seq)
+                } else if let index = ready.firstIndex(where: { $0.seq == seq }) {
+                    ready.remove(at: index)
+                    acknowledge(seq)
+                }
+            }
+        }
+
         /// Marks `seq` acknowledged and moves the cursor past every acknowledged row at the front.
         mutating func acknowledge(_ seq: Int64) {
             acknowledgedAhead.insert(seq)
@@ -208,7 +230,7 @@ public actor Dispatcher {
             guard let key = routes[routingID], let ack = try? Iblagh_V1_Ack(serializedBytes: frames[2]) else {
                 return refuse(routingID, role: role, reason: "ACK from an unregistered consumer or with a bad body")
             }
-            for tag in ack.deliveryTags { settle(Int64(bitPattern: tag), consumer: key) }
+            settle(ack.deliveryTags.map { Int64(bitPattern: $0) }, consumer: key)
             for id in ack.messageIds { settle(id, consumer: key, rejection: nil) }
         case HopFrame.nack:
             guard let key = routes[routingID], let nack = try? Iblagh_V1_Nack(serializedBytes: frames[2]) else {
@@ -255,18 +277,15 @@ public actor Dispatcher {
         }
     }
 
-    /// ACK of one delivery, named by its tag, by one consumer: the common path, without a string in sight.
-    private func settle(_ seq: Int64, consumer key: String) {
-        guard let group = consumers[key]?.group else { return }
-        consumers[key]?.outstanding.remove(seq)
-        if let flight = groups[group]?.inFlight.removeValue(forKey: seq) {
-            if flight.consumer != key { consumers[flight.consumer]?.outstanding.remove(seq) }
-            groups[group]?.acknowledge(seq)
-        } else if let index = groups[group]?.ready.firstIndex(where: { $0.seq == seq }) {
-            groups[group]?.ready.remove(at: index)  // requeued, then acknowledged by its first holder
-            groups[group]?.acknowledge(seq)
-        }
-        groups[group]?.metrics.acknowledged.increment()
+    /// ACKs of deliveries, named by their tags, by one consumer: the common path, without a string in sight and with
+    /// one lookup of the consumer and of its group per ACK frame, not per message.
+    private func settle(_ seqs: [Int64], consumer key: String) {
+        guard !seqs.isEmpty, let group = consumers[key]?.group else { return }
+        consumers[key]?.outstanding.subtract(seqs)
+        var heldByOthers: [(consumer: String, seq: Int64)] = []
+        groups[group]?.settle(seqs, by: key, heldByOthers: &heldByOthers)
+        for (other, seq) in heldByOthers { consumers[other]?.outstanding.remove(seq) }
+        groups[group]?.metrics.acknowledged.increment(by: seqs.count)
     }
 
     /// ACK (rejection nil) or NACK of one message named by its id: NACKs, and ACKs replayed to a restarted producer.
@@ -275,7 +294,7 @@ public actor Dispatcher {
         if let rejection { rejections.append((group, messageID, rejection)) }
         if let seq = groups[group]?.inFlight.first(where: { $0.value.delivery.messageID == messageID })?.key
             ?? groups[group]?.ready.first(where: { $0.messageID == messageID })?.seq {
-            settle(seq, consumer: key)
+            settle([seq], consumer: key)
             return
         }
         if recoveringUntil != nil {
@@ -288,9 +307,10 @@ public actor Dispatcher {
 
     // MARK: Delivering
 
-    /// Hands ready messages to consumers with free credit, one at a time in turn, so instances share the load. The turn
-    /// goes on from the consumer served last: messages that trickle in one by one alternate between instances instead
-    /// of all going to the first in order. What one consumer gets in a pass travels packed in `DELIVERS` frames.
+    /// Hands ready messages to consumers with free credit in turns of up to ``turn`` each, so instances share the load.
+    /// The turns go on from the consumer served last: messages that trickle in one by one alternate between instances
+    /// instead of all going to the first in order. What one consumer gets in a pass travels packed in `DELIVERS`
+    /// frames. A turn costs one lookup of the consumer and of its group, not one per message.
     private func pump() {
         guard recoveringUntil == nil, leading else { return }
         let sorted = consumers.values
@@ -299,24 +319,42 @@ public actor Dispatcher {
         let next = sorted.firstIndex { $0 > lastServed } ?? 0
         var open = Array(sorted[next...] + sorted[..<next])
         var parcels: [String: Parcel] = [:]
+        let deadline = ContinuousClock.now + configuration.redeliveryTimeout
         while !open.isEmpty {
             var stillOpen: [String] = []
             for key in open {
                 // Read fields, never copy the whole state: a copy would share `outstanding`, and the insert below
-                // would then copy the set — once per delivery.
+                // would then copy the set.
                 guard let group = consumers[key]?.group, let routingID = consumers[key]?.routingID,
-                    let window = consumers[key]?.window, let delivery = groups[group]?.ready.popFirst()
+                    let room = consumers[key].map({ $0.window - $0.outstanding.count }), room > 0,
+                    let taken = groups[group]?.take(min(room, Self.turn), for: key, deadline: deadline), !taken.isEmpty
                 else { continue }
-                consumers[key]?.outstanding.insert(delivery.seq)
+                consumers[key]?.outstanding.formUnion(taken.lazy.map(\.seq))
                 lastServed = key
-                groups[group]?.inFlight[delivery.seq] = InFlight(
-                    delivery: delivery, consumer: key, deadline: .now + configuration.redeliveryTimeout)
-                parcels[key, default: Parcel(routingID: routingID)].add(delivery)
-                if let parcel = parcels[key], parcel.body.count >= PackedDeliveries.targetBytes {
-                    parcels[key] = nil
-                    guard ship(parcel, to: key) else { continue }
+                var parcel = parcels.removeValue(forKey: key) ?? Parcel(routingID: routingID)
+                var shipped = 0
+                for delivery in taken {
+                    parcel.add(delivery)
+                    shipped += 1
+                    guard parcel.body.count >= PackedDeliveries.targetBytes else { continue }
+                    let sent = parcel.deliveries.count
+                    guard ship(parcel, to: key) else {
+                        // Gone: the parcel went back to the front of the ready queue; what this turn took after it
+                        // goes right behind it, in order.
+                        let rest = taken[shipped...]
+                        for delivery in rest {
+                            consumers[key]?.outstanding.remove(delivery.seq)
+                            groups[group]?.inFlight[delivery.seq] = nil
+                        }
+                        groups[group]?.ready.insert(contentsOf: rest, at: sent)
+                        parcel.deliveries.removeAll()
+                        break
+                    }
+                    parcel = Parcel(routingID: routingID)
                 }
-                if (consumers[key]?.outstanding.count ?? .max) < window { stillOpen.append(key) }
+                guard consumers[key]?.routingID != nil else { continue }
+                if !parcel.deliveries.isEmpty { parcels[key] = parcel }
+                if taken.count == Self.turn, room > Self.turn { stillOpen.append(key) }
             }
             open = stillOpen
         }
@@ -330,6 +368,9 @@ public actor Dispatcher {
         }
         if refill { load() }
     }
+
+    /// The most deliveries one consumer takes in a turn of ``pump()``.
+    static let turn = 32
 
     /// Deliveries for one consumer, packed into one `DELIVERS` body.
     private struct Parcel {
