@@ -48,6 +48,36 @@ struct NotifierTests {
         #expect(try events[1].payload(as: Iblagh_V1_UnitAcknowledged.self).officerID == "k-7")
     }
 
+    @Test("every case of a burst reaches the watching console, the last ones too")
+    func burstIsPushedWhole() async throws {
+        let intake = try await IntakeFixture(store: .sqlite)
+        let routers = try await RouterFixture(intake: intake)
+        let notifier = try await NotifierFixture(routers: routers, regions: "04")
+        let watching = try await notifier.console("kenitra")
+        #expect(try await notifier.request(watching, .with { $0.watch = .init() }).cases.cases.isEmpty)
+        // Reports in waves from several connections: the notifier commits its assignments in batches while pushes
+        // read — a commit that came during a push's read used to wait for the next commit to be pushed, and the
+        // last wave's for ever.
+        var submitted = Set<String>()
+        for wave in 0..<5 {
+            let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<8 {
+                    group.addTask { try await submitReport(intake, residence: "Kénitra", key: "burst-\(wave)-\(index)") }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            submitted.formUnion(ids)
+        }
+        var pushed = Set<String>()
+        while pushed.count < submitted.count {
+            guard let event = try await withTimeout(.seconds(20), { try await watching.receive() }) else { break }
+            if let envelope = try? Iblagh_V1_Envelope(frame: event.frames.last ?? []), envelope.type == .consoleEvent {
+                pushed.insert(try envelope.payload(as: Iblagh_V1_ConsoleEvent.self).case.trackingID)
+            }
+        }
+        #expect(pushed == submitted)
+    }
+
     @Test("iblagh console lists the unit's cases and acknowledges one, in words a person reads")
     func consoleCommand() async throws {
         let intake = try await IntakeFixture()
