@@ -280,7 +280,7 @@ enum Load {
         let interval = Duration.seconds(Double(connections) / Double(rate))
         let salt = Int.random(in: 1...999_999) * 1000
         let start = ContinuousClock.now + .milliseconds(200)
-        let results = Mutex<[(connection: Int, latencies: [Duration])]>([])
+        let results = Mutex<[(connection: Int, latencies: [Duration?])]>([])
         var threads: [Thread] = []
         let finished = DispatchGroup()
         for connection in 0..<connections {
@@ -303,24 +303,25 @@ enum Load {
         for thread in threads { thread.start() }
         await withCheckedContinuation { done in finished.notify(queue: .global()) { done.resume() } }
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
-        var lines: [String] = []
+        var answered: [(due: Duration, latency: Duration)] = []
         for (connection, latencies) in results.withLock({ $0 }) {
             for (index, latency) in latencies.enumerated() {
+                guard let latency else { continue }
                 _ = histogram.record(micros(latency))
-                if trace != nil {
-                    let due = (interval * index + interval * Double(connection) / Double(connections)).inSeconds * 1000
-                    lines.append(String(format: "%.3f %.3f", due, latency.inSeconds * 1000))
-                }
+                answered.append((interval * index + interval * Double(connection) / Double(connections), latency))
             }
         }
-        if let trace { try lines.sorted { Double($0.split(separator: " ")[0])! < Double($1.split(separator: " ")[0])! }.joined(separator: "\n").write(toFile: trace, atomically: true, encoding: .utf8) }
-        let answered = results.withLock { $0.reduce(0) { $0 + $1.latencies.count } }
-        return summary(histogram, count: answered, elapsed: ContinuousClock.now - start)
+        if let trace {
+            try answered.sorted { $0.due < $1.due }
+                .map { String(format: "%.3f %.3f", $0.due.inSeconds * 1000, $0.latency.inSeconds * 1000) }
+                .joined(separator: "\n").write(toFile: trace, atomically: true, encoding: .utf8)
+        }
+        return summary(histogram, count: answered.count, elapsed: ContinuousClock.now - start)
     }
 
     /// One connection's open loop on the calling thread, which owns `socket`: request `i` is due at
-    /// `first + interval × i`. Returns each request's latency from when it was due to its answer.
-    static func drive(_ socket: ZMQSocket, frames: [[UInt8]], first: ContinuousClock.Instant, interval: Duration) throws -> [Duration] {
+    /// `first + interval × i`. Returns each request's latency from when it was due to its answer, nil if unanswered.
+    static func drive(_ socket: ZMQSocket, frames: [[UInt8]], first: ContinuousClock.Instant, interval: Duration) throws -> [Duration?] {
         let due = (0..<frames.count).map { first + interval * $0 }
         var latencies = [Duration?](repeating: nil, count: frames.count)
         var sent = 0, answered = 0
@@ -349,7 +350,7 @@ enum Load {
             }
             while let reply = try? socket.receive(dontWait: true) { take(reply) }
         }
-        return latencies.compactMap { $0 }
+        return latencies
     }
 
     static func merged(_ group: inout ThrowingTaskGroup<Histogram<UInt64>, Error>) async throws -> Histogram<UInt64> {

@@ -332,27 +332,18 @@ public actor Dispatcher {
                 consumers[key]?.outstanding.formUnion(taken.lazy.map(\.seq))
                 lastServed = key
                 var parcel = parcels.removeValue(forKey: key) ?? Parcel(routingID: routingID)
-                var shipped = 0
-                for delivery in taken {
+                for (index, delivery) in taken.enumerated() {
                     parcel.add(delivery)
-                    shipped += 1
                     guard parcel.body.count >= PackedDeliveries.targetBytes else { continue }
-                    let sent = parcel.deliveries.count
                     guard ship(parcel, to: key) else {
                         // Gone: the parcel went back to the front of the ready queue; what this turn took after it
-                        // goes right behind it, in order.
-                        let rest = taken[shipped...]
-                        for delivery in rest {
-                            consumers[key]?.outstanding.remove(delivery.seq)
-                            groups[group]?.inFlight[delivery.seq] = nil
-                        }
-                        groups[group]?.ready.insert(contentsOf: rest, at: sent)
-                        parcel.deliveries.removeAll()
+                        // goes right behind it.
+                        giveBack(taken[(index + 1)...], from: key, group: group, at: parcel.deliveries.count)
                         break
                     }
                     parcel = Parcel(routingID: routingID)
                 }
-                guard consumers[key]?.routingID != nil else { continue }
+                guard consumers[key]?.routingID != nil else { continue }  // found gone
                 if !parcel.deliveries.isEmpty { parcels[key] = parcel }
                 if taken.count == Self.turn, room > Self.turn { stillOpen.append(key) }
             }
@@ -398,13 +389,19 @@ public actor Dispatcher {
             groups[group]?.metrics.delivered.increment(by: parcel.deliveries.count)
             return true
         }
-        for delivery in parcel.deliveries.reversed() {
-            consumers[key]?.outstanding.remove(delivery.seq)
-            groups[group]?.inFlight[delivery.seq] = nil
-            groups[group]?.ready.prepend(delivery)
-        }
+        giveBack(parcel.deliveries, from: key, group: group)
         markAbsent(key)
         return false
+    }
+
+    /// Deliveries taken for `key` and not sent: no longer in flight or held, back in the ready queue at `position`, in
+    /// order.
+    private func giveBack(_ deliveries: some Collection<Delivery>, from key: String, group: String, at position: Int = 0) {
+        for delivery in deliveries {
+            consumers[key]?.outstanding.remove(delivery.seq)
+            groups[group]?.inFlight[delivery.seq] = nil
+        }
+        groups[group]?.ready.insert(contentsOf: deliveries, at: position)
     }
 
     /// One `DELIVERS` frame; false when the consumer is gone (EHOSTUNREACH).
