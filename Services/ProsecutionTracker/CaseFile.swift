@@ -29,6 +29,8 @@ struct CaseFile: Sendable {
         var acknowledgedUnit: String
         var bundledInto: String
         var reportedAt: Double
+        /// The key statistics knows the case by (``CaseFile/caseKey(_:)``), chosen when the case is first written.
+        var caseKey: String
     }
 
     // MARK: Reading and writing a case
@@ -40,20 +42,21 @@ struct CaseFile: Sendable {
             category: .init(rawValue: Int(row.integer("category") ?? 0)) ?? .unspecified, priority: .init(rawValue: Int(row.integer("priority") ?? 0)) ?? .unspecified,
             region: row.text("region") ?? "", unitID: row.text("unit_id") ?? "", unitName: row.text("unit_name") ?? "",
             officeID: row.text("office_id") ?? "", officeName: row.text("office_name") ?? "", acknowledgedUnit: row.text("acknowledged_unit") ?? "",
-            bundledInto: row.text("bundled_into") ?? "", reportedAt: row.real("reported_at") ?? 0)
+            bundledInto: row.text("bundled_into") ?? "", reportedAt: row.real("reported_at") ?? 0,
+            caseKey: row.text("case_key").flatMap { $0.isEmpty ? nil : $0 } ?? hashedKey(trackingID))
     }
 
     private func loadOrCreate(_ trackingID: String, now: Date, in transaction: any StoreTransaction) throws -> Case {
         try load(trackingID, in: transaction) ?? Case(
             trackingID: trackingID, state: .received, category: .unspecified, priority: .unspecified, region: "", unitID: "", unitName: "",
-            officeID: "", officeName: "", acknowledgedUnit: "", bundledInto: "", reportedAt: 0)
+            officeID: "", officeName: "", acknowledgedUnit: "", bundledInto: "", reportedAt: 0, caseKey: caseKey(trackingID))
     }
 
     private func save(_ file: Case, now: Date, in transaction: any StoreTransaction) throws {
         try transaction.execute(
             """
             INSERT INTO tracker_case (tracking_id, state, category, priority, region, unit_id, unit_name, office_id, office_name,
-                acknowledged_unit, bundled_into, reported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                acknowledged_unit, bundled_into, reported_at, updated_at, case_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (tracking_id) DO UPDATE SET state = excluded.state, category = excluded.category, priority = excluded.priority,
                 region = excluded.region, unit_id = excluded.unit_id, unit_name = excluded.unit_name, office_id = excluded.office_id,
                 office_name = excluded.office_name, acknowledged_unit = excluded.acknowledged_unit, bundled_into = excluded.bundled_into,
@@ -61,7 +64,7 @@ struct CaseFile: Sendable {
             """,
             [.text(file.trackingID), .integer(Int64(file.state.rawValue)), .integer(Int64(file.category.rawValue)), .integer(Int64(file.priority.rawValue)),
              .text(file.region), .text(file.unitID), .text(file.unitName), .text(file.officeID), .text(file.officeName),
-             .text(file.acknowledgedUnit), .text(file.bundledInto), .real(file.reportedAt), .real(now.timeIntervalSince1970)])
+             .text(file.acknowledgedUnit), .text(file.bundledInto), .real(file.reportedAt), .real(now.timeIntervalSince1970), .text(file.caseKey)])
     }
 
     /// Records `body` in the history, moves the case to `state` (sending the fact and the reporter's step when the
@@ -89,7 +92,7 @@ struct CaseFile: Sendable {
     /// The anonymised fact for the stage `file` reached: no tracking id, names, contacts or text.
     func fact(_ file: Case, persons: (prosecuted: Int, convicted: Int, acquitted: Int), now: Date) -> Iblagh_V1_CaseFact {
         .with {
-            $0.caseKey = caseKey(file.trackingID)
+            $0.caseKey = file.caseKey
             $0.category = file.category
             $0.priority = file.priority
             $0.regionCode = file.region
@@ -103,15 +106,28 @@ struct CaseFile: Sendable {
         }
     }
 
+    /// The key of a new case's facts: the tracking id's year and millisecond, then the keyed hash of the whole id
+    /// ("2026-0Q3K7XW.9f2c…"). Statistics keeps its cases, stages and inbox by this key; with the hash alone every fact
+    /// went to a random page of each of those indexes (and of the tracker's outbox ids), so a commit of a few facts
+    /// wrote a dozen pages. Cases in the order they were reported now sit together at the end. The prefix tells
+    /// statistics nothing it does not store anyway (the time of reporting); the hash still cannot be traced back to
+    /// the tracking id without the tracker's key. An id of another shape is keyed by its hash alone.
     func caseKey(_ trackingID: String) -> String {
+        let parts = trackingID.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "IBL", parts[1].count == 4, parts[2].count == 12 else { return hashedKey(trackingID) }
+        return "\(parts[1])-\(parts[2].prefix(7)).\(hashedKey(trackingID))"
+    }
+
+    /// The keyed hash of a tracking id (HMAC-SHA-256 under the fact key, 16 bytes in hex): alone, the key of the cases
+    /// opened before keys carried the time (kept as they were, so their figures stay whole).
+    func hashedKey(_ trackingID: String) -> String {
         Hex.string(HMACSHA256.authenticationCode(for: Array(trackingID.utf8), key: factKey).prefix(16))
     }
 
     private func sendFact(_ file: Case, now: Date, in transaction: any StoreTransaction) throws {
         let counts = try personCounts(file.trackingID, in: transaction)
-        let key = caseKey(file.trackingID)
         try Outbox.enqueue(
-            Iblagh_V1_Envelope(wrapping: fact(file, persons: counts, now: now), messageID: "case-fact:\(key):\(file.state.rawValue)", producer: producer),
+            Iblagh_V1_Envelope(wrapping: fact(file, persons: counts, now: now), messageID: "case-fact:\(file.caseKey):\(file.state.rawValue)", producer: producer),
             for: [Self.statisticsGroup], in: transaction)
     }
 
@@ -140,10 +156,9 @@ struct CaseFile: Sendable {
                 "reported_accounts": opened.reportedAccountCount, "bundle_id": opened.bundleID, "reporters_in_bundle": opened.reportersInBundle,
             ], to: file.state, now: now, in: transaction)
             // RECEIVED is the first stage: its fact goes out with the opening, whatever arrived before.
-            try sendFact(Case(trackingID: file.trackingID, state: .received, category: file.category, priority: file.priority, region: file.region,
-                              unitID: file.unitID, unitName: file.unitName, officeID: file.officeID, officeName: file.officeName,
-                              acknowledgedUnit: file.acknowledgedUnit, bundledInto: file.bundledInto, reportedAt: file.reportedAt),
-                         now: now, in: transaction)
+            var received = file
+            received.state = .received
+            try sendFact(received, now: now, in: transaction)
         case .caseRouted:
             let routed = try envelope.payload(as: Iblagh_V1_CaseRouted.self)
             var file = try loadOrCreate(routed.trackingID, now: now, in: transaction)
@@ -203,7 +218,7 @@ extension CaseFile {
                 else { continue }
                 reached.append((state, Double(entry.integer("at_us") ?? 0) / 1_000_000))
             }
-            let key = caseKey(trackingID)
+            let key = file.caseKey
             for (state, at) in reached {
                 file.state = state
                 let fact = fact(file, persons: counts, now: Date(timeIntervalSince1970: at))

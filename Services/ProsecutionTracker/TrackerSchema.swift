@@ -57,6 +57,9 @@ enum TrackerSchema {
                 hash TEXT NOT NULL)
             """,
             "CREATE UNIQUE INDEX tracker_history_case ON tracker_history (tracking_id, case_seq)",
-        ])
+        ]),
+        // The key of the case's facts, chosen when the case is first written (`CaseFile.caseKey`); empty for the
+        // cases opened before, which keep the keyed hash alone.
+        Migration("tracker-2", ["ALTER TABLE tracker_case ADD COLUMN case_key TEXT NOT NULL DEFAULT ''"]),
     ]
 }

@@ -8,55 +8,61 @@ public enum CanonicalJSON {
     }
 
     public static func encode(_ object: [String: Any]) throws -> String {
-        var text = ""
-        try write(object, to: &text)
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        try write(object, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func write(_ value: Any, to text: inout String) throws {
+    /// Writes UTF-8 bytes: appending to a `String` scalar by scalar was most of the encoder's time (the tracker
+    /// writes a body for every event).
+    private static func write(_ value: Any, to bytes: inout [UInt8]) throws {
         switch value {
-        case let string as String: quote(string, to: &text)
-        case let flag as Bool: text += flag ? "true" : "false"
-        case let number as any BinaryInteger: text += String(describing: number)
+        case let string as String: quote(string, to: &bytes)
+        case let flag as Bool: bytes += flag ? Array("true".utf8) : Array("false".utf8)
+        case let number as any BinaryInteger: bytes += String(describing: number).utf8
         case let number as Double:
             guard number.isFinite else { throw UnsupportedValue(description: "a history body holds a non-finite number") }
-            text += number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+            bytes += (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)).utf8
         case let list as [Any]:
-            text += "["
+            bytes.append(UInt8(ascii: "["))
             for (index, item) in list.enumerated() {
-                if index > 0 { text += "," }
-                try write(item, to: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                try write(item, to: &bytes)
             }
-            text += "]"
+            bytes.append(UInt8(ascii: "]"))
         case let object as [String: Any]:
-            text += "{"
+            bytes.append(UInt8(ascii: "{"))
             for (index, key) in object.keys.sorted().enumerated() {
-                if index > 0 { text += "," }
-                quote(key, to: &text)
-                text += ":"
-                try write(object[key]!, to: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                quote(key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                try write(object[key]!, to: &bytes)
             }
-            text += "}"
-        case Optional<Any>.none: text += "null"
+            bytes.append(UInt8(ascii: "}"))
+        case Optional<Any>.none: bytes += "null".utf8
         default: throw UnsupportedValue(description: "a history body holds a \(type(of: value)), which has no JSON form here")
         }
     }
 
-    private static func quote(_ string: String, to text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
+    /// A JSON string: only `"`, `\` and the control characters are escaped; every byte of a multi-byte character is
+    /// 0x80 or above, so the rest is copied as it is.
+    private static func quote(_ string: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += #"\""#.utf8
+            case UInt8(ascii: "\\"): bytes += #"\\"#.utf8
+            case UInt8(ascii: "\n"): bytes += #"\n"#.utf8
+            case UInt8(ascii: "\r"): bytes += #"\r"#.utf8
+            case UInt8(ascii: "\t"): bytes += #"\t"#.utf8
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += #"\u00"#.utf8
+                bytes += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

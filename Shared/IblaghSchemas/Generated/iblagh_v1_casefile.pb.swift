@@ -600,7 +600,8 @@ public nonisolated struct Iblagh_V1_CaseFact: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// A keyed hash of the tracking id: stable per case so stages can be counted once, useless to find the case.
+  /// The case's key: the year and millisecond it was reported, then a keyed hash of the tracking id
+  /// ("2026-0Q3K7XW.9f2c..."). Stable per case so stages can be counted once, useless to find the case.
   public var caseKey: String = String()
 
   public var category: Iblagh_V1_ReportCategory = .unspecified
