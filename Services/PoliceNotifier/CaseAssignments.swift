@@ -199,13 +199,16 @@ struct CaseAssignments: Sendable {
         return seen
     }
 
+    /// At most this many assignments per read of ``assignments(after:in:)``.
+    static let pushLimit = 1000
+
     /// Assignments made after `seq`, for pushing to watching consoles: (seq, unit, case).
     func assignments(after seq: Int64, in transaction: any StoreTransaction) throws -> [(seq: Int64, unit: String, case: Iblagh_V1_ConsoleCase)] {
         try transaction.rows(
             """
             SELECT a.seq, a.unit_id, c.tracking_id, c.category, c.priority, c.state, c.explanation, a.level, a.notified_at, a.acknowledge_by, a.contact_by
-            FROM notifier_assignment a JOIN notifier_case c ON c.tracking_id = a.tracking_id WHERE a.seq > ? ORDER BY a.seq LIMIT 1000
-            """, [.integer(seq)]).map { ($0.integer("seq") ?? 0, $0.text("unit_id") ?? "", Self.consoleCase($0)) }
+            FROM notifier_assignment a JOIN notifier_case c ON c.tracking_id = a.tracking_id WHERE a.seq > ? ORDER BY a.seq LIMIT ?
+            """, [.integer(seq), .integer(Int64(Self.pushLimit))]).map { ($0.integer("seq") ?? 0, $0.text("unit_id") ?? "", Self.consoleCase($0)) }
     }
 
     static func consoleCase(_ row: StoreRow) -> Iblagh_V1_ConsoleCase {

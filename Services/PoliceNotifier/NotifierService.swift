@@ -39,7 +39,7 @@ final class NotifierService: Sendable {
                 configuration: ConsumerConfiguration(
                     group: "notifier:\(region)", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
                 context: context, store: store, handler: NotifyUnits(assignments: assignments, clock: configuration.clock),
-                afterCommit: { Task { await consoles.committed() } }, logger: logger))
+                afterCommit: { dispatcher.outboxChangedSoon(); consoles.committedSoon() }, logger: logger))
         }
         self.consumers = consumers
     }
