@@ -630,10 +630,11 @@ public actor Dispatcher {
         let due = lastAcknowledgementCommit + Self.acknowledgementPause
         if ContinuousClock.now < due {
             acknowledgementCommitWaiting = true
-            Task {
-                try? await Task.sleep(until: due)
-                acknowledgementCommitWaiting = false
-                commitAcknowledgements()
+            loop.schedule(at: due) { [weak self] in
+                self?.assumeIsolated {
+                    $0.acknowledgementCommitWaiting = false
+                    $0.commitAcknowledgements()
+                }
             }
             return
         }

@@ -171,10 +171,11 @@ public actor HopConsumer {
         guard batch.count < configuration.lingerBatch, ContinuousClock.now < due else { return commitIfIdle() }
         guard !lingering else { return }
         lingering = true
-        Task {
-            try? await Task.sleep(until: due, tolerance: .microseconds(200))
-            lingering = false
-            commitIfIdle()
+        loop.schedule(at: due) { [weak self] in
+            self?.assumeIsolated {
+                $0.lingering = false
+                $0.commitIfIdle()
+            }
         }
     }
 

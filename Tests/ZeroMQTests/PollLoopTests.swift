@@ -36,6 +36,28 @@ struct PollLoopTests {
         #expect(after.1)
     }
 
+    @Test("timers run on the loop thread, soonest first, never before their deadline, while the loop waits in zmq_poll")
+    func timers() async throws {
+        let loop = PollLoop(name: "test-timers")
+        defer { loop.stop() }
+        let fired = Mutex<[(name: String, late: Duration, onLoop: Bool)]>([])
+        let done = AsyncStream<Void>.makeStream()
+        let start = ContinuousClock.now
+        loop.execute {
+            for (name, after) in [("third", 60), ("first", 20), ("second", 40)] {
+                let deadline = start + .milliseconds(after)
+                loop.schedule(at: deadline) {
+                    fired.withLock { $0.append((name, ContinuousClock.now - deadline, loop.isCurrent)) }
+                    if name == "third" { done.continuation.finish() }
+                }
+            }
+        }
+        for await _ in done.stream {}
+        let runs = fired.withLock { $0 }
+        #expect(runs.map(\.name) == ["first", "second", "third"])
+        #expect(runs.allSatisfy { $0.late >= .zero && $0.onLoop }, "\(runs)")
+    }
+
     @Test("a cancelled receive throws CancellationError and the socket keeps working")
     func cancelledReceive() async throws {
         let context = try ZMQContext()

@@ -21,6 +21,8 @@ public final class PollLoop: SerialExecutor, @unchecked Sendable {
     private var watches: [Watch] = []
     private var watchesChanged = true
     private var pollItems: [zmq_pollitem_t] = []
+    /// Timers (loop thread only), soonest last.
+    private var timers: [(deadline: ContinuousClock.Instant, body: () -> Void)] = []
     /// After the thread ends, late jobs still run one at a time here so an actor never runs concurrently.
     private let afterlife = DispatchQueue(label: "iblagh.pollloop.afterlife")
     private let finished = DispatchSemaphore(value: 0)
@@ -131,6 +133,35 @@ public final class PollLoop: SerialExecutor, @unchecked Sendable {
         watchesChanged = true
     }
 
+    // MARK: Timers (loop thread only)
+
+    /// Runs `body` on the loop thread at `deadline`, or within about a millisecond after it (`zmq_poll` waits in
+    /// whole milliseconds). A short wait scheduled here wakes only the loop's thread; `Task.sleep` wakes a thread of
+    /// Swift's pool, which then wakes the loop.
+    public func schedule(at deadline: ContinuousClock.Instant, _ body: @escaping () -> Void) {
+        checkIsolated()
+        let index = timers.firstIndex { $0.deadline < deadline } ?? timers.endIndex
+        timers.insert((deadline, body), at: index)
+    }
+
+    /// Runs the timers that are due; whether any ran.
+    private func fireTimers() -> Bool {
+        guard let soonest = timers.last, soonest.deadline <= .now else { return false }
+        let now = ContinuousClock.now
+        while let timer = timers.last, timer.deadline <= now {
+            timers.removeLast()
+            timer.body()
+        }
+        return true
+    }
+
+    /// How long `zmq_poll` may wait: until the soonest timer (rounded up to a millisecond), or for ever (-1).
+    private var pollTimeout: Int {
+        guard let soonest = timers.last else { return -1 }
+        let wait = ContinuousClock.now.duration(to: soonest.deadline)
+        return wait <= .zero ? 0 : Int((wait + .microseconds(999)) / .milliseconds(1))
+    }
+
     // MARK: Lifecycle
 
     /// Ends the loop: queued jobs run, watched sockets are released (closed unless referenced elsewhere), and the
@@ -170,6 +201,7 @@ public final class PollLoop: SerialExecutor, @unchecked Sendable {
             for block in blocks { block() }
             if stopping && jobs.isEmpty && blocks.isEmpty { break }
             if !jobs.isEmpty || !blocks.isEmpty { continue }  // jobs may have queued more work or changed watches
+            if fireTimers() { continue }
 
             if watchesChanged {
                 pollItems = [zmq_pollitem_t(socket: nil, fd: wakeFD, events: Int16(ZMQ_POLLIN), revents: 0)]
@@ -178,7 +210,7 @@ public final class PollLoop: SerialExecutor, @unchecked Sendable {
                 }
                 watchesChanged = false
             }
-            let count = zmq_poll(&pollItems, Int32(pollItems.count), -1)
+            let count = zmq_poll(&pollItems, Int32(pollItems.count), pollTimeout)
             if count < 0 {
                 if zmq_errno() == EINTR { continue }
                 // ETERM: the context is ending; nothing more can be polled.
@@ -198,6 +230,7 @@ public final class PollLoop: SerialExecutor, @unchecked Sendable {
         }
         watches.removeAll()
         pollItems.removeAll()
+        timers.removeAll()
         // From here on jobs run on the afterlife queue; hand it anything enqueued since the last drain, in order,
         // so no job of an actor bound to this loop ever runs beside another.
         let (jobs, blocks) = queue.withLock { state in
