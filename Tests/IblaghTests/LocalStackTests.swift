@@ -142,4 +142,37 @@ struct LocalStackTests {
         #expect(stopped.status == 0)
         #expect(try await stack.leftovers() == [])
     }
+
+    @Test("a port another process listens on (a stack left running elsewhere) is refused before anything starts, naming the port")
+    func portInUse() async throws {
+        let stack = Stack(state: try temporaryDirectory())
+        defer { stack.stopOnExit() }
+        let port = stack.offset + 8080  // intake's HTTP port
+        let listener = try #require(Self.listen(on: port), "port \(port) is free to take")
+        defer { close(listener) }
+        let started = try await stack.call()
+        #expect(started.status != 0)
+        #expect(started.error.contains("\(port)") && started.error.contains("already in use"), "\(started.error)")
+        #expect(!started.output.contains("ready"), "\(started.output)")
+        #expect(try stack.pids().isEmpty)
+        #expect(try await stack.leftovers() == [])
+    }
+
+    /// A TCP socket listening on 127.0.0.1:`port`, or nil.
+    static func listen(on port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, Glibc.listen(fd, 1) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
 }

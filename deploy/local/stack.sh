@@ -103,7 +103,7 @@ wait_ready() { # NAME
   local name="$1" probe
   probe="$(probe_of "$name")"
   for _ in $(seq 1 150); do
-    if curl -fs "http://127.0.0.1:$probe/readyz" >/dev/null 2>&1; then
+    if curl -fs --max-time 2 "http://127.0.0.1:$probe/readyz" >/dev/null 2>&1; then
       printf '    %-15s ready   http://127.0.0.1:%s\n' "$name" "$probe"
       return 0
     fi
@@ -264,6 +264,17 @@ cat >"$state/config/statistics.json" <<JSON
   "log": {"level": "info"}}
 JSON
 
+# A port something else already listens on — most often a stack left running under another IBLAGH_STATE — would make
+# its instance exit at once, while the readiness probe found the other process ready.
+busy=()
+for listen in $(grep -ho 'tcp://127\.0\.0\.1:[0-9]*\|"port": [0-9]*' "$state"/config/*.json | grep -o '[0-9]*$' | sort -un); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$listen") 2>/dev/null; then busy+=("$listen"); fi
+done
+if [ ${#busy[@]} -gt 0 ]; then
+  echo "cannot start: port(s) ${busy[*]} on 127.0.0.1 already in use — another stack? Stop it (IBLAGH_STATE=its folder $self stop) or choose other ports with IBLAGH_PORT_OFFSET (now $offset)" >&2
+  exit 1
+fi
+
 echo "==> starting ${#services[@]} instances (logs in $state/logs)"
 for entry in "${services[@]}"; do launch "${entry%%:*}"; done
 for entry in "${services[@]}"; do wait_ready "${entry%%:*}" || { stop_all; exit 1; }; done
@@ -273,7 +284,7 @@ echo "==> demonstration reports"
   --key "demo-$(date +%s)-1" --category sextortion --description "Someone threatens to publish my photos unless I pay." \
   --residence "القنيطرة" --account "social_media_account:@demo_extorter" --phone "+212600000000" | sed 's/^/    /'
 api="http://127.0.0.1:$(port 8080)"
-reply=$(curl -fs -X POST -H 'Content-Type: application/json' "$api/v1/reports" -d '{"category": "fraud",
+reply=$(curl -fs --max-time 30 -X POST -H 'Content-Type: application/json' "$api/v1/reports" -d '{"category": "fraud",
   "description": "A shop took my payment and disappeared.", "residence": "Casablanca", "preferred_language": "fr",
   "reported_accounts": [{"kind": "url", "value": "https://shop.invalid/demo"}]}')
 tracking=$(echo "$reply" | sed -n 's/.*"tracking_id":"\([^"]*\)".*/\1/p')
