@@ -139,6 +139,7 @@ actor ConsoleEndpoint {
     /// finds: it asks for another round (`pushAgain`) instead of being dropped — dropped, its cases reached the consoles
     /// only with the next commit, and the last cases of a burst never (`PipelineBench` counted 16 of 20,000 missing).
     func pushNewAssignments() async {
+        if store.worksInPlace { return pushInPlace() }
         guard !pushing else {
             pushAgain = true
             return
@@ -154,7 +155,8 @@ actor ConsoleEndpoint {
         } while pushAgain
     }
 
-    /// ``pushNewAssignments()`` without leaving the loop, where the store reads in place (a snapshot, on this thread).
+    /// ``pushNewAssignments()`` without leaving the loop, where the store reads in place (a snapshot, on this thread);
+    /// elsewhere (PostgreSQL) it starts the asynchronous one.
     private func pushInPlace() {
         guard store.worksInPlace else {
             Task { await pushNewAssignments() }
