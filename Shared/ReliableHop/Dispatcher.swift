@@ -22,7 +22,10 @@ public actor Dispatcher {
     private var groups: [String: GroupQueue] = [:]
     private var consumers: [String: ConsumerState] = [:]  // by "group/consumer-id"
     private var routes: [[UInt8]: String] = [:]  // routing id -> consumer key
-    private var lastServed = ""  // the consumer key that took the last delivery: the next turn starts after it
+    /// Per group, the consumer that took the group's last delivery: the group's next turn starts after it. (One key for
+    /// all groups gave every trickling message of a group to its first instance whenever another group was served
+    /// in the same pump: that group's consumer was then the last served, and the turns began again at the first.)
+    private var lastServed: [String: String] = [:]
     private var rejections: [(group: String, messageID: String, reason: String)] = []
     private var committing = false
     /// When the last acknowledgement commit started, and whether one is waiting for ``acknowledgementPause``.
@@ -313,11 +316,13 @@ public actor Dispatcher {
     /// frames. A turn costs one lookup of the consumer and of its group, not one per message.
     private func pump() {
         guard recoveringUntil == nil, leading else { return }
-        let sorted = consumers.values
-            .filter { $0.routingID != nil && $0.absentSince == nil && $0.outstanding.count < $0.window }
-            .map(\.key).sorted()
-        let next = sorted.firstIndex { $0 > lastServed } ?? 0
-        var open = Array(sorted[next...] + sorted[..<next])
+        let ready = Dictionary(grouping: consumers.values.filter { $0.routingID != nil && $0.absentSince == nil && $0.outstanding.count < $0.window }, by: \.group)
+        var open: [String] = []
+        for (group, members) in ready.sorted(by: { $0.key < $1.key }) {
+            let keys = members.map(\.key).sorted()
+            let next = keys.firstIndex { $0 > lastServed[group, default: ""] } ?? 0
+            open += keys[next...] + keys[..<next]
+        }
         var parcels: [String: Parcel] = [:]
         let deadline = ContinuousClock.now + configuration.redeliveryTimeout
         while !open.isEmpty {
@@ -330,7 +335,7 @@ public actor Dispatcher {
                     let taken = groups[group]?.take(min(room, Self.turn), for: key, deadline: deadline), !taken.isEmpty
                 else { continue }
                 consumers[key]?.outstanding.formUnion(taken.lazy.map(\.seq))
-                lastServed = key
+                lastServed[group] = key
                 var parcel = parcels.removeValue(forKey: key) ?? Parcel(routingID: routingID)
                 for (index, delivery) in taken.enumerated() {
                     parcel.add(delivery)

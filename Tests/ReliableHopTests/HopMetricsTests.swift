@@ -161,4 +161,49 @@ struct HopMetricsTests {
         await consumer.stop()
         await dispatcher.stop()
     }
+
+    @Test("messages that trickle in are shared between a group's instances, also when another group is served in the same turns")
+    func tricklingMessagesAreShared() async throws {
+        let directory = NSTemporaryDirectory() + "iblagh-hop-share-\(UUID().uuidString.prefix(8))"
+        let context = try ZMQContext()
+        let producerKeys = try CurveKeyPair.generate()
+        let keys = try ["a1", "a2", "b1"].map { ($0, try CurveKeyPair.generate()) }
+        let store = try SQLiteStore(path: "\(directory)/producer.db", migrations: HopSchema.migrations)
+        var configuration = DispatcherConfiguration(
+            endpoint: "tcp://127.0.0.1:*", keyPair: producerKeys,
+            consumers: AllowList(Dictionary(uniqueKeysWithValues: keys.map { ($1.publicKey, String($0.prefix(1))) })))
+        configuration.recoveryPeriod = .milliseconds(100)
+        let dispatcher = try await Dispatcher(configuration: configuration, context: context, store: store)
+        var consumers: [(String, HopConsumer, SQLiteStore)] = []
+        for (id, pair) in keys {
+            let consumerStore = try Self.effectsStore(path: "\(directory)/\(id).db")
+            let upstream = ConsumerConfiguration.Upstream(
+                name: "producer", endpoint: dispatcher.boundEndpoint, serverKey: producerKeys.publicKey, acceptedTypes: [.reportAccepted])
+            var consumerConfiguration = ConsumerConfiguration(group: String(id.prefix(1)), consumerID: id, keyPair: pair, upstreams: [upstream])
+            consumerConfiguration.linger = .zero
+            consumers.append((id, try await HopConsumer(configuration: consumerConfiguration, context: context, store: consumerStore, handler: Effects()), consumerStore))
+        }
+        try await Task.sleep(for: .milliseconds(1_500))  // every consumer has granted credit (a CREDIT sent before its
+        // handshake completes is dropped; the next goes a second later)
+        // One at a time, each for both groups (as a router's CaseRouted goes to the tracker and a notifier).
+        for index in 0..<40 {
+            try await store.write { transaction in
+                try Outbox.enqueue(
+                    try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ReportAccepted(), messageID: "t-\(index)", producer: "p"), for: ["a", "b"], in: transaction)
+            }
+            await dispatcher.outboxChanged()
+            try await Task.sleep(for: .milliseconds(15))
+        }
+        var counts: [String: Int64] = [:]
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            for (id, _, consumerStore) in consumers { counts[id] = try await Self.effectCount(in: consumerStore) ?? 0 }
+            if (counts["a1"] ?? 0) + (counts["a2"] ?? 0) >= 40, counts["b1"] ?? 0 >= 40 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        } while Date() < deadline
+        #expect((counts["a1"] ?? 0) + (counts["a2"] ?? 0) == 40 && counts["b1"] == 40, "\(counts)")
+        #expect(min(counts["a1"] ?? 0, counts["a2"] ?? 0) >= 10, "group a's two instances share its messages: \(counts)")
+        for (_, consumer, _) in consumers { await consumer.stop() }
+        await dispatcher.stop()
+    }
 }
