@@ -11,3 +11,14 @@ public enum ProcessCPU {
         return ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / 100
     }
 }
+
+/// What a process caused to be written to storage so far (`write_bytes` of /proc/PID/io: its WAL, its database file,
+/// its logs — after the page cache, as the disk sees it); 0 when gone or unreadable.
+public enum ProcessIO {
+    public static func writtenBytes(_ pid: Int32) -> Double {
+        guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8),
+            let line = io.split(separator: "\n").first(where: { $0.hasPrefix("write_bytes:") })
+        else { return 0 }
+        return Double(line.split(separator: " ").last ?? "") ?? 0
+    }
+}

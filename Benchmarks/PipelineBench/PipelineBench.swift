@@ -70,7 +70,7 @@ struct PipelineBench: AsyncParsableCommand {
         watching.start()
 
         let services = try Self.services(state: state)
-        let cpuBefore = services.mapValues(ProcessCPU.seconds)
+        let cpuBefore = services.mapValues(ProcessCPU.seconds), writtenBefore = services.mapValues(ProcessIO.writtenBytes)
         let run = UUID().uuidString.prefix(6)
         let start = ContinuousClock.now
         let end = start + .seconds(seconds)
@@ -120,8 +120,11 @@ struct PipelineBench: AsyncParsableCommand {
             countedAt = ContinuousClock.now
         }
         stopWatching.store(true, ordering: .relaxed)
-        let cpuAfter = services.mapValues(ProcessCPU.seconds)
-        let cpu = services.keys.reduce(0.0) { $0 + (cpuAfter[$1] ?? 0) - (cpuBefore[$1] ?? 0) }
+        let cpuAfter = services.mapValues(ProcessCPU.seconds), writtenAfter = services.mapValues(ProcessIO.writtenBytes)
+        let cpuByService = services.keys.reduce(into: [String: Double]()) { $0[$1] = (cpuAfter[$1] ?? 0) - (cpuBefore[$1] ?? 0) }
+        let writtenByService = services.keys.reduce(into: [String: Double]()) { $0[$1] = (writtenAfter[$1] ?? 0) - (writtenBefore[$1] ?? 0) }
+        let cpu = cpuByService.values.reduce(0, +)
+        let perReport = { (value: Double) in accepted > 0 ? value / Double(accepted) : 0 }
         let elapsed = (countedAt - start).inSeconds
         let results = Results(
             mode: rate > 0 ? "open loop at \(rate)/s" : "closed loop, window \(window) per connection", connections: connections,
@@ -129,7 +132,9 @@ struct PipelineBench: AsyncParsableCommand {
             endToEndPerSecond: Double(accepted) / elapsed,
             acceptedPerSecond: Double(accepted) / min((loadEnd - start).inSeconds, Double(seconds)),
             ackMillis: clock.ackPercentiles(), notifiedMillis: clock.notifiedPercentiles(), notifiedCount: clock.notifiedCount,
-            residentMiB: rss.mapValues { Double($0) / 1024 }, proportionalMiB: pss.mapValues { Double($0) / 1024 }, processes: services.count, cpuMillisecondsPerReport: accepted > 0 ? cpu * 1000 / Double(accepted) : 0,
+            residentMiB: rss.mapValues { Double($0) / 1024 }, proportionalMiB: pss.mapValues { Double($0) / 1024 }, processes: services.count, cpuMillisecondsPerReport: perReport(cpu * 1000),
+            cpuMillisecondsPerReportByService: cpuByService.mapValues { perReport($0 * 1000) },
+            writtenKiBPerReportByService: writtenByService.mapValues { perReport($0 / 1024) },
             baselines: ["raw CURVE PUSH/PULL msg/s": baselineCurve, "SQLite 1,000/tx rows/s": baselineSqlite, "single hop msg/s": baselineHop]
                 .compactMapValues { $0 })
         results.print()
@@ -313,6 +318,9 @@ struct Results: Codable {
     let proportionalMiB: [String: Double]
     let processes: Int
     let cpuMillisecondsPerReport: Double
+    /// Each service's share, and what it wrote to disk (WAL, database file, logs) per report.
+    let cpuMillisecondsPerReportByService: [String: Double]
+    let writtenKiBPerReportByService: [String: Double]
     let baselines: [String: Double]
 
     func print() {
@@ -324,6 +332,9 @@ struct Results: Codable {
         line("submit -> Accepted, ms p50 / p99 / p99.9", String(format: "%.2f / %.2f / %.2f", ackMillis.p50, ackMillis.p99, ackMillis.p999))
         line("submit -> Kénitra console notified, ms p50 / p99 / p99.9", String(format: "%.1f / %.1f / %.1f  (%d cases)", notifiedMillis.p50, notifiedMillis.p99, notifiedMillis.p999, notifiedCount))
         line("CPU of the \(processes) service processes per report", String(format: "%.2f ms", cpuMillisecondsPerReport))
+        for (name, milliseconds) in cpuMillisecondsPerReportByService.sorted(by: { $0.key < $1.key }) {
+            line("\(name): CPU / bytes written per report", String(format: "%.3f ms / %.1f KiB", milliseconds, writtenKiBPerReportByService[name] ?? 0))
+        }
         for (name, mib) in residentMiB.sorted(by: { $0.key < $1.key }) {
             line("memory of \(name) (mid-run): RSS / PSS", String(format: "%.1f / %.1f MiB", mib, proportionalMiB[name] ?? 0))
         }
