@@ -311,8 +311,8 @@ public actor Dispatcher {
     // MARK: Delivering
 
     /// Hands ready messages to consumers with free credit in turns of up to ``turn`` each, so instances share the load.
-    /// The turns go on from the consumer served last: messages that trickle in one by one alternate between instances
-    /// instead of all going to the first in order. What one consumer gets in a pass travels packed in `DELIVERS`
+    /// Each group's turns go on from its consumer served last: messages that trickle in one by one alternate between
+    /// a group's instances instead of all going to the first in order. What one consumer gets in a pass travels packed in `DELIVERS`
     /// frames. A turn costs one lookup of the consumer and of its group, not one per message.
     private func pump() {
         guard recoveringUntil == nil, leading else { return }

@@ -146,8 +146,8 @@ public final class PollLoop: SerialExecutor, @unchecked Sendable {
 
     /// Runs the timers that are due; whether any ran.
     private func fireTimers() -> Bool {
-        guard let soonest = timers.last, soonest.deadline <= .now else { return false }
         let now = ContinuousClock.now
+        guard let soonest = timers.last, soonest.deadline <= now else { return false }
         while let timer = timers.last, timer.deadline <= now {
             timers.removeLast()
             timer.body()
