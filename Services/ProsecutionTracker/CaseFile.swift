@@ -31,6 +31,8 @@ struct CaseFile: Sendable {
         var reportedAt: Double
         /// The key statistics knows the case by (``CaseFile/caseKey(_:)``), chosen when the case is first written.
         var caseKey: String
+        /// Where the case's history chain ends.
+        var history: HistoryChain.Head
     }
 
     // MARK: Reading and writing a case
@@ -43,28 +45,32 @@ struct CaseFile: Sendable {
             region: row.text("region") ?? "", unitID: row.text("unit_id") ?? "", unitName: row.text("unit_name") ?? "",
             officeID: row.text("office_id") ?? "", officeName: row.text("office_name") ?? "", acknowledgedUnit: row.text("acknowledged_unit") ?? "",
             bundledInto: row.text("bundled_into") ?? "", reportedAt: row.real("reported_at") ?? 0,
-            caseKey: row.text("case_key").flatMap { $0.isEmpty ? nil : $0 } ?? hashedKey(trackingID))
+            caseKey: row.text("case_key").flatMap { $0.isEmpty ? nil : $0 } ?? hashedKey(trackingID),
+            history: row.integer("history_seq").flatMap { $0 > 0 ? HistoryChain.Head(caseSeq: $0, hash: row.text("history_hash") ?? "") : nil } ?? .empty)
     }
 
     private func loadOrCreate(_ trackingID: String, now: Date, in transaction: any StoreTransaction) throws -> Case {
         try load(trackingID, in: transaction) ?? Case(
             trackingID: trackingID, state: .received, category: .unspecified, priority: .unspecified, region: "", unitID: "", unitName: "",
-            officeID: "", officeName: "", acknowledgedUnit: "", bundledInto: "", reportedAt: 0, caseKey: caseKey(trackingID))
+            officeID: "", officeName: "", acknowledgedUnit: "", bundledInto: "", reportedAt: 0, caseKey: caseKey(trackingID), history: .empty)
     }
 
     private func save(_ file: Case, now: Date, in transaction: any StoreTransaction) throws {
         try transaction.execute(
             """
             INSERT INTO tracker_case (tracking_id, state, category, priority, region, unit_id, unit_name, office_id, office_name,
-                acknowledged_unit, bundled_into, reported_at, updated_at, case_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                acknowledged_unit, bundled_into, reported_at, updated_at, case_key, history_seq, history_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (tracking_id) DO UPDATE SET state = excluded.state, category = excluded.category, priority = excluded.priority,
                 region = excluded.region, unit_id = excluded.unit_id, unit_name = excluded.unit_name, office_id = excluded.office_id,
                 office_name = excluded.office_name, acknowledged_unit = excluded.acknowledged_unit, bundled_into = excluded.bundled_into,
-                reported_at = excluded.reported_at, updated_at = excluded.updated_at
+                reported_at = excluded.reported_at, updated_at = excluded.updated_at, history_seq = excluded.history_seq,
+                history_hash = excluded.history_hash
             """,
             [.text(file.trackingID), .integer(Int64(file.state.rawValue)), .integer(Int64(file.category.rawValue)), .integer(Int64(file.priority.rawValue)),
              .text(file.region), .text(file.unitID), .text(file.unitName), .text(file.officeID), .text(file.officeName),
-             .text(file.acknowledgedUnit), .text(file.bundledInto), .real(file.reportedAt), .real(now.timeIntervalSince1970), .text(file.caseKey)])
+             .text(file.acknowledgedUnit), .text(file.bundledInto), .real(file.reportedAt), .real(now.timeIntervalSince1970), .text(file.caseKey),
+             .integer(file.history.caseSeq), .text(file.history.hash)])
     }
 
     /// Records `body` in the history, moves the case to `state` (sending the fact and the reporter's step when the
@@ -73,10 +79,11 @@ struct CaseFile: Sendable {
         var file = file
         let reached = state != file.state
         file.state = state
+        file.history = try HistoryChain.append(
+            file.trackingID, after: file.history, kind: kind, body: body.merging(["state": CaseLifecycle.name(state)]) { $1 }, at: now, in: transaction)
         try save(file, now: now, in: transaction)
-        try HistoryChain.append(file.trackingID, kind: kind, body: body.merging(["state": CaseLifecycle.name(state)]) { $1 }, at: now, in: transaction)
         guard reached else { return }
-        try sendFact(file, now: now, in: transaction)
+        try sendFact(file, stage: state, now: now, in: transaction)
         if let step = CaseLifecycle.reporterStep(state) {
             let status = Iblagh_V1_ReporterStatus.with {
                 $0.trackingID = file.trackingID
@@ -124,10 +131,13 @@ struct CaseFile: Sendable {
         Hex.string(HMACSHA256.authenticationCode(for: Array(trackingID.utf8), key: factKey).prefix(16))
     }
 
-    private func sendFact(_ file: Case, now: Date, in transaction: any StoreTransaction) throws {
-        let counts = try personCounts(file.trackingID, in: transaction)
+    /// Sends the fact that `file` (as it stands now) reached `stage`.
+    private func sendFact(_ file: Case, stage: Iblagh_V1_CaseState, now: Date, in transaction: any StoreTransaction) throws {
+        let counts = CaseLifecycle.mayHavePersons(file.state) ? try personCounts(file.trackingID, in: transaction) : (0, 0, 0)
+        var reached = file
+        reached.state = stage
         try Outbox.enqueue(
-            Iblagh_V1_Envelope(wrapping: fact(file, persons: counts, now: now), messageID: "case-fact:\(file.caseKey):\(file.state.rawValue)", producer: producer),
+            Iblagh_V1_Envelope(wrapping: fact(reached, persons: counts, now: now), messageID: "case-fact:\(file.caseKey):\(stage.rawValue)", producer: producer),
             for: [Self.statisticsGroup], in: transaction)
     }
 
@@ -156,9 +166,7 @@ struct CaseFile: Sendable {
                 "reported_accounts": opened.reportedAccountCount, "bundle_id": opened.bundleID, "reporters_in_bundle": opened.reportersInBundle,
             ], to: file.state, now: now, in: transaction)
             // RECEIVED is the first stage: its fact goes out with the opening, whatever arrived before.
-            var received = file
-            received.state = .received
-            try sendFact(received, now: now, in: transaction)
+            try sendFact(file, stage: .received, now: now, in: transaction)
         case .caseRouted:
             let routed = try envelope.payload(as: Iblagh_V1_CaseRouted.self)
             var file = try loadOrCreate(routed.trackingID, now: now, in: transaction)

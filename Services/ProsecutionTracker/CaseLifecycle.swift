@@ -25,6 +25,13 @@ enum CaseLifecycle {
 
     static func isOpen(_ state: State) -> Bool { !allowedNext(state).isEmpty }
 
+    /// Whether a case in `state` may have persons prosecuted. They are added as it reaches PERSONS_PROSECUTED, so a
+    /// case on the path before that has none; a dismissed or bundled one may have been prosecuted first.
+    static func mayHavePersons(_ state: State) -> Bool {
+        guard let index = path.firstIndex(of: state) else { return true }
+        return index >= path.firstIndex(of: .personsProsecuted)!
+    }
+
     /// Events (facts from the other services) move a case forward to their stage if it is not there yet; they arrive
     /// through different hops, so out of order: an event behind the case's stage changes nothing.
     static func afterEvent(_ state: State, reaching stage: State) -> State {

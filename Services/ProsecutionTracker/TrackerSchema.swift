@@ -61,5 +61,17 @@ enum TrackerSchema {
         // The key of the case's facts, chosen when the case is first written (`CaseFile.caseKey`); empty for the
         // cases opened before, which keep the keyed hash alone.
         Migration("tracker-2", ["ALTER TABLE tracker_case ADD COLUMN case_key TEXT NOT NULL DEFAULT ''"]),
+        // Where the case's own history chain ends (`HistoryChain.Head`), so appending an entry reads none of the
+        // case's past ones; the cases written before take theirs from their entries.
+        Migration("tracker-3", [
+            "ALTER TABLE tracker_case ADD COLUMN history_seq INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE tracker_case ADD COLUMN history_hash TEXT NOT NULL DEFAULT ''",
+            """
+            UPDATE tracker_case SET
+                history_seq = COALESCE((SELECT MAX(h.case_seq) FROM tracker_history h WHERE h.tracking_id = tracker_case.tracking_id), 0),
+                history_hash = COALESCE((SELECT h.hash FROM tracker_history h WHERE h.tracking_id = tracker_case.tracking_id
+                    ORDER BY h.case_seq DESC LIMIT 1), '')
+            """,
+        ]),
     ]
 }

@@ -8,19 +8,33 @@ import IblaghStore
 public enum HistoryChain {
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// Appends an entry for `trackingID`; `body` is written as canonical JSON (sorted keys).
-    public static func append(_ trackingID: String, kind: String, body: [String: Any], at: Date, in transaction: any StoreTransaction) throws {
+    /// Where a case's own chain ends: its last entry's position in the case and hash (``empty`` before its first).
+    /// The case file keeps it beside the case, so an append reads nothing of the case's past entries; a wrong
+    /// stored head would only make the next entry fail ``verify(trackingID:in:)``.
+    public struct Head: Sendable, Equatable {
+        public var caseSeq: Int64
+        public var hash: String
+        public init(caseSeq: Int64, hash: String) {
+            self.caseSeq = caseSeq
+            self.hash = hash
+        }
+        public static let empty = Head(caseSeq: 0, hash: genesis)
+    }
+
+    /// Appends an entry for `trackingID` after `head`, the case's chain so far; `body` is written as canonical JSON
+    /// (sorted keys). Returns the case's new head.
+    public static func append(
+        _ trackingID: String, after head: Head, kind: String, body: [String: Any], at: Date, in transaction: any StoreTransaction
+    ) throws -> Head {
         let text = try CanonicalJSON.encode(body)
         let prev = try transaction.rows("SELECT hash FROM tracker_history ORDER BY seq DESC LIMIT 1", []).first?.text("hash") ?? genesis
-        let last = try transaction.rows(
-            "SELECT case_seq, hash FROM tracker_history WHERE tracking_id = ? ORDER BY case_seq DESC LIMIT 1", [.text(trackingID)]).first
-        let caseSeq = Int64(last?.integer("case_seq") ?? 0) + 1
-        let casePrev = last?.text("hash") ?? genesis
+        let caseSeq = head.caseSeq + 1
         let atMicros = Int64(at.timeIntervalSince1970 * 1_000_000)
-        let hash = digest(prev: prev, casePrev: casePrev, trackingID: trackingID, caseSeq: caseSeq, atMicros: atMicros, kind: kind, body: text)
+        let hash = digest(prev: prev, casePrev: head.hash, trackingID: trackingID, caseSeq: caseSeq, atMicros: atMicros, kind: kind, body: text)
         try transaction.execute(
             "INSERT INTO tracker_history (tracking_id, case_seq, at_us, kind, body, prev, case_prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [.text(trackingID), .integer(caseSeq), .integer(atMicros), .text(kind), .text(text), .text(prev), .text(casePrev), .text(hash)])
+            [.text(trackingID), .integer(caseSeq), .integer(atMicros), .text(kind), .text(text), .text(prev), .text(head.hash), .text(hash)])
+        return Head(caseSeq: caseSeq, hash: hash)
     }
 
     public static func digest(prev: String, casePrev: String, trackingID: String, caseSeq: Int64, atMicros: Int64, kind: String, body: String) -> String {
