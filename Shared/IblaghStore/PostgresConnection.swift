@@ -57,6 +57,13 @@ final class PostgresConnection: @unchecked Sendable {
 
     var isConnected: Bool { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
 
+    /// Ends the session, and with it every session lock it holds; the next use connects again.
+    func disconnect() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+        prepared.removeAll()
+    }
+
     /// Commits the open transaction. PostgreSQL answers `COMMIT` on a transaction a failed statement aborted with
     /// success and the tag `ROLLBACK`; that is an error here, never a silent loss.
     func commit() throws {

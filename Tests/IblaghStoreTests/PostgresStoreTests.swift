@@ -70,6 +70,35 @@ struct PostgresStoreTests {
         #expect(try await stores[1].read { try $0.rows("SELECT COUNT(*) AS n FROM events", []).first?.integer("n") } == 900)
     }
 
+    @Test("instances appending to one chain take turns: every write commits at its first attempt, and the chain is whole")
+    func writersTakeTurns() async throws {
+        let url = try await PostgresServer.database()
+        let stores = try (0..<2).map { _ in try PostgresStore(url: url, migrations: Self.migrations) }
+        // As the tracker's history: each write reads the newest row and appends after it. Two transactions that
+        // overlapped would both read the same newest row, and one of them would have to be rolled back.
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for writer in 0..<8 {
+                tasks.addTask {
+                    for _ in 0..<50 {
+                        try await stores[writer % 2].write { transaction in
+                            let newest = try transaction.rows("SELECT seq FROM events ORDER BY seq DESC LIMIT 1", []).first?.integer("seq") ?? 0
+                            try transaction.execute("INSERT INTO events (writer, at) VALUES (?, ?)", [.integer(Int64(writer)), .real(Double(newest))])
+                        }
+                    }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        #expect(stores.map(\.retried) == [0, 0], "transactions rolled back and run again")
+        // Each row names the row before it: 400 rows, one chain.
+        let broken = try await stores[0].read { transaction in
+            try transaction.rows("SELECT COUNT(*) AS n FROM events e WHERE CAST(e.at AS BIGINT) <> (SELECT COALESCE(MAX(seq), 0) FROM events p WHERE p.seq < e.seq)", [])
+                .first?.integer("n")
+        }
+        #expect(broken == 0)
+        #expect(try await stores[1].read { try $0.rows("SELECT COUNT(*) AS n FROM events", []).first?.integer("n") } == 400)
+    }
+
     @Test("one process leads a named job; when it goes, another takes over")
     func leadership() async throws {
         let url = try await PostgresServer.database()
