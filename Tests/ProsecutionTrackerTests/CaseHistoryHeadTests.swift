@@ -10,18 +10,18 @@ import TestSupport
 /// process on a real SQLite store.
 @Suite("The head of a case's history chain")
 struct CaseHistoryHeadTests {
-    let file = CaseFile(producer: "tracker", factKey: Array(repeating: 7, count: 32))
+    let file = CaseFile.inProcess
 
     @Test("each event's entry follows its case's stored head, and the chain verifies")
     func entriesFollowTheStoredHead() async throws {
-        let store = try SQLiteStore(path: "\(try temporaryDirectory())/tracker.db", migrations: TrackerSchema.migrations)
+        let store = try CaseFile.freshStore()
         let ids = ["IBL-2026-0Q3K7XWAAAAA", "IBL-2026-0Q3K7XWBBBBB"]
         for id in ids {
-            try await apply(Iblagh_V1_CaseOpened.with { $0.trackingID = id; $0.category = .fraud }, in: store)
+            try await file.apply(Iblagh_V1_CaseOpened.with { $0.trackingID = id; $0.category = .fraud }, in: store)
         }
         for id in ids {
-            try await apply(Iblagh_V1_CaseRouted.with { $0.trackingID = id; $0.category = .fraud; $0.regionCode = "04" }, in: store)
-            try await apply(Iblagh_V1_UnitNotified.with { $0.trackingID = id; $0.unit.id = "police.wilaya.kenitra" }, in: store)
+            try await file.apply(Iblagh_V1_CaseRouted.with { $0.trackingID = id; $0.category = .fraud; $0.regionCode = "04" }, in: store)
+            try await file.apply(Iblagh_V1_UnitNotified.with { $0.trackingID = id; $0.unit.id = "police.wilaya.kenitra" }, in: store)
         }
         try await store.read { transaction in
             for id in ids {
@@ -58,18 +58,12 @@ struct CaseHistoryHeadTests {
             }
         }
         let store = try SQLiteStore(path: path, migrations: TrackerSchema.migrations)
-        try await apply(Iblagh_V1_UnitNotified.with { $0.trackingID = id; $0.unit.id = "police.wilaya.kenitra" }, in: store)
+        try await file.apply(Iblagh_V1_UnitNotified.with { $0.trackingID = id; $0.unit.id = "police.wilaya.kenitra" }, in: store)
         try await store.read { transaction in
             let entries = try transaction.rows("SELECT case_seq, kind FROM tracker_history WHERE tracking_id = ? ORDER BY case_seq", [.text(id)])
             #expect(entries.map { $0.integer("case_seq") } == [1, 2, 3])
             #expect(entries.last?.text("kind") == "unit_notified")
             #expect(try HistoryChain.verify(in: transaction) == nil)
         }
-    }
-
-    private func apply(_ payload: some BusPayload, in store: SQLiteStore) async throws {
-        let envelope = try Iblagh_V1_Envelope(wrapping: payload, messageID: "test:\(UUID().uuidString)", producer: "test")
-        let file = self.file
-        _ = try await store.write { try file.apply(envelope, now: Date(), in: $0) }
     }
 }

@@ -8,16 +8,16 @@ import TestSupport
 /// The key statistics knows a case by, in process on a real SQLite store.
 @Suite("Case keys of facts")
 struct CaseKeyTests {
-    let file = CaseFile(producer: "tracker", factKey: Array(repeating: 7, count: 32))
+    let file = CaseFile.inProcess
 
     @Test("cases reported in order have keys in order, each case keeps its key, and the key hides the tracking id's random part")
     func keysFollowTheReportingOrder() async throws {
-        let store = try SQLiteStore(path: "\(try temporaryDirectory())/tracker.db", migrations: TrackerSchema.migrations)
+        let store = try CaseFile.freshStore()
         // Issued in this order: the millisecond of the year, then 25 random bits (which must not decide the order).
         let ids = ["IBL-2026-0Q3K7XWZZZZZ", "IBL-2026-0Q3K7XX00000", "IBL-2026-0Q3K7Y0MMMMM"]
         for id in ids {
-            try await apply(Iblagh_V1_CaseOpened.with { $0.trackingID = id; $0.category = .sextortion }, in: store)
-            try await apply(Iblagh_V1_CaseRouted.with { $0.trackingID = id; $0.category = .sextortion; $0.regionCode = "04" }, in: store)
+            try await file.apply(Iblagh_V1_CaseOpened.with { $0.trackingID = id; $0.category = .sextortion }, in: store)
+            try await file.apply(Iblagh_V1_CaseRouted.with { $0.trackingID = id; $0.category = .sextortion; $0.regionCode = "04" }, in: store)
         }
         let facts = try await sentFacts(in: store)
         #expect(facts.count == 6)
@@ -31,21 +31,15 @@ struct CaseKeyTests {
 
     @Test("a case opened before keys carried the time keeps its hashed key for its later facts")
     func anEarlierCaseKeepsItsKey() async throws {
-        let store = try SQLiteStore(path: "\(try temporaryDirectory())/tracker.db", migrations: TrackerSchema.migrations)
+        let store = try CaseFile.freshStore()
         let id = "IBL-2026-0Q3K7XWABCDE"
         // As the tracker-2 migration leaves a case written before it: no stored key.
         _ = try await store.write { transaction in
             try transaction.execute(
                 "INSERT INTO tracker_case (tracking_id, state, category, reported_at, updated_at) VALUES (?, 1, 1, 0, 0)", [.text(id)])
         }
-        try await apply(Iblagh_V1_CaseRouted.with { $0.trackingID = id; $0.category = .sextortion; $0.regionCode = "04" }, in: store)
+        try await file.apply(Iblagh_V1_CaseRouted.with { $0.trackingID = id; $0.category = .sextortion; $0.regionCode = "04" }, in: store)
         #expect(try await sentFacts(in: store).map(\.caseKey) == [file.hashedKey(id)])
-    }
-
-    private func apply(_ payload: some BusPayload, in store: SQLiteStore) async throws {
-        let envelope = try Iblagh_V1_Envelope(wrapping: payload, messageID: "test:\(UUID().uuidString)", producer: "test")
-        let file = self.file
-        _ = try await store.write { try file.apply(envelope, now: Date(), in: $0) }
     }
 
     private func sentFacts(in store: SQLiteStore) async throws -> [Iblagh_V1_CaseFact] {
