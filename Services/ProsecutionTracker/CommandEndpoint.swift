@@ -6,11 +6,13 @@ import ZeroMQ
 
 /// Officers' and prosecutors' commands (PROTOCOL.md §8): a CURVE ROUTER whose allow-list maps each key to
 /// `officer:UNIT_ID` or `prosecutor:OFFICE_ID`. Each `CASE_COMMAND` is answered with a `CASE_COMMAND_REPLY` once its
-/// effect (if any) is committed.
+/// effect (if any) is committed. Commands that arrive together share a transaction (``GroupCommit``, each in its own
+/// savepoint): one sync for many, and on a shared PostgreSQL case file one turn of the writer lock instead of one
+/// per command.
 final class CommandEndpoint: Sendable {
     let boundEndpoint: String
     private let socket: AsyncSocket
-    private let store: any Store
+    private let commits: GroupCommit
     private let file: CaseFile
     private let afterCommit: @Sendable () async -> Void
     private let logger: Logger
@@ -24,7 +26,7 @@ final class CommandEndpoint: Sendable {
         try socket.setHeartbeat(interval: .seconds(5), timeout: .seconds(30), ttl: .seconds(60))
         boundEndpoint = try socket.bind(endpoint)
         self.socket = await AsyncSocket(socket, loop: PollLoop(name: "tracker-commands"))
-        self.store = store
+        self.commits = GroupCommit(store: store, name: "tracker_commands")
         self.file = file
         self.afterCommit = afterCommit
         self.logger = logger
@@ -61,7 +63,7 @@ final class CommandEndpoint: Sendable {
         }
         do {
             let file = self.file
-            let reply = try await store.write { try file.execute(command, role: role, now: Date(), in: $0) }
+            let reply = try await commits.write { try file.execute(command, role: role, now: Date(), in: $0) }
             logger.info("case command", metadata: ["role": "\(role)", "tracking_id": "\(command.trackingID)", "outcome": "\(reply.refusal.code.isEmpty ? "done" : reply.refusal.code)"])
             await afterCommit()
             await send(reply, to: routing, correlation: envelope.messageID)

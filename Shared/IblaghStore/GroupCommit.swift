@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// Group commit: many writers' small transactions share one database transaction — one fsync — instead of paying
@@ -9,13 +10,16 @@ public actor GroupCommit {
     private var pending: [Item] = []
     private var running = false
     private var counts = (commits: 0, writes: 0)
+    private let batchSize: Recorder?
 
     /// How many transactions ran, and how many writes they carried.
     public var statistics: (commits: Int, writes: Int) { counts }
 
-    public init(store: any Store, maxBatch: Int = 2000) {
+    /// With a `name`, each commit's number of writes is recorded as `iblagh_group_commit_size{writer=name}`.
+    public init(store: any Store, maxBatch: Int = 2000, name: String? = nil) {
         self.store = store
         self.maxBatch = maxBatch
+        self.batchSize = name.map { Recorder(label: "iblagh_group_commit_size", dimensions: [("writer", $0)]) }
     }
 
     /// Runs `work` in the next shared transaction and returns its result once that transaction is committed.
@@ -51,6 +55,7 @@ public actor GroupCommit {
             }
             counts.commits += 1
             counts.writes += batch.count
+            batchSize?.record(batch.count)
             running = false
             startIfIdle()
         }

@@ -106,10 +106,14 @@ struct SharedCaseFileTests {
         }
         // Both instances applied events (their hop consumers acknowledged some), and the hash chain over all their
         // entries holds.
+        var commandCommits = 0
         for endpoint in endpoints {
             let applied = try await consumerAcknowledgements(httpPort: endpoint.http)
             #expect(applied > 0 && applied < Self.cases * 2, "one instance acknowledged \(applied) of \(Self.cases * 2) events")
+            commandCommits += try await metric("iblagh_group_commit_size_count", #"writer="tracker_commands""#, httpPort: endpoint.http)
         }
+        // Commands that arrived together shared transactions: one each took the case file's writer lock 15,000 times.
+        #expect(commandCommits > 0 && commandCommits < Self.cases * 3 / 2, "the 15,000 commands took \(commandCommits) commits")
         let audit = try await run(iblaghPath, ["audit", "verify", "--db", database])
         #expect(audit.status == 0 && audit.output.hasPrefix("OK: \(Self.cases * 3) entries"), "\(audit.output)\(audit.error)")
         await intake.stop()
@@ -119,10 +123,15 @@ struct SharedCaseFileTests {
 
     /// The events a tracker instance's hop consumers acknowledged, from its `/metrics`.
     func consumerAcknowledgements(httpPort: String) async throws -> Int {
+        try await metric("iblagh_hop_acknowledged_total", #"side="consumer""#, httpPort: httpPort)
+    }
+
+    /// The sum of a metric's series whose labels include `label`, from a tracker instance's `/metrics`.
+    func metric(_ name: String, _ label: String, httpPort: String) async throws -> Int {
         let metrics = try await httpGet("http://127.0.0.1:\(httpPort)/metrics")
         return metrics.split(separator: "\n")
-            .filter { $0.hasPrefix("iblagh_hop_acknowledged_total{") && $0.contains("side=\"consumer\"") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+            .filter { $0.hasPrefix("\(name){") && $0.contains(label) }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) }.map { Int($0) } }
             .reduce(0, +)
     }
 

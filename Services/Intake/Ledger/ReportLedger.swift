@@ -23,7 +23,7 @@ final class ReportLedger: Sendable {
 
     init(store: any Store, keys: KeyRing, receiptCost: ReceiptHash.Cost, vault: EvidenceVault, producer: String) {
         self.store = store
-        self.commits = GroupCommit(store: store)
+        self.commits = GroupCommit(store: store, name: "intake_reports")
         self.keys = keys
         self.accounts = AccountIndex(dataKey: keys.current)
         self.receiptCost = receiptCost
