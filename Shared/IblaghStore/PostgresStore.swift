@@ -12,10 +12,10 @@ import Synchronization
 /// sharing a case file lost 12,889 serialization conflicts in one test run of 25,000 transactions, each rolled back,
 /// slept on and run again, because a transaction that waited for the outbox's lock inside its transaction went on
 /// from a snapshot older than the commit it had waited for. A transaction that still loses a conflict (SQLSTATE
-/// 40001, 40P01) is rolled back and run again, and so is one whose connection died before its `COMMIT` was sent (after a server restart the
-/// connection is opened again). A commit returns once PostgreSQL has flushed it (`synchronous_commit` on). A
-/// connection lost *during* `COMMIT` is an error: the outcome is unknown, and the caller's idempotency (inbox ids,
-/// report keys, command ids) makes its retry safe.
+/// 40001, 40P01) is rolled back and run again, and so is one whose connection died before its `COMMIT` was sent
+/// (after a server restart the connection is opened again). A commit returns once PostgreSQL has flushed it
+/// (`synchronous_commit` on). A connection lost *during* `COMMIT` is an error: the outcome is unknown, and the
+/// caller's idempotency (inbox ids, report keys, command ids) makes its retry safe.
 public final class PostgresStore: Store {
     /// The database's address without its password, for messages.
     public let location: String
