@@ -109,24 +109,15 @@ public final class PostgresStore: Store {
         _ begin: String, writes: Bool, _ body: (any StoreTransaction) throws -> T, on connection: PostgresConnection
     ) throws -> T {
         try connection.connect()
-        if writes {
-            // Released whatever happens: unlocking a lock not held only returns false; a session that cannot
-            // release it is ended, so no instance waits for it for ever.
-            defer {
-                if connection.isConnected, (try? connection.command(releaseWriterLock)) == nil { connection.disconnect() }
-            }
-            // A statement of its own: sent with BEGIN in one query string, it would run in the transaction BEGIN
-            // then starts, before the isolation level is set (which PostgreSQL refuses).
-            try connection.command(takeWriterLock)
-            try connection.command(begin)
-            return try transactionBody(body, on: connection)
+        // A write's turn, released whatever happens: unlocking a lock not held only returns false; a session that
+        // cannot release it is ended, so no instance waits for it for ever. The lock is a statement of its own: sent
+        // with BEGIN in one query string, it would run in the transaction BEGIN then starts, before the isolation
+        // level is set (which PostgreSQL refuses).
+        defer {
+            if writes, connection.isConnected, (try? connection.command(releaseWriterLock)) == nil { connection.disconnect() }
         }
+        if writes { try connection.command(takeWriterLock) }
         try connection.command(begin)
-        return try transactionBody(body, on: connection)
-    }
-
-    /// The body and the commit of a transaction just begun.
-    private static func transactionBody<T>(_ body: (any StoreTransaction) throws -> T, on connection: PostgresConnection) throws -> T {
         let result: T
         do {
             result = try body(PostgresTransaction(connection: connection))

@@ -312,8 +312,8 @@ public actor Dispatcher {
 
     /// Hands ready messages to consumers with free credit in turns of up to ``turn`` each, so instances share the load.
     /// Each group's turns go on from its consumer served last: messages that trickle in one by one alternate between
-    /// a group's instances instead of all going to the first in order. What one consumer gets in a pass travels packed in `DELIVERS`
-    /// frames. A turn costs one lookup of the consumer and of its group, not one per message.
+    /// a group's instances instead of all going to the first in order. What one consumer gets in a pass travels packed
+    /// in `DELIVERS` frames. A turn costs one lookup of the consumer and of its group, not one per message.
     private func pump() {
         guard recoveringUntil == nil, leading else { return }
         let ready = Dictionary(grouping: consumers.values.filter { $0.routingID != nil && $0.absentSince == nil && $0.outstanding.count < $0.window }, by: \.group)

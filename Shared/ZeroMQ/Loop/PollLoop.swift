@@ -147,12 +147,13 @@ public final class PollLoop: SerialExecutor, @unchecked Sendable {
     /// Runs the timers that are due; whether any ran.
     private func fireTimers() -> Bool {
         let now = ContinuousClock.now
-        guard let soonest = timers.last, soonest.deadline <= now else { return false }
+        var fired = false
         while let timer = timers.last, timer.deadline <= now {
             timers.removeLast()
             timer.body()
+            fired = true
         }
-        return true
+        return fired
     }
 
     /// How long `zmq_poll` may wait: until the soonest timer (rounded up to a millisecond), or for ever (-1).
