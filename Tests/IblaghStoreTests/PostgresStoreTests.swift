@@ -149,7 +149,7 @@ struct PostgresStoreTests {
         try await server.start()
         let outcome = await writer.value
         #expect(outcome.acknowledged.count == 400)
-        let stored = try await server.psql(url, "SELECT COUNT(*) || ',' || COUNT(DISTINCT id) FROM keyed")
+        let stored = try await PostgresQuery.run(url, "SELECT COUNT(*) || ',' || COUNT(DISTINCT id) FROM keyed")
         #expect(stored == "400,400")
     }
 }

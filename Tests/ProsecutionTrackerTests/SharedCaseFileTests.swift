@@ -45,10 +45,9 @@ struct SharedCaseFileTests {
         })
         let routed = Iblagh_V1_CaseState.routed.rawValue
         try await waitUntil(within: 240, "cases opened and routed") {
-            let server = try await PostgresServer.shared()
             let (routedCases, openedCases) = (
-                try await server.psql(database, "SELECT COUNT(*) FROM tracker_case WHERE state = \(routed)"),
-                try await server.psql(database, "SELECT COUNT(DISTINCT tracking_id) FROM tracker_history WHERE kind = 'opened'"))
+                try await PostgresQuery.run(database, "SELECT COUNT(*) FROM tracker_case WHERE state = \(routed)"),
+                try await PostgresQuery.run(database, "SELECT COUNT(DISTINCT tracking_id) FROM tracker_history WHERE kind = 'opened'"))
             return routedCases == "\(Self.cases)" && openedCases == "\(Self.cases)"
         }
 
@@ -92,16 +91,15 @@ struct SharedCaseFileTests {
         #expect(bothApplied == 0, "a case was dismissed twice")
         #expect(neitherApplied == 0)
 
-        let server = try await PostgresServer.shared()
         let dismissed = Iblagh_V1_CaseState.dismissed.rawValue
-        #expect(try await server.psql(database, "SELECT COUNT(*) FROM tracker_case WHERE state = \(dismissed)") == "\(Self.cases)")
-        #expect(try await server.psql(database, "SELECT COUNT(*) FROM tracker_command") == "\(Self.cases * 2)")
+        #expect(try await PostgresQuery.run(database, "SELECT COUNT(*) FROM tracker_case WHERE state = \(dismissed)") == "\(Self.cases)")
+        #expect(try await PostgresQuery.run(database, "SELECT COUNT(*) FROM tracker_command") == "\(Self.cases * 2)")
         for kind in ["opened", "routed", "dismissed"] {
-            let wrong = try await server.psql(database, """
+            let wrong = try await PostgresQuery.run(database, """
                 SELECT COUNT(*) FROM (SELECT tracking_id FROM tracker_history WHERE kind = '\(kind)'
                 GROUP BY tracking_id HAVING COUNT(*) <> 1) AS t
                 """)
-            let total = try await server.psql(database, "SELECT COUNT(DISTINCT tracking_id) FROM tracker_history WHERE kind = '\(kind)'")
+            let total = try await PostgresQuery.run(database, "SELECT COUNT(DISTINCT tracking_id) FROM tracker_history WHERE kind = '\(kind)'")
             #expect(wrong == "0" && total == "\(Self.cases)", "\(kind): \(total) cases, \(wrong) not exactly once")
         }
         // Both instances applied events (their hop consumers acknowledged some), and the hash chain over all their

@@ -87,7 +87,7 @@ final class HopCluster: @unchecked Sendable {
         Int(try await column(sql, in: self.database(database)).first ?? "0") ?? 0
     }
 
-    /// The first column of a query's rows as text, read behind the processes' backs (GRDB read-only, or psql).
+    /// The first column of a query's rows as text, read behind the processes' backs (GRDB read-only, or a PostgreSQL session).
     private func column(_ sql: String, in location: String, ifTableExists table: String? = nil) async throws -> [String] {
         switch StoreLocation(location) {
         case .sqlite(let path):
@@ -99,13 +99,8 @@ final class HopCluster: @unchecked Sendable {
                 return try String.fetchAll(db, sql: sql)
             }
         case .postgres(let url):
-            if let table {
-                let exists = try await run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", "SELECT to_regclass('\(table)') IS NOT NULL"])
-                guard exists.output.hasPrefix("t") else { return [] }
-            }
-            let result = try await run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", sql])
-            guard result.status == 0 else { throw ProcessTestError("psql: \(result.error)") }
-            return result.output.split(separator: "\n").map(String.init)
+            if let table, try await PostgresQuery.run(url, "SELECT to_regclass('\(table)') IS NOT NULL") != "t" { return [] }
+            return try await PostgresQuery.run(url, sql).split(separator: "\n").map(String.init)
         }
     }
 

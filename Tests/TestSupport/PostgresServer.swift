@@ -72,16 +72,8 @@ public final class PostgresServer: @unchecked Sendable {
     public func createDatabase(_ name: String = #function) async throws -> String {
         let database = "t_" + name.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(30) + "_"
             + UUID().uuidString.prefix(8).lowercased()
-        let created = try await run("/usr/bin/psql", ["-X", "-q", adminURL, "-c", "CREATE DATABASE \(database)"])
-        guard created.status == 0 else { throw ProcessTestError("CREATE DATABASE \(database): \(created.error)") }
+        _ = try await PostgresQuery.run(adminURL, "CREATE DATABASE \(database)")
         return adminURL.replacingOccurrences(of: "/postgres", with: "/\(database)", options: .backwards)
-    }
-
-    /// Runs one SQL statement as the administrator (e.g. to count rows behind a service's back).
-    public func psql(_ url: String, _ sql: String) async throws -> String {
-        let result = try await run("/usr/bin/psql", ["-X", "-q", "-t", "-A", url, "-c", sql])
-        guard result.status == 0 else { throw ProcessTestError("psql: \(result.error)") }
-        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public func start() async throws {

@@ -39,8 +39,9 @@ probe_of() {
   esac
 }
 pid_of() { [ -f "$pids" ] && awk -v n="$1" '$1 == n {print $2}' "$pids" | tail -1; }
-# Alive: exists and is not a zombie (a crashed instance stays one when nothing reaps it, e.g. in a container).
-alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && ! ps -o stat= -p "$1" 2>/dev/null | grep -q '^Z'; }
+# Alive: exists and is not a zombie (a crashed instance stays one when nothing reaps it, e.g. in a container). One
+# look at its state: `kill -0` then `ps` took two, and a zombie reaped between them looked alive.
+alive() { [ -n "${1:-}" ] && ps -o stat= -p "$1" 2>/dev/null | grep -q '^[^Z]'; }
 running() { # any instance alive?
   [ -f "$pids" ] || return 1
   while read -r _ pid; do alive "$pid" && return 0; done <"$pids"
@@ -134,7 +135,7 @@ case "${1:-}" in
   restart)
     [ -n "${2:-}" ] || { echo "usage: $self restart NAME" >&2; exit 2; }
     binaries
-    if alive "$(pid_of "$2")"; then kill -TERM "$(pid_of "$2")" 2>/dev/null; sleep 1; fi
+    if alive "$(pid_of "$2")"; then kill -TERM "$(pid_of "$2")" 2>/dev/null || true; sleep 1; fi
     launch "$2"
     wait_ready "$2"
     exit 0 ;;
