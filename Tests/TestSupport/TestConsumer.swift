@@ -35,13 +35,17 @@ public final class TestConsumer: Sendable {
             context: context, store: store, handler: collector)
     }
 
-    /// Waits (up to `seconds`) until `count` envelopes arrived; returns all received so far.
-    public func wait(for count: Int, within seconds: Double = 30) async throws -> [Iblagh_V1_Envelope] {
+    /// Waits (up to `seconds`) until `count` envelopes (of those `matching`) arrived; returns all of them received
+    /// so far.
+    public func wait(
+        for count: Int, within seconds: Double = 30, matching: (Iblagh_V1_Envelope) -> Bool = { _ in true }
+    ) async throws -> [Iblagh_V1_Envelope] {
         let deadline = Date().addingTimeInterval(seconds)
-        while collector.envelopes.withLock({ $0.count }) < count, Date() < deadline {
+        func received() -> [Iblagh_V1_Envelope] { collector.envelopes.withLock { $0 }.filter(matching) }
+        while received().count < count, Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
-        return collector.envelopes.withLock { $0 }
+        return received()
     }
 
     public func stop() async { await consumer.stop() }
