@@ -21,16 +21,24 @@ fuzzer=.build-fuzz/debug/iblagh-fuzz
 
 work=state/fuzz
 mkdir -p "$work/crashes"
-failed=()
+# As many targets at once as there are cores: each fuzzer runs on one.
+at_once=$(nproc)
+started=()
 for target in "${targets[@]}"; do
     [ -d "Tests/Fuzz/Corpus/$target" ] || { echo "fuzz.sh: no corpus for target $target" >&2; exit 2; }
     mkdir -p "$work/$target"
     cp -n "Tests/Fuzz/Corpus/$target"/* "$work/$target/"
     echo "==> fuzzing $target for ${seconds}s (corpus: $(ls "$work/$target" | wc -l) inputs)"
-    if "$fuzzer" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-        -artifact_prefix="$work/crashes/$target-" "$work/$target" > "$work/$target.log" 2>&1; then
-        grep -E "stat::number_of_executed_units|stat::new_units_added" "$work/$target.log" | tr '\n' ' '
-        echo
+    "$fuzzer" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+        -artifact_prefix="$work/crashes/$target-" "$work/$target" > "$work/$target.log" 2>&1 &
+    started+=("$!:$target")
+    while [ "$(jobs -rp | wc -l)" -ge "$at_once" ]; do wait -n || true; done
+done
+failed=()
+for entry in "${started[@]}"; do
+    target=${entry#*:}
+    if wait "${entry%%:*}"; then
+        echo "    $target: $(grep -E "stat::number_of_executed_units|stat::new_units_added" "$work/$target.log" | tr '\n' ' ')"
     else
         failed+=("$target")
         echo "fuzz.sh: $target FAILED — the end of $work/$target.log:" >&2
