@@ -66,6 +66,9 @@ public actor Dispatcher {
     struct GroupQueue {
         var ready = Deque<Delivery>()
         var inFlight: [Int64: InFlight] = [:]  // by seq
+        /// The seqs of the rows ready or in flight, by message id: an ACK or NACK that names its message (replayed
+        /// to a restarted producer) finds its row without a scan of both.
+        var pending: [String: Int64] = [:]
         /// Loaded and not yet acknowledged, in outbox order; the cursor stops before the first of them.
         var unacknowledged = Deque<Int64>()
         /// Acknowledged, but behind an unacknowledged one.
@@ -97,9 +100,10 @@ public actor Dispatcher {
             for seq in seqs {
                 if let flight = inFlight.removeValue(forKey: seq) {
                     if flight.consumer != consumer { heldByOthers.append((flight.consumer, seq)) }
+                    pending[flight.delivery.messageID] = nil
                     acknowledge(seq)
                 } else if let index = ready.firstIndex(where: { $0.seq == seq }) {
-                    ready.remove(at: index)
+                    pending[ready.remove(at: index).messageID] = nil
                     acknowledge(seq)
                 }
             }
@@ -295,8 +299,7 @@ public actor Dispatcher {
     private func settle(_ messageID: String, consumer key: String, rejection: String?) {
         guard let group = consumers[key]?.group else { return }
         if let rejection { rejections.append((group, messageID, rejection)) }
-        if let seq = groups[group]?.inFlight.first(where: { $0.value.delivery.messageID == messageID })?.key
-            ?? groups[group]?.ready.first(where: { $0.messageID == messageID })?.seq {
+        if let seq = groups[group]?.pending[messageID] {
             settle([seq], consumer: key)
             return
         }
@@ -607,6 +610,7 @@ public actor Dispatcher {
                 queue.acknowledge(delivery.seq)
             } else {
                 queue.ready.append(delivery)
+                queue.pending[delivery.messageID] = delivery.seq
             }
         }
         // Past the rows that were not this group's: the next load does not scan them again, and a group with
