@@ -66,9 +66,6 @@ public actor Dispatcher {
     struct GroupQueue {
         var ready = Deque<Delivery>()
         var inFlight: [Int64: InFlight] = [:]  // by seq
-        /// The seqs of the rows ready or in flight, by message id: an ACK or NACK that names its message (replayed
-        /// to a restarted producer) finds its row without a scan of both.
-        var pending: [String: Int64] = [:]
         /// Loaded and not yet acknowledged, in outbox order; the cursor stops before the first of them.
         var unacknowledged = Deque<Int64>()
         /// Acknowledged, but behind an unacknowledged one.
@@ -100,10 +97,9 @@ public actor Dispatcher {
             for seq in seqs {
                 if let flight = inFlight.removeValue(forKey: seq) {
                     if flight.consumer != consumer { heldByOthers.append((flight.consumer, seq)) }
-                    pending[flight.delivery.messageID] = nil
                     acknowledge(seq)
                 } else if let index = ready.firstIndex(where: { $0.seq == seq }) {
-                    pending[ready.remove(at: index).messageID] = nil
+                    ready.remove(at: index)
                     acknowledge(seq)
                 }
             }
@@ -238,13 +234,13 @@ public actor Dispatcher {
                 return refuse(routingID, role: role, reason: "ACK from an unregistered consumer or with a bad body")
             }
             settle(ack.deliveryTags.map { Int64(bitPattern: $0) }, consumer: key)
-            for id in ack.messageIds { settle(id, consumer: key, rejection: nil) }
+            settle(ack.messageIds, consumer: key, rejection: nil)
         case HopFrame.nack:
             guard let key = routes[routingID], let nack = try? Iblagh_V1_Nack(serializedBytes: frames[2]) else {
                 return refuse(routingID, role: role, reason: "NACK from an unregistered consumer or with a bad body")
             }
             logger.warning("message refused by consumer", metadata: ["message_id": "\(nack.messageID)", "consumer": "\(key)", "reason": "\(nack.reason)"])
-            settle(nack.messageID, consumer: key, rejection: nack.reason)
+            settle([nack.messageID], consumer: key, rejection: nack.reason)
         default:
             refuse(routingID, role: role, reason: "unknown command")
         }
@@ -295,20 +291,25 @@ public actor Dispatcher {
         groups[group]?.metrics.acknowledged.increment(by: seqs.count)
     }
 
-    /// ACK (rejection nil) or NACK of one message named by its id: NACKs, and ACKs replayed to a restarted producer.
-    private func settle(_ messageID: String, consumer key: String, rejection: String?) {
-        guard let group = consumers[key]?.group else { return }
-        if let rejection { rejections.append((group, messageID, rejection)) }
-        if let seq = groups[group]?.pending[messageID] {
-            settle([seq], consumer: key)
-            return
-        }
+    /// ACKs (rejection nil) or a NACK of messages named by their ids: NACKs, and ACKs replayed to a restarted
+    /// producer. One pass over what is in flight and ready finds them all: a restarted producer is sent thousands at
+    /// once, and a pass for each scanned thousands each time.
+    private func settle(_ messageIDs: [String], consumer key: String, rejection: String?) {
+        guard !messageIDs.isEmpty, let group = consumers[key]?.group else { return }
+        if let rejection { rejections.append(contentsOf: messageIDs.map { (group, $0, rejection) }) }
+        let (found, unknown) = groups[group].map { queue -> ([Int64], Set<String>) in
+            var unknown = Set(messageIDs), found: [Int64] = []
+            for (seq, flight) in queue.inFlight where unknown.remove(flight.delivery.messageID) != nil { found.append(seq) }
+            for delivery in queue.ready where unknown.remove(delivery.messageID) != nil { found.append(delivery.seq) }
+            return (found, unknown)
+        } ?? ([], Set(messageIDs))
+        settle(found, consumer: key)
         if recoveringUntil != nil {
-            // An ACK replayed for a message this run has not loaded yet: skip it when it is loaded. After recovery
+            // ACKs replayed for messages this run has not loaded yet: skip them when they are loaded. After recovery
             // such ACKs are late duplicates (the message was acknowledged already); remembering them would only leak.
-            groups[group]?.acknowledgedEarly.insert(messageID)
+            groups[group]?.acknowledgedEarly.formUnion(unknown)
         }
-        groups[group]?.metrics.acknowledged.increment()
+        groups[group]?.metrics.acknowledged.increment(by: unknown.count)
     }
 
     // MARK: Delivering
@@ -610,7 +611,6 @@ public actor Dispatcher {
                 queue.acknowledge(delivery.seq)
             } else {
                 queue.ready.append(delivery)
-                queue.pending[delivery.messageID] = delivery.seq
             }
         }
         // Past the rows that were not this group's: the next load does not scan them again, and a group with
