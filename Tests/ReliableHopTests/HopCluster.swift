@@ -87,7 +87,8 @@ final class HopCluster: @unchecked Sendable {
         Int(try await column(sql, in: self.database(database)).first ?? "0") ?? 0
     }
 
-    /// The first column of a query's rows as text, read behind the processes' backs (GRDB read-only, or a PostgreSQL session).
+    /// The first column of a query's rows as text, read behind the processes' backs (GRDB read-only, or a kept
+    /// PostgreSQL session).
     private func column(_ sql: String, in location: String, ifTableExists table: String? = nil) async throws -> [String] {
         switch StoreLocation(location) {
         case .sqlite(let path):
