@@ -4,7 +4,8 @@ import Foundation
 /// Runs SQL on a test's PostgreSQL databases behind the services' backs, over a few connections kept open.
 ///
 /// Tests poll their databases many times a second. Spawning `psql` for each poll (Debian's Perl wrapper, then psql,
-/// then a fresh server backend) took a tenth of the whole suite's CPU.
+/// then a fresh server backend) took a tenth of the whole suite's CPU. Not a `PostgresStore`: opening one writes its
+/// migration table into the service's database, and its transactions cannot run `CREATE DATABASE`.
 public enum PostgresQuery {
     /// The rows of `sql` on the database at `url`, as `psql -t -A` prints them: columns joined by `|`, rows by
     /// newlines, NULL as an empty string. A failing statement throws with the server's message.
