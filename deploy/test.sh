@@ -11,11 +11,26 @@ source deploy/lib/dependencies.sh
 iblagh_require_packages systemd chromium chromium-driver postgresql
 iblagh_require_python_modules
 
+# The fuzzer's build (its own build folder, every module with the sanitizers) runs beside the main build and the
+# tests, at the lowest priority: alone it keeps 2 cores only two-thirds busy, and the build and the tests leave cycles
+# idle that it can take. Stopped, with everything it started, when this script ends.
+fuzz_seconds=${IBLAGH_FUZZ_SECONDS:-12}
+fuzz_build=
+if [ "$fuzz_seconds" -gt 0 ]; then
+    mkdir -p state/fuzz
+    setsid nice -n 19 Tests/Fuzz/fuzz.sh --build-only >state/fuzz/build.log 2>&1 &
+    fuzz_build=$!
+fi
+
 # A throw-away PostgreSQL server on loopback for the tests (each test makes a database of its own on it); stopped
 # and removed when the tests end, however they end.
 postgres_dir="$(mktemp -d /tmp/iblagh-test-postgres.XXXXXX)"
-stop_postgres() { deploy/lib/postgres.sh stop "$postgres_dir" || true; rm -rf "$postgres_dir"; }
-trap stop_postgres EXIT
+cleanup() {
+    deploy/lib/postgres.sh stop "$postgres_dir" || true
+    rm -rf "$postgres_dir"
+    [ -z "$fuzz_build" ] || kill -- -"$fuzz_build" 2>/dev/null || true
+}
+trap cleanup EXIT
 echo "==> starting a throw-away PostgreSQL server for the tests"
 IBLAGH_TEST_POSTGRES="$(deploy/lib/postgres.sh start "$postgres_dir" "${IBLAGH_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}")"
 export IBLAGH_TEST_POSTGRES
@@ -26,8 +41,10 @@ echo "==> building (debug, without debug info, linked by lld) and running the te
 swift build --build-tests -Xswiftc -gnone -Xswiftc -use-ld=lld
 swift test --skip-build "$@"
 
-fuzz_seconds=${IBLAGH_FUZZ_SECONDS:-12}
-if [ "$fuzz_seconds" -gt 0 ]; then
+if [ -n "$fuzz_build" ]; then
+    echo "==> finishing the fuzzer's build (state/fuzz/build.log)"
+    wait "$fuzz_build" || { tail -40 state/fuzz/build.log >&2; echo "the fuzzer's build failed" >&2; exit 1; }
+    fuzz_build=
     echo "==> fuzzing each target for ${fuzz_seconds}s (Tests/Fuzz/fuzz.sh; longer runs: docs/reliability.md)"
-    Tests/Fuzz/fuzz.sh "$fuzz_seconds"
+    Tests/Fuzz/fuzz.sh --no-build "$fuzz_seconds"
 fi

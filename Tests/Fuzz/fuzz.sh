@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
 # Fuzzes the code that reads what strangers send, with libFuzzer and AddressSanitizer.
 #   Tests/Fuzz/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET...]      targets: envelope messages report report-json place
+#   Tests/Fuzz/fuzz.sh --build-only        builds iblagh-fuzz and stops (deploy/test.sh runs it beside the tests)
+#   Tests/Fuzz/fuzz.sh --no-build [...]    fuzzes with the iblagh-fuzz already built (a build with nothing to do
+#                                          still takes about 16 s to plan)
 # Each target starts from its committed corpus (Tests/Fuzz/Corpus/TARGET) in a working copy under state/fuzz/, so
 # what the fuzzer adds never dirties the checkout. An input that crashes, trips a property or runs over 10 s is saved
 # under state/fuzz/crashes/; copy it into the target's corpus folder and it becomes a test (FuzzCorpusTests replays
 # every corpus file on every test run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+fuzzer=.build-fuzz/debug/iblagh-fuzz
+build=yes
+case "${1:-}" in
+    --build-only) build=only; shift ;;
+    --no-build) build=no; shift ;;
+esac
 seconds=${1:-60}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(envelope messages report report-json place)
 
-echo "==> building iblagh-fuzz with libFuzzer and AddressSanitizer (.build-fuzz)"
-swift build --scratch-path .build-fuzz --product iblagh-fuzz -Xswiftc -gnone \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld 2>&1 \
-    | grep -v -e "Cannot export local symbol" -e "^warning: 'swift-distributed-tracing'" || true
-fuzzer=.build-fuzz/debug/iblagh-fuzz
+if [ "$build" != no ]; then
+    echo "==> building iblagh-fuzz with libFuzzer and AddressSanitizer (.build-fuzz)"
+    swift build --scratch-path .build-fuzz --product iblagh-fuzz -Xswiftc -gnone \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld 2>&1 \
+        | { grep -v -e "Cannot export local symbol" -e "^warning: 'swift-distributed-tracing'" || true; }
+fi
 [ -x "$fuzzer" ] || { echo "fuzz.sh: the build did not produce $fuzzer" >&2; exit 1; }
+[ "$build" != only ] || exit 0
 
 work=state/fuzz
 mkdir -p "$work/crashes"
