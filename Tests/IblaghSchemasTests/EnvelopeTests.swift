@@ -85,6 +85,10 @@ struct EnvelopeTests {
         let text = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         #expect(TraceParent(text)?.description == text)
         #expect(TraceParent(text)?.sampled == true)
+        let unsampled = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
+        #expect(TraceParent(unsampled)?.description == unsampled && TraceParent(unsampled)?.sampled == false)
+        let id = MessageID.unique()
+        #expect(id.utf8.count == 32 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
         #expect(TraceParent("00-00000000000000000000000000000000-00f067aa0ba902b7-01") == nil)
         #expect(TraceParent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01") == nil)
         #expect(TraceParent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01") == nil)

@@ -19,9 +19,15 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
     /// (every envelope carries a new trace id). Trace ids need uniqueness, not secrecy.
     private static let state = Atomic<UInt64>(UInt64.random(in: .min ... .max))
 
-    /// Words from the generator as bytes: what trace ids and ``MessageID`` are made of.
+    /// Words from the generator as bytes: what trace ids and ``MessageID`` are made of. Written in place: every
+    /// envelope makes one, and arrays built per word cost the producer of a hop more than the rest of its trace id.
     static func bytes(of words: [UInt64]) -> [UInt8] {
-        words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
+        [UInt8](unsafeUninitializedCapacity: words.count * 8) { buffer, count in
+            for (index, word) in words.enumerated() {
+                for shift in 0..<8 { buffer[index * 8 + shift] = UInt8(truncatingIfNeeded: word >> (shift * 8)) }
+            }
+            count = words.count * 8
+        }
     }
 
     static func nextWord() -> UInt64 {
@@ -52,19 +58,45 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
         self.init(traceID: trace, parentID: parent, sampled: flags[0] & 1 == 1)
     }
 
+    /// `00-<trace id>-<parent id>-<flags>`, written into the string's own storage.
     public var description: String {
-        "00-\(Self.hex(traceID))-\(Self.hex(parentID))-\(sampled ? "01" : "00")"
+        String(unsafeUninitializedCapacity: 7 + 2 * (traceID.count + parentID.count)) { text in
+            var at = 0
+            func put(_ byte: UInt8) {
+                text[at] = byte
+                at += 1
+            }
+            func put(id: [UInt8]) {
+                put(0x2D)
+                for byte in id {
+                    put(Self.digit(byte >> 4))
+                    put(Self.digit(byte & 0x0F))
+                }
+            }
+            put(0x30)
+            put(0x30)
+            put(id: traceID)
+            put(id: parentID)
+            put(0x2D)
+            put(0x30)
+            put(sampled ? 0x31 : 0x30)
+            return at
+        }
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            for (index, byte) in bytes.enumerated() {
+                text[2 * index] = digit(byte >> 4)
+                text[2 * index + 1] = digit(byte & 0x0F)
+            }
+            return bytes.count * 2
         }
-        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The lowercase hex digit of a value below 16.
+    private static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 + value : 0x57 + value
     }
 
     private static func hex(_ text: Substring) -> [UInt8]? {
