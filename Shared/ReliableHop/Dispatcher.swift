@@ -380,7 +380,6 @@ public actor Dispatcher {
 
         init(routingID: [UInt8]) {
             self.routingID = routingID
-            body.reserveCapacity(PackedDeliveries.targetBytes + 4096)
         }
 
         mutating func add(_ delivery: Delivery) {
