@@ -27,7 +27,7 @@ if [ "$build" != no ]; then
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld 2>&1 \
         | { grep -v -e "Cannot export local symbol" -e "^warning: 'swift-distributed-tracing'" || true; }
 fi
-[ -x "$fuzzer" ] || { echo "fuzz.sh: the build did not produce $fuzzer" >&2; exit 1; }
+[ -x "$fuzzer" ] || { echo "fuzz.sh: no $fuzzer (the build failed, or --no-build before any build)" >&2; exit 1; }
 [ "$build" != only ] || exit 0
 
 work=state/fuzz

@@ -115,13 +115,13 @@ struct SharedCaseFileTests {
         } while Date() < appliedBy
         #expect(applied.allSatisfy { $0 > 0 } && applied.reduce(0, +) == Self.cases * 2,
                 "the instances applied \(applied) of \(Self.cases * 2) events")
-        // And the hash chain over all their entries holds.
         var commandCommits = 0
         for endpoint in endpoints {
             commandCommits += try await metric("iblagh_group_commit_size_count", #"writer="tracker_commands""#, httpPort: endpoint.http)
         }
         // Commands that arrived together shared transactions: one each took the case file's writer lock 15,000 times.
         #expect(commandCommits > 0 && commandCommits < Self.cases * 3 / 2, "the 15,000 commands took \(commandCommits) commits")
+        // The hash chain over all the instances' entries holds.
         let audit = try await run(iblaghPath, ["audit", "verify", "--db", database])
         #expect(audit.status == 0 && audit.output.hasPrefix("OK: \(Self.cases * 3) entries"), "\(audit.output)\(audit.error)")
         await intake.stop()
