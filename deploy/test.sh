@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Iblagh: installs what is missing (Debian packages, Python modules), builds, runs the suites.
-#   deploy/test.sh [swift test options, e.g. --filter CurveAuthenticationTests]
+#   deploy/test.sh [swift-testing options, e.g. --filter CurveAuthenticationTests]
 # IBLAGH_FUZZ_SECONDS (default 12) is each fuzz target's time after the tests; 0 skips fuzzing (for a filtered run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,14 +32,19 @@ cleanup() {
 }
 trap cleanup EXIT
 echo "==> starting a throw-away PostgreSQL server for the tests"
-IBLAGH_TEST_POSTGRES="$(deploy/lib/postgres.sh start "$postgres_dir" "${IBLAGH_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}")"
-export IBLAGH_TEST_POSTGRES
+postgres_url="$(deploy/lib/postgres.sh start "$postgres_dir" "${IBLAGH_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}")"
 
 # Without debug info (a third less build time), linked by lld from the Swift toolchain (the system linker took 52 s
 # to link the test bundle and the executables; lld 13 s).
 echo "==> building (debug, without debug info, linked by lld) and running the tests"
-swift build --build-tests -Xswiftc -gnone -Xswiftc -use-ld=lld
-swift test --skip-build "$@"
+build_flags=(-Xswiftc -gnone -Xswiftc -use-ld=lld)
+swift build --build-tests "${build_flags[@]}"
+# SwiftPM plans the build again whenever its environment changed, and its plan lists package traits in a random
+# order: the next build then compiled SwiftProtobuf and Hummingbird again (40–50 s). So the server's URL (a new port
+# each run) reaches only the tests, and the test bundle runs itself (every suite is swift-testing) rather than
+# through `swift test`, which plans again on every call.
+IBLAGH_TEST_POSTGRES="$postgres_url" \
+    "$(swift build "${build_flags[@]}" --show-bin-path)/IblaghPackageTests.xctest" --testing-library swift-testing "$@"
 
 if [ -n "$fuzz_build" ]; then
     echo "==> finishing the fuzzer's build (state/fuzz/build.log)"
