@@ -61,10 +61,11 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             path: "Shared/ZeroMQ"),
-        .target(name: "IblaghCrypto", dependencies: ["CLibCrypto"], path: "Shared/IblaghCrypto"),
+        .target(name: "Hexadecimal", path: "Shared/Hexadecimal"),
+        .target(name: "IblaghCrypto", dependencies: ["CLibCrypto", "Hexadecimal"], path: "Shared/IblaghCrypto"),
         .target(
             name: "IblaghSchemas",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["Hexadecimal", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Shared/IblaghSchemas",
             exclude: ["proto", "python", "PROTOCOL.md", "generate.sh"]),
 
@@ -89,7 +90,7 @@ let package = Package(
             path: "Shared/ReliableHop"),
 
         .target(name: "Statistics", dependencies: ["IblaghSchemas", "IblaghStore"], path: "Shared/Statistics"),
-        .target(name: "CaseHistory", dependencies: ["IblaghStore", "IblaghCrypto"], path: "Shared/CaseHistory"),
+        .target(name: "CaseHistory", dependencies: ["IblaghStore", "IblaghCrypto", "Hexadecimal"], path: "Shared/CaseHistory"),
         .target(name: "Jurisdiction", dependencies: ["IblaghSchemas"], path: "Shared/Jurisdiction"),
         .target(
             name: "RoutingLedger",
@@ -118,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "Intake",
             dependencies: [
-                "ServiceBootstrap", "ReportValidation", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ServiceBootstrap", "ReportValidation", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -150,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "PoliceNotifier",
             dependencies: [
-                "ServiceBootstrap", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ServiceBootstrap", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -160,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "ProsecutionTracker",
             dependencies: [
-                "ServiceBootstrap", "CaseHistory", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ServiceBootstrap", "CaseHistory", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -223,7 +224,7 @@ let package = Package(
 
         // Tests: one target per module.
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"], path: "Tests/ZeroMQTests"),
-        .testTarget(name: "IblaghCryptoTests", dependencies: ["IblaghCrypto"], path: "Tests/IblaghCryptoTests"),
+        .testTarget(name: "IblaghCryptoTests", dependencies: ["IblaghCrypto", "Hexadecimal"], path: "Tests/IblaghCryptoTests"),
         .testTarget(
             name: "IblaghSchemasTests",
             dependencies: ["IblaghSchemas", "FuzzTargets", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -241,7 +242,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "CLibPQ",
+                "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop", "CLibPQ",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/TestSupport"),
@@ -249,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "IntakeTests",
             dependencies: [
-                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "ReliableHop", "TestSupport",
+                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "Hexadecimal", "ReliableHop", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/IntakeTests"),
@@ -264,7 +265,7 @@ let package = Package(
         .testTarget(
             name: "ProsecutionTrackerTests",
             dependencies: [
-                "ProsecutionTracker", "Iblagh", "Statistics", "CaseHistory", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ProsecutionTracker", "Iblagh", "Statistics", "CaseHistory", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -272,7 +273,7 @@ let package = Package(
         .testTarget(
             name: "PoliceNotifierTests",
             dependencies: [
-                "PoliceNotifier", "Iblagh", "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "TestSupport",
+                "PoliceNotifier", "Iblagh", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],

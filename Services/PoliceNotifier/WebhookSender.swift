@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Hexadecimal
 import IblaghCrypto
 import IblaghStore
 import Logging

@@ -1,4 +1,5 @@
 import Foundation
+import Hexadecimal
 
 /// A service's data keys on disk: one key per line as `ID:HEX` (64 hex digits), the first line sealing, every line
 /// opening (rotation: put the new key first, keep the old ones below). Mode 0600 — a file others can read is refused.
@@ -16,7 +17,7 @@ public enum DataKeyFile {
             let entry = line.trimmingCharacters(in: .whitespaces)
             if entry.isEmpty || entry.hasPrefix("#") { continue }
             let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2, parts[1].count == 64, let bytes = hexBytes(parts[1]) else {
+            guard parts.count == 2, parts[1].count == 64, let bytes = Hex.bytes(parts[1]) else {
                 throw CryptoError(.invalidKey, "data key file \(path) line \(number + 1) is not ID:HEX with 64 hex digits")
             }
             keys.append(try SymmetricKey(id: parts[0], bytes: bytes))
@@ -35,17 +36,5 @@ public enum DataKeyFile {
         guard FileManager.default.createFile(atPath: path, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw CryptoError(.invalidKey, "cannot write the data key file \(path)")
         }
-    }
-
-    private static func hexBytes(_ text: String) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }

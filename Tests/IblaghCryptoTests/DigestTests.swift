@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import Hexadecimal
 import IblaghCrypto
 
 @Suite("SHA-256 and HMAC-SHA-256 against published vectors")
@@ -64,5 +66,41 @@ struct HexTests {
         let all = (0...255).map { UInt8($0) }
         #expect(Hex.string(all) == all.map { String(format: "%02x", $0) }.joined())
         #expect(Hex.string([]) == "")
+        #expect(Hex.string(all[250...]) == "fafbfcfdfeff")
+    }
+
+    @Test("reading: two digits per byte, upper case unless refused, nothing else")
+    func reading() {
+        let all = (0...255).map { UInt8($0) }
+        #expect(Hex.bytes(Hex.string(all)) == all)
+        #expect(Hex.bytes(Hex.string(all).uppercased()) == all)
+        #expect(Hex.bytes("00ff", lowercaseOnly: true) == [0x00, 0xFF])
+        #expect(Hex.bytes("00FF", lowercaseOnly: true) == nil)
+        #expect(Hex.bytes("") == [])
+        for malformed in ["0", "abc", "0g", "+f", "-0", " 0", "0x", "éé"] {
+            #expect(Hex.bytes(malformed) == nil, "\(malformed)")
+        }
+    }
+}
+
+@Suite("Data key files")
+struct DataKeyFileTests {
+    @Test("a key's 64 digits are hexadecimal, in either case; a signed pair is refused")
+    func digits() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iblagh-keyfile-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func load(_ digits: String) throws -> KeyRing {
+            let path = "\(directory)/data.keys"
+            try? FileManager.default.removeItem(atPath: path)
+            FileManager.default.createFile(atPath: path, contents: Data("k-1:\(digits)\n".utf8), attributes: [.posixPermissions: 0o600])
+            return try DataKeyFile.load(path)
+        }
+        let key = (0..<32).map { UInt8($0 * 7 + 3) }
+        let sealed = try load(Hex.string(key)).seal([1, 2, 3], associatedData: [9])
+        #expect(try load(Hex.string(key).uppercased()).open(sealed, associatedData: [9]) == [1, 2, 3])
+        // `UInt8("+f", radix: 16)` is 15: the file's reader once took such a pair for a byte.
+        let error = #expect(throws: CryptoError.self) { try load("+f" + String(repeating: "0", count: 62)) }
+        #expect(error?.description.contains("line 1 is not ID:HEX with 64 hex digits") == true)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Hexadecimal
 import IblaghCrypto
 import IblaghSchemas
 import Synchronization

@@ -1,3 +1,4 @@
+import Hexadecimal
 import Synchronization
 
 /// A W3C Trace Context `traceparent` value (version 00), carried in every envelope so a report can be followed
@@ -52,7 +53,8 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "00", parts[1].count == 32, parts[2].count == 16, parts[3].count == 2,
-            let trace = Self.hex(parts[1]), let parent = Self.hex(parts[2]), let flags = Self.hex(parts[3]),
+            let trace = Hex.bytes(parts[1], lowercaseOnly: true), let parent = Hex.bytes(parts[2], lowercaseOnly: true),
+            let flags = Hex.bytes(parts[3], lowercaseOnly: true),
             trace.contains(where: { $0 != 0 }), parent.contains(where: { $0 != 0 })
         else { return nil }
         self.init(traceID: trace, parentID: parent, sampled: flags[0] & 1 == 1)
@@ -61,54 +63,16 @@ public struct TraceParent: Sendable, Equatable, CustomStringConvertible {
     /// `00-<trace id>-<parent id>-<flags>`, written into the string's own storage.
     public var description: String {
         String(unsafeUninitializedCapacity: 7 + 2 * (traceID.count + parentID.count)) { text in
-            var at = 0
-            func put(_ byte: UInt8) {
-                text[at] = byte
-                at += 1
-            }
-            func put(id: [UInt8]) {
-                put(0x2D)
-                for byte in id {
-                    put(Self.digit(byte >> 4))
-                    put(Self.digit(byte & 0x0F))
-                }
-            }
-            put(0x30)
-            put(0x30)
-            put(id: traceID)
-            put(id: parentID)
-            put(0x2D)
-            put(0x30)
-            put(sampled ? 0x31 : 0x30)
-            return at
+            text[0] = 0x30
+            text[1] = 0x30
+            text[2] = 0x2D
+            var at = Hex.write(traceID, into: text, at: 3)
+            text[at] = 0x2D
+            at = Hex.write(parentID, into: text, at: at + 1)
+            text[at] = 0x2D
+            text[at + 1] = 0x30
+            text[at + 2] = sampled ? 0x31 : 0x30
+            return at + 3
         }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { text in
-            for (index, byte) in bytes.enumerated() {
-                text[2 * index] = digit(byte >> 4)
-                text[2 * index + 1] = digit(byte & 0x0F)
-            }
-            return bytes.count * 2
-        }
-    }
-
-    /// The lowercase hex digit of a value below 16.
-    private static func digit(_ value: UInt8) -> UInt8 {
-        value < 10 ? 0x30 + value : 0x57 + value
-    }
-
-    private static func hex(_ text: Substring) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16),
-                digits[index...index + 1].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
-            else { return nil }
-            bytes.append(byte)
-        }
-        return bytes
     }
 }
