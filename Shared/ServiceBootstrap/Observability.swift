@@ -4,7 +4,7 @@ import Metrics
 import Prometheus
 
 /// A service process's logging and metrics, set up once at start: logs as lines on standard error at the
-/// configured level, metrics in a Prometheus registry that `/metrics` serves.
+/// configured level (``LineLogHandler``), metrics in a Prometheus registry that `/metrics` serves.
 public enum Observability {
     /// The registry behind `/metrics` (the process-wide default one, which the factory below reports into).
     public static var registry: PrometheusCollectorRegistry { PrometheusMetricsFactory.defaultRegistry }
@@ -15,7 +15,7 @@ public enum Observability {
             throw ConfigurationError(key: "log.level", "\"\(level)\" is not one of trace, debug, info, notice, warning, error, critical")
         }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = LineLogHandler(label: label)
             handler.logLevel = logLevel
             return handler
         }
