@@ -26,17 +26,15 @@ public struct LineLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let explicit { all.merge(explicit) { $1 } }
+        if let explicit = event.metadata { all.merge(explicit) { $1 } }
+        if let error = event.error, all["error"] == nil { all["error"] = "\(error)" }
         var text = Self.timestamp(Date())
-        text += " \(level) \(label):"
+        text += " \(event.level) \(label):"
         for (key, value) in all.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
-        text += " [\(source)] \(message)\n"
+        text += " [\(event.source)] \(event.message)\n"
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {

@@ -93,7 +93,7 @@ struct DataKeyFileTests {
         func load(_ digits: String) throws -> KeyRing {
             let path = "\(directory)/data.keys"
             try? FileManager.default.removeItem(atPath: path)
-            FileManager.default.createFile(atPath: path, contents: Data("k-1:\(digits)\n".utf8), attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: Data("k-1:\(digits)\n".utf8), attributes: [.posixPermissions: 0o600])
             return try DataKeyFile.load(path)
         }
         let key = (0..<32).map { UInt8($0 * 7 + 3) }

@@ -44,7 +44,7 @@ final class TrackerFixture: @unchecked Sendable {
             "id": "tracker", "database": database, "key": "\(keys)/own/tracker.key_secret",
             "intakes": "\(intake.dispatchEndpoint)@\(keys)/own/intake.key", "routers": routers.upstreams,
             "consumers": "\(keys)/tracker-consumers", "actors": "\(keys)/actors", "factKey": "\(keys)/facts.keys",
-            "dispatch": ["endpoint": "tcp://127.0.0.1:*"], "commands": ["endpoint": "tcp://127.0.0.1:*"], "http": ["port": 0],
+            "dispatch": ["endpoint": TestPorts.endpoint()], "commands": ["endpoint": TestPorts.endpoint()], "http": ["port": TestPorts.free()],
         ]
         if let notifier { settings["notifiers"] = "\(notifier.endpoint)@\(notifier.certificate)" }
         try JSONSerialization.data(withJSONObject: ["tracker": settings, "log": ["level": "info"]]).write(to: URL(fileURLWithPath: "\(intake.directory)/tracker.json"))

@@ -29,7 +29,7 @@ final class HopCluster: @unchecked Sendable {
 
     /// Starts a producer; returns it and the endpoint it bound.
     func producer(
-        _ name: String = "producer", count: Int, groups: String = "g", rate: Int = 0, endpoint: String = "tcp://127.0.0.1:*",
+        _ name: String = "producer", count: Int, groups: String = "g", rate: Int = 0, endpoint: String = TestPorts.endpoint(),
         poison: Bool = false, failover: Double = 20, warmup: Double = 0, awaitConsumers: Int = 0
     ) async throws -> (ServiceProcess, String) {
         _ = try await databases.location(name)

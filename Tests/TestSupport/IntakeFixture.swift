@@ -64,8 +64,9 @@ public final class IntakeFixture: @unchecked Sendable {
             "id": "intake-test", "database": database, "key": "\(keys)/own/intake.key_secret",
             "integrators": "\(keys)/integrators", "consumers": "\(keys)/consumers", "dataKey": "\(keys)/data.keys",
             "knownMaterial": "\(keys)/known.sha256",
-            "bus": ["endpoint": "tcp://127.0.0.1:*"], "dispatch": ["endpoint": "tcp://127.0.0.1:*"],
-            "http": ["host": "127.0.0.1", "port": 0],
+            // Ports from TestPorts: a restart keeps them, and no other test can take them meanwhile.
+            "bus": ["endpoint": TestPorts.endpoint()], "dispatch": ["endpoint": TestPorts.endpoint()],
+            "http": ["host": "127.0.0.1", "port": TestPorts.free()],
             // The cheapest receipt hash (2^4): the default 2^10 took half the CPU of tests that submit thousands of
             // reports. Hashing and comparing work alike at any cost.
             "receipt": ["scryptLogN": 4],

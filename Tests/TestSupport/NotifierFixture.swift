@@ -47,7 +47,7 @@ public final class NotifierFixture: @unchecked Sendable {
         var settings: [String: Any] = [
             "id": name, "database": database, "key": "\(keys)/own/\(name).key_secret", "regions": regions,
             "upstreams": routers.upstreams, "consumers": "\(keys)/notifier-consumers", "consoles": "\(keys)/consoles",
-            "dispatch": ["endpoint": "tcp://127.0.0.1:*"], "console": ["endpoint": "tcp://127.0.0.1:*"],
+            "dispatch": ["endpoint": TestPorts.endpoint()], "console": ["endpoint": TestPorts.endpoint()],
             "clock": testClock ? "file:\(directory)/clock" : "system", "tickSeconds": 0.1, "webhook": ["retrySeconds": 0.2, "timeoutSeconds": 2],
             "http": ["port": 0],
         ]
