@@ -187,7 +187,7 @@ struct HopMetricsTests {
         // handshake completes is dropped; the next goes a second later)
         // One at a time, each for both groups (as a router's CaseRouted goes to the tracker and a notifier).
         for index in 0..<40 {
-            try await store.write { transaction in
+            _ = try await store.write { transaction in
                 try Outbox.enqueue(
                     try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ReportAccepted(), messageID: "t-\(index)", producer: "p"), for: ["a", "b"], in: transaction)
             }
