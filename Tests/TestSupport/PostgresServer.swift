@@ -18,10 +18,9 @@ public final class PostgresServer: @unchecked Sendable {
     /// A new server in a fresh folder on a free port, started.
     public init() async throws {
         directory = NSTemporaryDirectory() + "iblagh-postgres-\(UUID().uuidString.prefix(8))"
-        // Below the kernel's ephemeral range (32768–60999): a test that restarts the server binds the same port again,
-        // and in between any socket bound to port 0 — every ZeroMQ endpoint of the suite — could take an ephemeral one
-        // (CI once failed so: "pg_ctl: could not start server" on the restart).
-        port = try freePort(in: 20_000...32_000)
+        // A test that restarts the server binds the same port again (CI once failed with "pg_ctl: could not start
+        // server" on the restart when the port was an ephemeral one).
+        port = TestPorts.free()
         try await start()
     }
 

@@ -66,20 +66,25 @@ public final class RawTCP: @unchecked Sendable {
     }
 }
 
-/// A TCP port nothing listens on right now: from the kernel, or — with `range` — one of `range` that binds.
-public func freePort(in range: ClosedRange<Int>? = nil) throws -> Int {
-    for _ in 0..<(range == nil ? 1 : 200) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(range.map { Int.random(in: $0) } ?? 0).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { continue }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-    throw ProcessTestError("no free port in \(range.map { "\($0)" } ?? "the kernel's range")")
+/// A TCP port nothing listens on right now, from the kernel (in its ephemeral range: for a service a test never
+/// restarts on the same port; for one it does, ``TestPorts``).
+public func freePort() throws -> Int {
+    guard let port = bindLoopback(port: 0) else { throw ProcessTestError("no free port in the kernel's range") }
+    return port
+}
+
+/// Binds a TCP socket to `port` on the loopback (0: the kernel picks) and closes it; the port it got, nil when taken.
+func bindLoopback(port: Int) -> Int? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    guard bound == 0 else { return nil }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
