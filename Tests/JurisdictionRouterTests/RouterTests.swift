@@ -42,11 +42,11 @@ struct RouterTests {
         #expect(byCase[nowhere]?.ruleCodes == ["residence-unknown"])
     }
 
-    @Test("two router instances share 5,000 reports: each routed exactly once, both used", arguments: StoreKind.allCases)
+    @Test("two router instances share 2,000 reports: each routed exactly once, both used", arguments: StoreKind.allCases)
     func twoInstancesShareTheLoad(store: StoreKind) async throws {
         let intake = try await IntakeFixture(store: store)
         let routers = try await RouterFixture(intake: intake, instances: 2)
-        let count = 5_000
+        let count = 2_000
         let socket = try await intake.integrator()
         let places = ["Kénitra", "الرباط", "Salé", "Tanger", "مراكش", "Agadir", "Oujda", "Laâyoune", "Fès", "Casa"]
         for start in stride(from: 0, to: count, by: 500) {

@@ -12,10 +12,10 @@ import ZeroMQ
 /// the shared database keeps every case consistent.
 @Suite("Two tracker instances sharing one PostgreSQL case file")
 struct SharedCaseFileTests {
-    static let cases = 5_000
+    static let cases = 2_000
     static let office = "parquet.tpi.kenitra"
 
-    @Test("5,000 cases, their events split between the instances and every command raced on both: each applied once, every case consistent, the history chain intact")
+    @Test("2,000 cases, their events split between the instances and every command raced on both: each applied once, every case consistent, the history chain intact")
     func racingInstances() async throws {
         let setup = try await SharedSetup()
         let (database, context, keys, intake, router) = (setup.database, setup.context, setup.keys, setup.intake, setup.router)
@@ -119,8 +119,8 @@ struct SharedCaseFileTests {
         for endpoint in endpoints {
             commandCommits += try await metric("iblagh_group_commit_size_count", #"writer="tracker_commands""#, httpPort: endpoint.http)
         }
-        // Commands that arrived together shared transactions: one each took the case file's writer lock 15,000 times.
-        #expect(commandCommits > 0 && commandCommits < Self.cases * 3 / 2, "the 15,000 commands took \(commandCommits) commits")
+        // Commands that arrived together shared transactions: a transaction each would take the case file's writer lock once per command.
+        #expect(commandCommits > 0 && commandCommits < Self.cases * 3 / 2, "the \(Self.cases * 3) commands took \(commandCommits) commits")
         // The hash chain over all the instances' entries holds.
         let audit = try await run(iblaghPath, ["audit", "verify", "--db", database])
         #expect(audit.status == 0 && audit.output.hasPrefix("OK: \(Self.cases * 3) entries"), "\(audit.output)\(audit.error)")
