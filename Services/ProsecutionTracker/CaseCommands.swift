@@ -1,3 +1,4 @@
+import CaseHistory
 import Foundation
 import IblaghSchemas
 import IblaghStore
@@ -47,7 +48,7 @@ extension CaseFile {
         let organisation = String(role.drop { $0 != ":" }.dropFirst())
         let mine = (isOfficer && (organisation == file.unitID || organisation == file.acknowledgedUnit)) || (isProsecutor && organisation == file.officeID)
         guard mine else { throw Refused("not_your_case", "no case with this tracking id is yours") }
-        let actor: [String: Any] = ["role": isOfficer ? "officer" : "prosecutor", "organisation": organisation, "person": command.actor.personID, "command": command.commandID]
+        let actor: HistoryBody = ["role": isOfficer ? "officer" : "prosecutor", "organisation": organisation, "person": command.actor.personID, "command": command.commandID]
         func require(_ allowed: Bool, _ what: String, _ target: Iblagh_V1_CaseState) throws {
             guard allowed else { throw Refused("not_allowed", "\(what) is for \(isOfficer ? "prosecutors" : "officers")", state: file.state) }
             guard CaseLifecycle.allowedNext(file.state).contains(target) else { throw Refused(CaseLifecycle.refusal(file.state, wanted: what)) }
@@ -73,7 +74,10 @@ extension CaseFile {
                     [.text(file.trackingID), .text(person.personID), .blob(try person.serializedBytes())])
             }
             try record(file, kind: "prosecuted", body: actor.merging([
-                "persons": prosecute.persons.map { ["person": $0.personID, "charges": $0.charges.map { ["description": $0.description_p, "legal_reference": $0.legalReference] }] },
+                "persons": prosecute.persons.map { person -> HistoryBody in
+                    ["person": person.personID,
+                     "charges": person.charges.map { charge -> HistoryBody in ["description": charge.description_p, "legal_reference": charge.legalReference] }]
+                },
             ]) { $1 }, to: .personsProsecuted, now: now, in: transaction)
         case .scheduleHearing(let hearing):
             guard isProsecutor else { throw Refused("not_allowed", "hearings are for prosecutors", state: file.state) }

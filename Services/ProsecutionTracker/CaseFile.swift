@@ -76,7 +76,7 @@ struct CaseFile: Sendable {
 
     /// Records `body` in the history, moves the case to `state` (sending the fact and the reporter's step when the
     /// stage is new) and saves it.
-    func record(_ file: Case, kind: String, body: [String: Any], to state: Iblagh_V1_CaseState, now: Date, in transaction: any StoreTransaction) throws {
+    func record(_ file: Case, kind: String, body: HistoryBody, to state: Iblagh_V1_CaseState, now: Date, in transaction: any StoreTransaction) throws {
         var file = file
         let reached = state != file.state
         file.state = state

@@ -25,9 +25,9 @@ public enum HistoryChain {
     /// Appends an entry for `trackingID` after `head`, the case's chain so far; `body` is written as canonical JSON
     /// (sorted keys). Returns the case's new head.
     public static func append(
-        _ trackingID: String, after head: Head, kind: String, body: [String: Any], at: Date, in transaction: any StoreTransaction
+        _ trackingID: String, after head: Head, kind: String, body: HistoryBody, at: Date, in transaction: any StoreTransaction
     ) throws -> Head {
-        let text = try CanonicalJSON.encode(body)
+        let text = CanonicalJSON.encode(body)
         let prev = try transaction.rows("SELECT hash FROM tracker_history ORDER BY seq DESC LIMIT 1", []).first?.text("hash") ?? genesis
         let caseSeq = head.caseSeq + 1
         let atMicros = Int64(at.timeIntervalSince1970 * 1_000_000)
