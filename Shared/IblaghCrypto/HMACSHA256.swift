@@ -4,22 +4,27 @@ import CLibCrypto
 public enum HMACSHA256 {
     public static let byteCount = 32
 
-    /// The authentication code of `message` under `key`.
+    /// The authentication code of `message` under `key`: RFC 2104's two passes over the streaming SHA-256. OpenSSL
+    /// 3's one-shot `HMAC()` looks the MAC and its digest up by name on every call: 2.9 µs for a tracking id, where
+    /// this takes 0.7 (a C program timing both); the tracker keys a fact per case, intake every reported account.
     public static func authenticationCode(for message: some ContiguousBytesSequence, key: some ContiguousBytesSequence) -> [UInt8] {
-        var code = [UInt8](repeating: 0, count: byteCount)
-        var length: UInt32 = 0
-        // HMAC() fails on a NULL key pointer, which an empty key gives; a one-byte buffer with length 0 stands in.
-        let placeholder: [UInt8] = [0]
-        placeholder.withUnsafeBytes { placeholderBuffer in
-            key.withBytes { keyBuffer in
-                message.withBytes { messageBuffer in
-                    let keyPointer = keyBuffer.baseAddress ?? placeholderBuffer.baseAddress
-                    let messagePointer = messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                    _ = HMAC(iblagh_sha256(), keyPointer, Int32(keyBuffer.count), messagePointer, messageBuffer.count, &code, &length)
-                }
-            }
-        }
-        return code
+        let blockSize = 64
+        // The key, hashed first when longer than a block, padded with zeros to one.
+        var block = key.withBytes { key in key.count > blockSize ? SHA256.hash(Array(key)) : Array(key) }
+        block += [UInt8](repeating: 0, count: blockSize - block.count)
+        var pad = block.map { $0 ^ 0x36 }
+        let inner = SHA256()
+        inner.update(pad)
+        inner.update(message)
+        let innerDigest = inner.finalize()
+        for index in pad.indices { pad[index] = block[index] ^ 0x5c }
+        let outer = SHA256()
+        outer.update(pad)
+        outer.update(innerDigest)
+        // What was derived from the key does not stay in freed memory.
+        OPENSSL_cleanse(&block, blockSize)
+        OPENSSL_cleanse(&pad, blockSize)
+        return outer.finalize()
     }
 
     /// Whether `code` authenticates `message` under `key`, compared in constant time.

@@ -29,8 +29,9 @@ struct DigestTests {
         #expect(hexString(hasher.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
-    // RFC 4231, test cases 1, 2, 4 and 6.
-    @Test("HMAC-SHA-256 of the RFC 4231 cases", arguments: [
+    // RFC 4231, test cases 1, 2, 4 and 6; then an empty key and message, and keys of exactly one block and one byte more
+    // (the codes from Python's hmac module).
+    @Test("HMAC-SHA-256 of the RFC 4231 cases and at the block size's edges", arguments: [
         (hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), Array("Hi There".utf8),
          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
         (Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
@@ -39,6 +40,9 @@ struct DigestTests {
          "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
         ([UInt8](repeating: 0xaa, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
          "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        ([], [], "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"),
+        (Array(0..<64), Array("IBL-2026-TTXSMT6CS9QA".utf8), "6397ab61f770a38803a8145fc156cf3cba46a12f92c43b292765c854735d9cff"),
+        (Array(0..<65), Array("IBL-2026-TTXSMT6CS9QA".utf8), "65e250277cd5e3511e96368be11a9dd890870469ed07f902530e12634145c705"),
     ])
     func hmacVectors(key: [UInt8], message: [UInt8], code: String) {
         #expect(hexString(HMACSHA256.authenticationCode(for: message, key: key)) == code)
