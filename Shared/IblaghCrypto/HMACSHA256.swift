@@ -9,9 +9,16 @@ public enum HMACSHA256 {
     /// this takes 0.7 (a C program timing both); the tracker keys a fact per case, intake every reported account.
     public static func authenticationCode(for message: some ContiguousBytesSequence, key: some ContiguousBytesSequence) -> [UInt8] {
         let blockSize = 64
-        // The key, hashed first when longer than a block, padded with zeros to one.
-        var block = key.withBytes { key in key.count > blockSize ? SHA256.hash(Array(key)) : Array(key) }
-        block += [UInt8](repeating: 0, count: blockSize - block.count)
+        // The key, hashed first when longer than a block, padded with zeros to one — written into the block in place,
+        // so no copy of it is left uncleared.
+        var block = [UInt8](repeating: 0, count: blockSize)
+        if key.withBytes({ $0.count }) > blockSize {
+            var digest = SHA256.hash(key)
+            block.withUnsafeMutableBytes { $0.copyBytes(from: digest) }
+            OPENSSL_cleanse(&digest, digest.count)
+        } else {
+            key.withBytes { key in block.withUnsafeMutableBytes { $0.copyBytes(from: key) } }
+        }
         var pad = block.map { $0 ^ 0x36 }
         let inner = SHA256()
         inner.update(pad)
