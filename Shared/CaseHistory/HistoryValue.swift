@@ -1,3 +1,5 @@
+import Hexadecimal
+
 /// What a history entry's body may hold: text, a flag, an integer, a list of these, or a body within the body. The
 /// compiler refuses anything else — a date is written as text first, and nothing in a case's record is a fraction —
 /// so every body has one JSON form (``CanonicalJSON``), which the hash chain needs.
@@ -23,10 +25,7 @@ extension String: HistoryValue {
                 case UInt8(ascii: "\n"): bytes += #"\n"#.utf8
                 case UInt8(ascii: "\r"): bytes += #"\r"#.utf8
                 case UInt8(ascii: "\t"): bytes += #"\t"#.utf8
-                case ..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes += #"\u00"#.utf8
-                    bytes += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                case ..<0x20: bytes += "\\u00\(Hex.string(CollectionOfOne(byte)))".utf8
                 default: bytes += [UInt8(ascii: "\\"), byte]
                 }
                 run = index + 1
