@@ -124,6 +124,28 @@ struct SealingTests {
         #expect(SecureRandom.bytes(32) != SecureRandom.bytes(32))
     }
 
+    @Test("small random draws are served from a block without ever repeating: across refills, of every size")
+    func randomDraws() {
+        // 3 × 4 KiB and more in draws of 1 to 64 bytes: several refills of the block, and draws that do not fit the
+        // rest of it. Each draw of 8 bytes or more is a fresh 64-bit value at least: a repeat means bytes served twice.
+        var seen = Set<[UInt8]>()
+        var total = 0
+        for round in 0..<400 {
+            let size = 8 + round % 57
+            let bytes = SecureRandom.bytes(size)
+            #expect(bytes.count == size)
+            #expect(seen.insert(bytes).inserted)
+            total += size
+        }
+        #expect(total > 3 * 4_096)
+        // Every byte value turns up over 14 KiB of draws: the block is not handed out wiped.
+        let counts = seen.reduce(into: [Int](repeating: 0, count: 256)) { counts, draw in draw.forEach { counts[Int($0)] += 1 } }
+        #expect(counts.allSatisfy { $0 > 0 })
+        #expect(SecureRandom.bytes(0).isEmpty)
+        #expect(SecureRandom.bytes(65).count == 65)
+        #expect(SecureRandom.bytes(1_000).count == 1_000)
+    }
+
     private func expectAuthenticationFailure(_ body: () throws -> [UInt8]) {
         do {
             let opened = try body()

@@ -1,5 +1,6 @@
 import Foundation
 import IblaghCrypto
+import Synchronization
 
 /// Public ids and secrets in Crockford's base 32 (no I, L, O, U: nothing to misread when a reporter copies them).
 enum ReceiptCode {
@@ -15,23 +16,43 @@ enum ReceiptCode {
     /// the year and 35 random bits, every report of one second went to a random page among that second's, and a
     /// commit of a hundred reports wrote a hundred pages of `intake_report` and of the outbox's id index, not a few.
     /// The id is public; the receipt secret (100 random bits) is what guards a report.
-    static func trackingID(at date: Date, calendar: Calendar = utc) -> String {
-        let year = calendar.component(.year, from: date)
-        let start = calendar.date(from: DateComponents(year: year, month: 1, day: 1)) ?? date
-        let millisecond = max(0, Int(date.timeIntervalSince(start) * 1_000))
+    static func trackingID(at date: Date) -> String {
+        let year = Year.containing(date)
+        // To the nearest millisecond: a time 1 ms into the year is 0.000999… s in binary floating point.
+        let millisecond = max(0, Int((date.timeIntervalSince(year.start) * 1_000).rounded()))
         let time = (0..<7).reversed().map { alphabet[(millisecond >> ($0 * 5)) & 0x1F] }
-        return "IBL-\(year)-" + String(time) + random(5)
+        return "IBL-\(year.number)-" + String(time) + random(5)
     }
 
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        return calendar
-    }()
-
-    /// A receipt secret, "7K3Q9-XWD2M-...": 100 random bits in four groups.
+    /// A receipt secret, "7K3Q9-XWD2M-...": 100 random bits in four groups (one draw).
     static func receiptSecret() -> String {
-        (0..<4).map { _ in random(5) }.joined(separator: "-")
+        let characters = random(20)
+        return (0..<4).map { group in characters.dropFirst(group * 5).prefix(5) }.joined(separator: "-")
+    }
+
+    /// A calendar year in UTC and the instant it began, kept from one id to the next: Foundation's calendar took
+    /// 3.6 % of intake's CPU to find the year's start for every report.
+    struct Year: Sendable {
+        let number: Int
+        let start: Date
+        let end: Date
+
+        static func containing(_ date: Date) -> Year {
+            if let year = latest.withLock({ $0 }), year.start <= date, date < year.end { return year }
+            let year = Year(of: date)
+            latest.withLock { $0 = year }
+            return year
+        }
+
+        private static let latest = Mutex<Year?>(nil)
+
+        private init(of date: Date) {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+            number = calendar.component(.year, from: date)
+            start = calendar.date(from: DateComponents(year: number, month: 1, day: 1)) ?? date
+            end = calendar.date(from: DateComponents(year: number + 1, month: 1, day: 1)) ?? date
+        }
     }
 
     /// Whether `text` has the shape of a tracking id (checked before any lookup).
