@@ -17,7 +17,12 @@ struct AccountIndex: Sendable {
     }
 
     static func normalise(_ account: Iblagh_V1_ReportedAccount) -> String {
-        var value = account.value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        // Trimmed by the standard library (Unicode's White_Space, the characters of Foundation's
+        // `.whitespacesAndNewlines`): Foundation's `trimmingCharacters` took 2 % of intake's CPU.
+        var trimmed = account.value[...]
+        while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }
+        while trimmed.last?.isWhitespace == true { trimmed.removeLast() }
+        var value = trimmed.lowercased()
         switch account.kind {
         case .phoneNumber:
             var digits = value.filter(\.isNumber)
