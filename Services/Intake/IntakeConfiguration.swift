@@ -30,6 +30,8 @@ struct IntakeConfiguration: Sendable {
     /// The public statistics page, linked from the citizen's web (nil: no link).
     var statisticsURL: String?
     var trackers: [ConsumerConfiguration.Upstream]
+    /// How long a small batch of reporter steps waits for more before it is committed (``ConsumerConfiguration/linger``).
+    var statusLinger: Duration
 
     init(settings: Settings) throws {
         id = settings.string("intake.id", default: "intake-1")
@@ -39,6 +41,7 @@ struct IntakeConfiguration: Sendable {
         httpHost = settings.string("intake.http.host", default: "127.0.0.1")
         httpPort = try settings.int("intake.http.port", default: 8080, in: 0...65535)
         httpIdleTimeout = try settings.seconds("intake.http.idleTimeoutSeconds", default: 30)
+        statusLinger = try settings.milliseconds("intake.hop.lingerMilliseconds", default: 2, in: 0...1_000)
         bodyPace = BodyPace(
             grace: try settings.seconds("intake.http.bodyGraceSeconds", default: 10),
             minimumBytesPerSecond: try settings.int("intake.http.minimumBytesPerSecond", default: 1024, in: 1...100_000_000))

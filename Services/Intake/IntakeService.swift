@@ -33,7 +33,8 @@ final class IntakeService: Sendable {
         validator.evidencePolicy = configuration.evidence
         intake = ReportIntake(ledger: ledger, validator: validator, dispatcher: dispatcher, producer: configuration.id, logger: logger)
         reporterSteps = configuration.trackers.isEmpty ? nil : try await HopConsumer(
-            configuration: ConsumerConfiguration(group: "intake", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.trackers),
+            configuration: ConsumerConfiguration(group: "intake", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.trackers,
+                linger: configuration.statusLinger),
             context: context, store: store, handler: ReporterSteps(), logger: logger)
         submissions = try await SubmissionEndpoint(
             endpoint: configuration.busEndpoint, keyPair: configuration.keyPair, integrators: configuration.integrators,

@@ -11,6 +11,8 @@ struct RouterConfiguration: Sendable {
     var database: String
     var keyPair: CurveKeyPair
     var upstreams: [ConsumerConfiguration.Upstream]
+    /// How long a small batch of incoming messages waits for more before it is committed (``ConsumerConfiguration/linger``).
+    var linger: Duration
     var consumers: AllowList
     var dispatchEndpoint: String
     var referenceData: String
@@ -24,6 +26,7 @@ struct RouterConfiguration: Sendable {
         dispatchEndpoint = try settings.endpoint("router.dispatch.endpoint", default: "tcp://127.0.0.1:7202")
         referenceData = settings.string("router.reference.file", default: "deploy/reference/morocco-territory.json")
         referenceCheck = try settings.seconds("router.reference.checkSeconds", default: 2)
+        linger = try settings.milliseconds("router.hop.lingerMilliseconds", default: 2, in: 0...1_000)
         httpHost = settings.string("router.http.host", default: "127.0.0.1")
         httpPort = try settings.int("router.http.port", default: 8202, in: 0...65535)
         upstreams = try settings.upstreams("router.upstreams", kind: "intake", types: [.reportAccepted])

@@ -30,7 +30,8 @@ final class RouterService: Sendable {
             context: context, store: store, logger: logger)
         self.dispatcher = dispatcher
         consumer = try await HopConsumer(
-            configuration: ConsumerConfiguration(group: "router", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
+            configuration: ConsumerConfiguration(group: "router", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams,
+                linger: configuration.linger),
             context: context, store: store, handler: RouteReports(reference: reference, producer: configuration.id),
             afterCommit: { dispatcher.outboxChangedSoon() }, logger: logger)
     }

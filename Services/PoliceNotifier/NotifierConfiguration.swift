@@ -10,6 +10,8 @@ struct NotifierConfiguration: Sendable {
     var keyPair: CurveKeyPair
     var regions: [String]
     var upstreams: [ConsumerConfiguration.Upstream]
+    /// How long a small batch of incoming messages waits for more before it is committed (``ConsumerConfiguration/linger``).
+    var linger: Duration
     var consumers: AllowList
     var consoles: AllowList
     var directory: UnitDirectory
@@ -31,6 +33,7 @@ struct NotifierConfiguration: Sendable {
         }
         dispatchEndpoint = try settings.endpoint("notifier.dispatch.endpoint", default: "tcp://127.0.0.1:7302")
         consoleEndpoint = try settings.endpoint("notifier.console.endpoint", default: "tcp://127.0.0.1:7301")
+        linger = try settings.milliseconds("notifier.hop.lingerMilliseconds", default: 2, in: 0...1_000)
         let clockSetting = settings.string("notifier.clock", default: "system")
         if clockSetting == "system" {
             clock = SystemClock()

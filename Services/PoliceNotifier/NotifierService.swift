@@ -37,7 +37,8 @@ final class NotifierService: Sendable {
         for region in configuration.regions {
             consumers.append(try await HopConsumer(
                 configuration: ConsumerConfiguration(
-                    group: "notifier:\(region)", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
+                    group: "notifier:\(region)", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams,
+                    linger: configuration.linger),
                 context: context, store: store, handler: NotifyUnits(assignments: assignments, clock: configuration.clock),
                 afterCommit: { dispatcher.outboxChangedSoon(); consoles.committedSoon() }, logger: logger))
         }

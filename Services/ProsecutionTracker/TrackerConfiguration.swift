@@ -11,6 +11,8 @@ struct TrackerConfiguration: Sendable {
     var database: String
     var keyPair: CurveKeyPair
     var upstreams: [ConsumerConfiguration.Upstream]
+    /// How long a small batch of incoming messages waits for more before it is committed (``ConsumerConfiguration/linger``).
+    var linger: Duration
     var consumers: AllowList
     var actors: AllowList
     var factKey: [UInt8]
@@ -28,6 +30,7 @@ struct TrackerConfiguration: Sendable {
         httpHost = settings.string("tracker.http.host", default: "127.0.0.1")
         httpPort = try settings.int("tracker.http.port", default: 8402, in: 0...65535)
         replayFacts = try settings.bool("tracker.replayFacts", default: false)
+        linger = try settings.milliseconds("tracker.hop.lingerMilliseconds", default: 2, in: 0...1_000)
         upstreams = try settings.upstreams("tracker.intakes", kind: "intake", types: [.caseOpened])
             + settings.upstreams("tracker.routers", kind: "router", types: [.caseRouted])
             + settings.upstreams(

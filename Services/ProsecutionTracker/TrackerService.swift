@@ -33,7 +33,8 @@ final class TrackerService: Sendable {
             context: context, store: store, logger: logger)
         self.dispatcher = dispatcher
         consumer = try await HopConsumer(
-            configuration: ConsumerConfiguration(group: "tracker", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
+            configuration: ConsumerConfiguration(group: "tracker", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams,
+                linger: configuration.linger),
             context: context, store: store, handler: TrackEvents(file: file), afterCommit: { dispatcher.outboxChangedSoon() }, logger: logger)
         commands = try await CommandEndpoint(
             endpoint: configuration.commandsEndpoint, keyPair: configuration.keyPair, actors: configuration.actors, context: context,

@@ -11,6 +11,8 @@ struct StatisticsConfiguration: Sendable {
     var database: String
     var keyPair: CurveKeyPair
     var upstreams: [ConsumerConfiguration.Upstream]
+    /// How long a small batch of incoming messages waits for more before it is committed (``ConsumerConfiguration/linger``).
+    var linger: Duration
     var threshold: Int
     var operatorKey: [UInt8]?
     var httpHost: String
@@ -20,6 +22,7 @@ struct StatisticsConfiguration: Sendable {
         id = settings.string("statistics.id", default: "statistics-1")
         database = settings.string("statistics.database", default: "state/\(id)/statistics.db")
         threshold = try settings.int("statistics.suppressionThreshold", default: 5, in: 1...1000)
+        linger = try settings.milliseconds("statistics.hop.lingerMilliseconds", default: 2, in: 0...1_000)
         httpHost = settings.string("statistics.http.host", default: "127.0.0.1")
         httpPort = try settings.int("statistics.http.port", default: 8502, in: 0...65535)
         upstreams = try settings.upstreams("statistics.trackers", kind: "tracker", types: [.caseFact])

@@ -20,7 +20,8 @@ final class StatisticsService: Sendable {
         self.logger = logger
         store = try StoreLocation(configuration.database).open(migrations: HopSchema.migrations + FactTable.migrations)
         consumer = try await HopConsumer(
-            configuration: ConsumerConfiguration(group: "statistics", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams),
+            configuration: ConsumerConfiguration(group: "statistics", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams,
+                linger: configuration.linger),
             context: context, store: store, handler: CountFacts(), logger: logger)
     }
 

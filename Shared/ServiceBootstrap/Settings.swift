@@ -152,6 +152,11 @@ public struct Settings: Sendable {
         return found
     }
 
+    /// A whole number of milliseconds within `range`.
+    public func milliseconds(_ key: String, default value: Int, in range: ClosedRange<Int>) throws -> Duration {
+        .milliseconds(try int(key, default: value, in: range))
+    }
+
     /// A number of seconds, greater than zero.
     public func seconds(_ key: String, default value: Double) throws -> Duration {
         asked.insert(key)

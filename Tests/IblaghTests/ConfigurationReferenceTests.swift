@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// docs/configuration.md is the one place where settings are documented; these tests keep it and the code in step.
 @Suite("docs/configuration.md lists exactly the settings the services read")
@@ -55,5 +56,15 @@ struct ConfigurationReferenceTests {
             #expect(documented == value, "\(key): the doc says \(documented), the code \(value)")
         }
         #expect(checked > 30)
+    }
+
+    @Test("each service reads its hop linger, and refuses one out of range by the key's name", arguments: [
+        ("iblagh-intake", "intake", [String]()), ("iblagh-router", "router", []), ("iblagh-notifier", "notifier", ["--notifier-regions", "04"]),
+        ("iblagh-tracker", "tracker", []), ("iblagh-statistics", "statistics", []),
+    ])
+    func lingerIsRead(_ executable: String, _ service: String, _ more: [String]) async throws {
+        let result = try await run(builtExecutable(executable), ["--\(service)-hop-linger-milliseconds", "1001"] + more, timeout: 60)
+        #expect(result.status != 0)
+        #expect(result.error.contains("\(service).hop.lingerMilliseconds: 1001 is outside 0...1000"), "\(result.error)")
     }
 }
