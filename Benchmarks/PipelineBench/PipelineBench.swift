@@ -119,6 +119,13 @@ struct PipelineBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(200))
             countedAt = ContinuousClock.now
         }
+        // Statistics can count a report before its case reaches the console (they are different ways through the
+        // stack): the last few pushes may still be on theirs. Every report is Kénitra's, so wait for each (a short
+        // while: a case never pushed shows in the count printed).
+        let pushDeadline = ContinuousClock.now + .seconds(30)
+        while clock.notifiedCount < accepted, ContinuousClock.now < pushDeadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         stopWatching.store(true, ordering: .relaxed)
         let cpuAfter = services.mapValues(ProcessCPU.seconds), writtenAfter = services.mapValues(ProcessIO.writtenBytes)
         let cpuByService = services.keys.reduce(into: [String: Double]()) { $0[$1] = (cpuAfter[$1] ?? 0) - (cpuBefore[$1] ?? 0) }
