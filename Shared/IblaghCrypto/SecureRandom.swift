@@ -16,7 +16,7 @@ public enum SecureRandom {
     }
 
     /// Straight from the DRBG.
-    static func drawn(_ count: Int) -> [UInt8] {
+    private static func drawn(_ count: Int) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         fill(&bytes, count)
         return bytes
@@ -39,7 +39,7 @@ public enum SecureRandom {
 
     private struct Block: ~Copyable {
         static let size = 4_096
-        /// Larger draws (keys are 32 bytes) would empty the block too fast to be worth it.
+        /// Larger draws (rare: none per report) go straight to the DRBG rather than empty the block.
         static let largestDraw = 64
 
         let storage = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
