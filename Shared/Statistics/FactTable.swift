@@ -77,11 +77,8 @@ public enum FactTable {
     }
 
     static func bounds(_ year: Int) -> (Double, Double) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let start = calendar.date(from: DateComponents(year: year, month: 1, day: 1)) ?? Date(timeIntervalSince1970: 0)
-        let end = calendar.date(from: DateComponents(year: year + 1, month: 1, day: 1)) ?? start
-        return (start.timeIntervalSince1970, end.timeIntervalSince1970)
+        let year = UTCYear(year)
+        return (year.start.timeIntervalSince1970, year.end.timeIntervalSince1970)
     }
 }
 

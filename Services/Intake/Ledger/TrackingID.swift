@@ -1,5 +1,6 @@
 import Foundation
 import IblaghCrypto
+import IblaghSchemas
 import Synchronization
 
 /// Public ids and secrets in Crockford's base 32 (no I, L, O, U: nothing to misread when a reporter copies them).
@@ -17,11 +18,11 @@ enum ReceiptCode {
     /// commit of a hundred reports wrote a hundred pages of `intake_report` and of the outbox's id index, not a few.
     /// The id is public; the receipt secret (100 random bits) is what guards a report.
     static func trackingID(at date: Date) -> String {
-        let year = Year.containing(date)
+        let current = year(containing: date)
         // To the nearest millisecond: a time 1 ms into the year is 0.000999… s in binary floating point.
-        let millisecond = max(0, Int((date.timeIntervalSince(year.start) * 1_000).rounded()))
+        let millisecond = max(0, Int((date.timeIntervalSince(current.start) * 1_000).rounded()))
         let time = (0..<7).reversed().map { alphabet[(millisecond >> ($0 * 5)) & 0x1F] }
-        return "IBL-\(year.number)-" + String(time) + random(5)
+        return "IBL-\(current.number)-" + String(time) + random(5)
     }
 
     /// A receipt secret, "7K3Q9-XWD2M-...": 100 random bits in four groups (one draw).
@@ -30,29 +31,15 @@ enum ReceiptCode {
         return (0..<4).map { group in characters.dropFirst(group * 5).prefix(5) }.joined(separator: "-")
     }
 
-    /// A calendar year in UTC and the instant it began, kept from one id to the next: Foundation's calendar took
-    /// 3.6 % of intake's CPU to find the year's start for every report.
-    struct Year: Sendable {
-        let number: Int
-        let start: Date
-        let end: Date
+    /// The year of the last id, kept for the next: Foundation's calendar took 3.6 % of intake's CPU to find the
+    /// year's start for every report.
+    private static let latestYear = Mutex<UTCYear?>(nil)
 
-        static func containing(_ date: Date) -> Year {
-            if let year = latest.withLock({ $0 }), year.start <= date, date < year.end { return year }
-            let year = Year(of: date)
-            latest.withLock { $0 = year }
-            return year
-        }
-
-        private static let latest = Mutex<Year?>(nil)
-
-        private init(of date: Date) {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-            number = calendar.component(.year, from: date)
-            start = calendar.date(from: DateComponents(year: number, month: 1, day: 1)) ?? date
-            end = calendar.date(from: DateComponents(year: number + 1, month: 1, day: 1)) ?? date
-        }
+    private static func year(containing date: Date) -> UTCYear {
+        if let year = latestYear.withLock({ $0 }), year.contains(date) { return year }
+        let year = UTCYear(containing: date)
+        latestYear.withLock { $0 = year }
+        return year
     }
 
     /// Whether `text` has the shape of a tracking id (checked before any lookup).
