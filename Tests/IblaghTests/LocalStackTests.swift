@@ -146,11 +146,16 @@ struct LocalStackTests {
 
     @Test("a port another process listens on (a stack left running elsewhere) is refused before anything starts, naming the port")
     func portInUse() async throws {
-        let stack = Stack(state: try temporaryDirectory())
-        defer { stack.stopOnExit() }
-        let port = stack.offset + 8080  // intake's HTTP port
-        let listener = try #require(Self.listen(on: port), "port \(port) is free to take")
+        // A port another test's services just left can still be taken (TIME_WAIT, or a stack beside this suite on
+        // an overlapping offset): draw offsets until intake's HTTP port is one this test can listen on.
+        let state = try temporaryDirectory()
+        let (stack, port, listener) = try #require((0..<20).lazy.compactMap { _ -> (Stack, Int, Int32)? in
+            let stack = Stack(state: state)
+            let port = stack.offset + 8080  // intake's HTTP port
+            return Self.listen(on: port).map { (stack, port, $0) }
+        }.first, "no port free to take in 20 draws")
         defer { close(listener) }
+        defer { stack.stopOnExit() }
         let started = try await stack.call()
         #expect(started.status != 0)
         #expect(started.error.contains("\(port)") && started.error.contains("already in use"), "\(started.error)")
@@ -163,6 +168,8 @@ struct LocalStackTests {
     static func listen(on port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
+        var reuse: Int32 = 1  // as servers do: a connection this port's last owner closed (TIME_WAIT) does not block it
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
