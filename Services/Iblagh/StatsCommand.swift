@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IblaghSchemas
 import IblaghStore
 import Statistics
 
@@ -10,7 +11,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     struct Source: ParsableArguments {
         @Option(help: "The statistics service's database: its SQLite file or postgresql:// URL.") var db: String
-        @Option(help: "The year.") var year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        @Option(help: "The year (in UTC, as the counts are).") var year = UTCYear(containing: Date()).number
         @Option(help: "Counts below this are suppressed.") var threshold = 5
         @Flag(name: .customLong("internal"), help: "No suppression (internal use only).") var unsuppressed = false
 

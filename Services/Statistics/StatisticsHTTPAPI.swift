@@ -2,6 +2,7 @@ import CLibCrypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import IblaghSchemas
 import IblaghStore
 import ServiceBootstrap
 import Statistics
@@ -59,9 +60,9 @@ struct StatisticsHTTPAPI: Sendable {
         }
     }
 
-    /// The year (default: this one) and the suppression threshold (nil for an authorised internal request).
+    /// The year (default: this one, in UTC like the counts) and the suppression threshold (nil for an authorised internal request).
     private func parameters(_ request: Request) throws -> (Int, Int?) {
-        let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let thisYear = UTCYear(containing: Date()).number
         let text = request.uri.queryParameters.get("year")
         guard let year = text.map({ Int($0) }) ?? thisYear, (1990...2200).contains(year) else {
             throw HTTPError(.badRequest, message: "year must be a year such as 2023")
