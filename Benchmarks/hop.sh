@@ -24,6 +24,8 @@ bin="$(swift build -c release --show-bin-path)"
 
 echo "==> running ($count messages of 1 KiB)"
 read -r rate p50 p99 producer_cpu consumers_cpu < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop" --count "$count")
+# What a message alone waits: 200 a second, each in a transaction of its own (10 s).
+read -r _ lone_p50 lone_p99 _ _ < <("$bin/HopBench" hop --harness "$bin/HopHarness" --dir "$work/hop-lone" --count 2000 --rate 200 --batch 1)
 curve=$("$work/curve_pushpull" 1024 "$count")
 sqlite_batch=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count "$count" --batch 1000)
 sqlite_single=$("$bin/HopBench" sqlite --dir "$work/sqlite" --count 2000 --batch 1)
@@ -79,5 +81,6 @@ fsyncs its Raft log before confirming a publish. NATS JetStream 2.9 writes its f
 database of their own; the hop's consumers commit an effect and an inbox record first.
 NOTE
 printf '\nhop latency (envelope created -> effect committed at the consumer), under this burst: p50 %s us, p99 %s us\n' "$p50" "$p99"
-printf 'on PostgreSQL: p50 %s us, p99 %s us\n' "$pg_p50" "$pg_p99"
+printf 'a message alone (200/s, each in its own transaction): p50 %s us, p99 %s us\n' "$lone_p50" "$lone_p99"
+printf 'on PostgreSQL, under the burst: p50 %s us, p99 %s us\n' "$pg_p50" "$pg_p99"
 printf 'CPU per message on SQLite (user + system, the whole run): producer %s us, the two consumers together %s us\n' "$producer_cpu" "$consumers_cpu"

@@ -14,10 +14,14 @@ struct HopBench: AsyncParsableCommand {
 }
 
 /// `hop`: N messages through producer → 2 consumers; prints messages/s, hop latency p50/p99 (µs), and the CPU time per
-/// message (µs) of the producer and of the two consumers together, over the whole run.
+/// message (µs) of the producer and of the two consumers together, over the whole run. By default a burst (1,000
+/// messages per transaction, as fast as the hop goes); `--rate 200 --batch 1` measures what a message alone waits:
+/// each committed in its own transaction, none with company on the way.
 struct Hop: AsyncParsableCommand {
     @Option var count = 50_000
     @Option var size = 1024
+    @Option(help: "Messages per producer transaction.") var batch = 1_000
+    @Option(help: "Messages per second (0: as fast as the hop goes).") var rate = 0
     @Option(help: "The HopHarness executable.") var harness: String
     @Option(help: "Folder for keys and databases (on the disk being measured).") var dir: String
     @Option(help: "A PostgreSQL server's admin URL: the three processes' stores go there (fresh databases) instead of SQLite files.")
@@ -49,7 +53,7 @@ struct Hop: AsyncParsableCommand {
         let producerOut = "\(dir)/producer.out"
         let producer = try launch(
             ["produce", "--db", try database("producer"), "--keys", keys, "--count", "\(count)", "--size", "\(size)",
-             "--batch", "1000", "--warmup", "4"], output: producerOut)
+             "--batch", "\(batch)", "--rate", "\(rate)", "--warmup", "4"], output: producerOut)
         var processes = [producer]
         defer { for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let endpoint = try await readyLine(producerOut)
