@@ -246,7 +246,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/TestSupport"),
-        .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ", "ServiceBootstrap", "TestSupport", "IblaghSchemas", "IblaghStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")], path: "Tests/IblaghTests"),
+        .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ", "ServiceBootstrap", "TestSupport", "IblaghSchemas", "IblaghStore", "BenchSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")], path: "Tests/IblaghTests"),
         .testTarget(
             name: "IntakeTests",
             dependencies: [

@@ -4,12 +4,19 @@
 # durable group commit, the single reliable hop — then drives integrator connections until statistics has counted
 # every accepted report, and prints the table (each figure beside its baselines) and writes JSON.
 #   Benchmarks/pipeline.sh [SECONDS] [RATE]     RATE 0 (default): closed loop; else open loop at RATE reports/s
+#   Benchmarks/pipeline.sh compare BEFORE.json AFTER.json   two runs' figures side by side, each with after ÷ before
+#                                               and the rates against each run's own baselines
 # Environment: IBLAGH_SCRYPT_LOG_N (intake's receipt-hash cost; default here 4, the cheapest; the service's is 10),
 # IBLAGH_ROUTERS (router instances, default 2), IBLAGH_BENCH_BASELINES=0 (skip the baselines, e.g. for scaling runs),
 # IBLAGH_BENCH_STORES (default "sqlite"; "sqlite postgres" runs the stack on each store in turn, same baselines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
+if [ "${1:-}" = compare ]; then
+  shift
+  swift build -c release --product PipelineBench >/dev/null
+  exec "$(swift build -c release --show-bin-path)/PipelineBench" compare "$@"
+fi
 stores="${IBLAGH_BENCH_STORES:-sqlite}"
 case " $stores " in *" postgres "*) iblagh_require_packages gcc curl postgresql ;; *) iblagh_require_packages gcc curl ;; esac
 
@@ -51,4 +58,4 @@ for store in $stores; do
   deploy/local/stack.sh stop >/dev/null
 done
 echo
-echo "JSON in $work/"
+echo "JSON in $work/ (compare two runs: $0 compare BEFORE.json AFTER.json)"

@@ -10,13 +10,36 @@ import IblaghSchemas
 import Synchronization
 import ZeroMQ
 
+/// End-to-end benchmark of a running local stack (`run`, the default), and the comparison of two of its runs
+/// (`compare`).
+@main
+struct PipelineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline-bench", abstract: "End-to-end benchmark of a running local stack.",
+        subcommands: [Run.self, Compare.self], defaultSubcommand: Run.self)
+}
+
+/// `compare BEFORE.json AFTER.json`: two runs' figures side by side, each with after ÷ before (`PipelineComparison`).
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Two runs' JSON files side by side, and how each figure moved.")
+    @Argument(help: "The earlier run's JSON file.") var before: String
+    @Argument(help: "The later run's JSON file.") var after: String
+
+    func run() throws {
+        do {
+            print(PipelineComparison(before: try PipelineResults.load(before), after: try PipelineResults.load(after)).table)
+        } catch let error as BenchError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
 /// The whole pipeline under load: integrator connections submit reports to a running local stack
 /// (`deploy/local/run.sh`), a unit console watches the Kénitra unit, and the run ends when statistics has counted
 /// every accepted report. Prints a table (with the baselines `Benchmarks/pipeline.sh` measured in the same run and
-/// each figure's ratio to them) and writes JSON, so two runs can be compared.
-@main
-struct PipelineBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "pipeline-bench", abstract: "End-to-end benchmark of a running local stack.")
+/// each figure's ratio to them) and writes JSON, so two runs can be compared (`compare`).
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load a running local stack and measure it (the default).")
 
     @Option(help: "The stack's state folder (IBLAGH_STATE of run.sh).") var state: String
     @Option(help: "The stack's port offset (IBLAGH_PORT_OFFSET of run.sh).") var offset = 0
@@ -133,7 +156,7 @@ struct PipelineBench: AsyncParsableCommand {
         let cpu = cpuByService.values.reduce(0, +)
         let perReport = { (value: Double) in accepted > 0 ? value / Double(accepted) : 0 }
         let elapsed = (countedAt - start).inSeconds
-        let results = Results(
+        let results = PipelineResults(
             mode: rate > 0 ? "open loop at \(rate)/s" : "closed loop, window \(window) per connection", connections: connections,
             seconds: seconds, payloadCharacters: payload, sent: clock.sentCount, accepted: accepted,
             endToEndPerSecond: Double(accepted) / elapsed,
@@ -144,7 +167,7 @@ struct PipelineBench: AsyncParsableCommand {
             writtenKiBPerReportByService: writtenByService.mapValues { perReport($0 / 1024) },
             baselines: ["raw CURVE PUSH/PULL msg/s": baselineCurve, "SQLite 1,000/tx rows/s": baselineSqlite, "single hop msg/s": baselineHop]
                 .compactMapValues { $0 })
-        results.print()
+        print("\n" + results.table)
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -299,55 +322,10 @@ final class Clocks: Sendable {
     static func micros(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.inSeconds * 1_000_000)) }
 }
 
-struct Percentiles: Codable {
-    let p50: Double, p99: Double, p999: Double
-
+extension Percentiles {
     init(_ histogram: Histogram<UInt64>) {
-        p50 = Double(histogram.valueAtPercentile(50)) / 1000
-        p99 = Double(histogram.valueAtPercentile(99)) / 1000
-        p999 = Double(histogram.valueAtPercentile(99.9)) / 1000
-    }
-}
-
-struct Results: Codable {
-    let mode: String
-    let connections: Int
-    let seconds: Int
-    let payloadCharacters: Int
-    let sent: Int
-    let accepted: Int
-    let endToEndPerSecond: Double
-    let acceptedPerSecond: Double
-    let ackMillis: Percentiles
-    let notifiedMillis: Percentiles
-    let notifiedCount: Int
-    let residentMiB: [String: Double]
-    let proportionalMiB: [String: Double]
-    let processes: Int
-    let cpuMillisecondsPerReport: Double
-    /// Each service's share, and what it wrote to disk (WAL, database file, logs) per report.
-    let cpuMillisecondsPerReportByService: [String: Double]
-    let writtenKiBPerReportByService: [String: Double]
-    let baselines: [String: Double]
-
-    func print() {
-        func line(_ name: String, _ value: String) { Swift.print(name.padding(toLength: 58, withPad: " ", startingAt: 0) + value) }
-        Swift.print("\nIblagh end to end — \(mode), \(connections) integrator connections, \(seconds) s, \(payloadCharacters)-character descriptions")
-        line("reports sent / accepted (the rest unanswered by the end)", "\(sent) / \(accepted)")
-        line("accepted/s (submit -> durable Accepted)", String(format: "%.0f", acceptedPerSecond))
-        line("end to end/s (submit -> counted by statistics)", String(format: "%.0f", endToEndPerSecond))
-        line("submit -> Accepted, ms p50 / p99 / p99.9", String(format: "%.2f / %.2f / %.2f", ackMillis.p50, ackMillis.p99, ackMillis.p999))
-        line("submit -> Kénitra console notified, ms p50 / p99 / p99.9", String(format: "%.1f / %.1f / %.1f  (%d cases)", notifiedMillis.p50, notifiedMillis.p99, notifiedMillis.p999, notifiedCount))
-        line("CPU of the \(processes) service processes per report", String(format: "%.2f ms", cpuMillisecondsPerReport))
-        for (name, milliseconds) in cpuMillisecondsPerReportByService.sorted(by: { $0.key < $1.key }) {
-            line("\(name): CPU / bytes written per report", String(format: "%.3f ms / %.1f KiB", milliseconds, writtenKiBPerReportByService[name] ?? 0))
-        }
-        for (name, mib) in residentMiB.sorted(by: { $0.key < $1.key }) {
-            line("memory of \(name) (mid-run): RSS / PSS", String(format: "%.1f / %.1f MiB", mib, proportionalMiB[name] ?? 0))
-        }
-        for (name, value) in baselines.sorted(by: { $0.key < $1.key }) {
-            line("baseline: \(name)", String(format: "%.0f   (end to end ÷ it: %.4f)", value, endToEndPerSecond / value))
-        }
+        self.init(p50: Double(histogram.valueAtPercentile(50)) / 1000, p99: Double(histogram.valueAtPercentile(99)) / 1000,
+                  p999: Double(histogram.valueAtPercentile(99.9)) / 1000)
     }
 }
 
