@@ -57,6 +57,9 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let keys = "\(state)/local/keys"
+        guard FileManager.default.fileExists(atPath: "\(keys)/statistics.operator-key") else {
+            throw ValidationError("no local stack's keys in \(keys): start one with IBLAGH_STATE=\(state) deploy/local/stack.sh start")
+        }
         try await Task.sleep(for: .seconds(warmup))
         let context = try ZMQContext()
         let endpoint = { (port: Int) in "tcp://127.0.0.1:\(port + offset)" }
