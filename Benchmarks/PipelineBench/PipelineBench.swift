@@ -153,6 +153,12 @@ struct Run: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(50))
         }
         stopWatching.store(true, ordering: .relaxed)
+        // Named, so a missing push can be followed into the notifier's database (`notifier_assignment`).
+        let unseen = clock.unnotified
+        if !unseen.isEmpty {
+            FileHandle.standardError.write(Data(
+                "\(unseen.count) accepted case(s) not seen on the Kénitra console 30 s after statistics counted them: \(unseen.prefix(10).joined(separator: " "))\n".utf8))
+        }
         let cpuAfter = services.mapValues(ProcessCPU.seconds), writtenAfter = services.mapValues(ProcessIO.writtenBytes)
         let cpuByService = services.keys.reduce(into: [String: Double]()) { $0[$1] = (cpuAfter[$1] ?? 0) - (cpuBefore[$1] ?? 0) }
         let writtenByService = services.keys.reduce(into: [String: Double]()) { $0[$1] = (writtenAfter[$1] ?? 0) - (writtenBefore[$1] ?? 0) }
@@ -319,6 +325,8 @@ final class Clocks: Sendable {
     var acceptedCount: Int { state.withLock { $0.accepted } }
     var sentCount: Int { state.withLock { $0.sent } }
     var notifiedCount: Int { state.withLock { $0.notifiedCount } }
+    /// Tracking ids accepted and not (yet) seen on the console.
+    var unnotified: [String] { state.withLock { $0.acceptedAt.keys.sorted() } }
     func ackPercentiles() -> Percentiles { state.withLock { Percentiles($0.ack) } }
     func notifiedPercentiles() -> Percentiles { state.withLock { Percentiles($0.notified) } }
 
