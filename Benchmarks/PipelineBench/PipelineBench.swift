@@ -80,8 +80,17 @@ struct Run: AsyncParsableCommand {
         try console.connect(endpoint(7301))
         let watch = try Iblagh_V1_Envelope(wrapping: Iblagh_V1_ConsoleRequest.with { $0.watch = .init() }, messageID: "bench-watch", producer: "bench")
         try console.send(Multipart([watch.frame]))
-        // On a thread of its own, like the integrators below; checks every second whether the run is over.
+        // The load starts once the notifier has the console as a watcher (its reply to `Watch`): a case assigned
+        // before is only in that reply's list, never pushed, and a few went uncounted in runs where the first reports
+        // won the race.
         try console.setReceiveTimeout(.seconds(1))
+        let watchedBy = ContinuousClock.now + .seconds(30)
+        while true {
+            guard ContinuousClock.now < watchedBy else { throw ValidationError("the notifier did not answer the console's Watch within 30 s") }
+            guard let message = try? console.receive(), let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else { continue }
+            if reply.correlationID == "bench-watch" { break }
+        }
+        // On a thread of its own, like the integrators below; checks every second whether the run is over.
         let watcher = HandedSocket(console), stopWatching = Atomic<Bool>(false)
         let watching = Thread {
             while !stopWatching.load(ordering: .relaxed) {
