@@ -42,22 +42,21 @@ public struct PipelineComparison: Sendable {
             row("submit -> notified \(name), ms", pick(a.notifiedMillis), pick(b.notifiedMillis))
         }
         row("CPU per report, all services, ms", a.cpuMillisecondsPerReport, b.cpuMillisecondsPerReport)
-        for name in Self.shared(a.cpuMillisecondsPerReportByService, b.cpuMillisecondsPerReportByService) {
-            row("\(name): CPU per report, ms", a.cpuMillisecondsPerReportByService[name]!, b.cpuMillisecondsPerReportByService[name]!)
+        for (name, before, after) in Self.shared(a.cpuMillisecondsPerReportByService, b.cpuMillisecondsPerReportByService) {
+            row("\(name): CPU per report, ms", before, after)
         }
-        for name in Self.shared(a.writtenKiBPerReportByService, b.writtenKiBPerReportByService) {
-            row("\(name): written per report, KiB", a.writtenKiBPerReportByService[name]!, b.writtenKiBPerReportByService[name]!)
+        for (name, before, after) in Self.shared(a.writtenKiBPerReportByService, b.writtenKiBPerReportByService) {
+            row("\(name): written per report, KiB", before, after)
         }
-        for name in Self.shared(a.residentMiB, b.residentMiB) {
-            row("\(name): resident, MiB", a.residentMiB[name]!, b.residentMiB[name]!)
+        for (name, before, after) in Self.shared(a.residentMiB, b.residentMiB) {
+            row("\(name): resident, MiB", before, after)
         }
         let baselines = Self.shared(a.baselines, b.baselines)
-        for name in baselines {
-            row("baseline: \(name)", a.baselines[name]!, b.baselines[name]!, higherIsBetter: true)
+        for (name, before, after) in baselines {
+            row("baseline: \(name)", before, after, higherIsBetter: true)
         }
-        for name in baselines {
-            row("end to end ÷ baseline \(name)", a.endToEndPerSecond / a.baselines[name]!, b.endToEndPerSecond / b.baselines[name]!,
-                higherIsBetter: true)
+        for (name, before, after) in baselines {
+            row("end to end ÷ baseline \(name)", a.endToEndPerSecond / before, b.endToEndPerSecond / after, higherIsBetter: true)
         }
         self.rows = rows
 
@@ -72,8 +71,8 @@ public struct PipelineComparison: Sendable {
         if baselines.isEmpty {
             warnings.append("no baseline in both runs: a change of the host's pace cannot be told from a change of the stack")
         }
-        for name in baselines {
-            let moved = b.baselines[name]! / a.baselines[name]!
+        for (name, before, after) in baselines {
+            let moved = after / before
             if abs(moved - 1) > 0.15 {
                 warnings.append(String(format: "the host's pace moved: baseline %@ ×%.2f — read the rates against the baselines", name, moved))
             }
@@ -83,9 +82,9 @@ public struct PipelineComparison: Sendable {
 
     private static let percentiles: [(String, @Sendable (Percentiles) -> Double)] = [("p50", \.p50), ("p99", \.p99), ("p99.9", \.p999)]
 
-    /// The keys both maps have, sorted.
-    private static func shared(_ a: [String: Double], _ b: [String: Double]) -> [String] {
-        a.keys.filter { b[$0] != nil }.sorted()
+    /// The figures both maps have, by name, sorted: (name, before, after).
+    private static func shared(_ a: [String: Double], _ b: [String: Double]) -> [(String, Double, Double)] {
+        a.compactMap { name, before in b[name].map { (name, before, $0) } }.sorted { $0.0 < $1.0 }
     }
 
     /// The table `PipelineBench compare` prints.

@@ -9,19 +9,21 @@ public struct UTCYear: Sendable, Equatable {
     public let end: Date
 
     public init(_ number: Int) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
         self.number = number
-        start = calendar.date(from: DateComponents(year: number, month: 1, day: 1)) ?? Date(timeIntervalSince1970: 0)
-        end = calendar.date(from: DateComponents(year: number + 1, month: 1, day: 1)) ?? start
+        start = Self.calendar.date(from: DateComponents(year: number, month: 1, day: 1)) ?? Date(timeIntervalSince1970: 0)
+        end = Self.calendar.date(from: DateComponents(year: number + 1, month: 1, day: 1)) ?? start
     }
 
     /// The year `date` falls in.
     public init(containing date: Date) {
+        self.init(Self.calendar.component(.year, from: date))
+    }
+
+    private static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        self.init(calendar.component(.year, from: date))
-    }
+        return calendar
+    }()
 
     public func contains(_ date: Date) -> Bool { start <= date && date < end }
 }
