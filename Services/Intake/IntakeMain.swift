@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import ServiceBootstrap
 import ZeroMQ
@@ -8,23 +7,10 @@ import ZeroMQ
 @main
 enum IntakeMain {
     static func main() async {
-        MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
-        do {
-            let settings = try await Settings.load()
-            try Observability.bootstrap(level: settings.string("log.level", default: "info"))
-            ParentWatch.startIfRequested()
-            let configuration = try IntakeConfiguration(settings: settings)
-            try settings.refuseUnknownKeys()
-            let logger = Logger(label: "iblagh.intake")
-            let context = try ZMQContext()
-            let service = try await IntakeService(configuration: configuration, context: context, logger: logger)
-            let busEndpoint = service.submissions.boundEndpoint, dispatchEndpoint = service.dispatcher.boundEndpoint
-            try await service.run { port in
-                FileHandle.standardOutput.write(Data("ready http=\(port) bus=\(busEndpoint) dispatch=\(dispatchEndpoint)\n".utf8))
-            }
-        } catch {
-            FileHandle.standardError.write(Data("iblagh-intake: \(error)\n".utf8))
-            exit(1)
+        await ServiceMain.run("iblagh-intake", configure: IntakeConfiguration.init(settings:)) { configuration in
+            let service = try await IntakeService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.intake"))
+            let bus = service.submissions.boundEndpoint, dispatch = service.dispatcher.boundEndpoint
+            try await service.run { port in ServiceMain.ready("http=\(port) bus=\(bus) dispatch=\(dispatch)") }
         }
     }
 }

@@ -54,16 +54,10 @@ final class IntakeService: Sendable {
             intake: intake, vault: api.vault, evidence: configuration.evidence, submissions: api.submissions, lookups: api.lookups, pace: configuration.bodyPace,
             statisticsURL: configuration.statisticsURL
         ).add(to: router)
-        let http = Application(
-            router: router, server: .iblagh(idleTimeout: configuration.httpIdleTimeout),
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-intake"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
         let submissions = self.submissions
-        let bus = EndpointService(serve: { try await submissions.run() }, close: { await submissions.close() })
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: bus), .init(service: http)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await ServiceRun.serve(
+            router, name: "iblagh-intake", host: configuration.httpHost, port: configuration.httpPort, idleTimeout: configuration.httpIdleTimeout,
+            beside: [EndpointService(serve: { try await submissions.run() }, close: { await submissions.close() })], onRunning: onRunning, logger: logger)
         await reporterSteps?.stop()
         await dispatcher.stop()
     }

@@ -39,13 +39,9 @@ final class RouterService: Sendable {
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
-        let http = Application(
-            router: router, server: .iblagh(), configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-router"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         let watcher = ReferenceWatcher(reference: reference, interval: configuration.referenceCheck)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: watcher), .init(service: http)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await ServiceRun.serve(
+            router, name: "iblagh-router", host: configuration.httpHost, port: configuration.httpPort, beside: [watcher], onRunning: onRunning, logger: logger)
         await consumer.stop()
         await dispatcher.stop()
     }

@@ -48,21 +48,17 @@ final class NotifierService: Sendable {
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
-        let http = Application(
-            router: router, server: .iblagh(), configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-notifier"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         let consoles = self.consoles
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: EndpointService(serve: { try await consoles.run() }, close: { await consoles.close() })),
-                .init(service: DeadlineWatch(store: store, assignments: assignments, clock: configuration.clock, tick: configuration.tick,
-                                             committed: { await consoles.committed() }, logger: logger)),
-                .init(service: WebhookSender(store: store, directory: configuration.directory, clock: configuration.clock, tick: configuration.tick,
-                                             retryBase: configuration.webhookRetry, timeout: configuration.webhookTimeout, logger: logger)),
-                .init(service: http),
+        try await ServiceRun.serve(
+            router, name: "iblagh-notifier", host: configuration.httpHost, port: configuration.httpPort,
+            beside: [
+                EndpointService(serve: { try await consoles.run() }, close: { await consoles.close() }),
+                DeadlineWatch(store: store, assignments: assignments, clock: configuration.clock, tick: configuration.tick,
+                              committed: { await consoles.committed() }, logger: logger),
+                WebhookSender(store: store, directory: configuration.directory, clock: configuration.clock, tick: configuration.tick,
+                              retryBase: configuration.webhookRetry, timeout: configuration.webhookTimeout, logger: logger),
             ],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+            onRunning: onRunning, logger: logger)
         for consumer in consumers { await consumer.stop() }
         await dispatcher.stop()
     }

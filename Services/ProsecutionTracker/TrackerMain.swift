@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import ServiceBootstrap
 import ZeroMQ
@@ -8,21 +7,10 @@ import ZeroMQ
 @main
 enum TrackerMain {
     static func main() async {
-        MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
-        do {
-            let settings = try await Settings.load()
-            try Observability.bootstrap(level: settings.string("log.level", default: "info"))
-            ParentWatch.startIfRequested()
-            let configuration = try TrackerConfiguration(settings: settings)
-            try settings.refuseUnknownKeys()
+        await ServiceMain.run("iblagh-tracker", configure: TrackerConfiguration.init(settings:)) { configuration in
             let service = try await TrackerService(configuration: configuration, context: try ZMQContext(), logger: Logger(label: "iblagh.tracker"))
             let line = "dispatch=\(service.dispatcher.boundEndpoint) commands=\(service.commands.boundEndpoint)"
-            try await service.run { port in
-                FileHandle.standardOutput.write(Data("ready http=\(port) \(line)\n".utf8))
-            }
-        } catch {
-            FileHandle.standardError.write(Data("iblagh-tracker: \(error)\n".utf8))
-            exit(1)
+            try await service.run { port in ServiceMain.ready("http=\(port) \(line)") }
         }
     }
 }

@@ -44,13 +44,10 @@ final class TrackerService: Sendable {
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
-        let http = Application(
-            router: router, server: .iblagh(), configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-tracker"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: EndpointService(serve: { [commands] in try await commands.run() }, close: { [commands] in await commands.close() })), .init(service: http)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let commands = self.commands
+        try await ServiceRun.serve(
+            router, name: "iblagh-tracker", host: configuration.httpHost, port: configuration.httpPort,
+            beside: [EndpointService(serve: { try await commands.run() }, close: { await commands.close() })], onRunning: onRunning, logger: logger)
         await consumer.stop()
         await dispatcher.stop()
     }

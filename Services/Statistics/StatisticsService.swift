@@ -27,12 +27,8 @@ final class StatisticsService: Sendable {
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let api = StatisticsHTTPAPI(store: store, threshold: configuration.threshold, operatorKey: configuration.operatorKey)
-        let http = Application(
-            router: api.router(), server: .iblagh(),
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "iblagh-statistics"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: http)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await ServiceRun.serve(
+            api.router(), name: "iblagh-statistics", host: configuration.httpHost, port: configuration.httpPort, onRunning: onRunning, logger: logger)
         await consumer.stop()
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+
+/// What every service executable does from its first line to its last, in one place: malloc's arenas limited before
+/// any thread starts, the settings read (command line, environment, JSON file), logging and metrics set up, the
+/// parent watched when a harness asks, the service's configuration built and every settings key it did not read
+/// refused, then the service run. Anything that fails on the way stops the process with one line on standard error,
+/// `EXECUTABLE: what is wrong` (a ``ConfigurationError`` names the key), and exit status 1.
+public enum ServiceMain {
+    /// Runs the executable `name` (`iblagh-router`): `configure` reads the service's settings, `serve` starts the
+    /// service with them and returns when it stopped (SIGTERM). On the main actor, where `main` runs.
+    @MainActor
+    public static func run<Configuration>(
+        _ name: String, configure: (Settings) throws -> Configuration, serve: (Configuration) async throws -> Void
+    ) async {
+        MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
+        do {
+            let settings = try await Settings.load()
+            try Observability.bootstrap(level: settings.string("log.level", default: "info"))
+            ParentWatch.startIfRequested()
+            let configuration = try configure(settings)
+            try settings.refuseUnknownKeys()
+            try await serve(configuration)
+        } catch {
+            FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    /// Prints the one line that says the service is up and what it bound (`ready http=8401 dispatch=tcp://…`), which
+    /// `deploy/local/run.sh` and the test harnesses wait for.
+    public static func ready(_ fields: String) {
+        FileHandle.standardOutput.write(Data("ready \(fields)\n".utf8))
+    }
+}

@@ -1,0 +1,18 @@
+import Testing
+import TestSupport
+
+/// Every service executable starts through `ServiceMain`: the intake-only `ConfigurationTests` check the settings
+/// themselves; these check that each of the five stops the same way on a bad one.
+@Suite("Every service stops on a bad setting, naming itself and the key")
+struct ServiceStartupTests {
+    @Test("a malformed setting stops the service before it is ready: exit status 1, one line naming the executable and the key", arguments: [
+        ("iblagh-intake", "intake", []), ("iblagh-router", "router", []), ("iblagh-notifier", "notifier", ["--notifier-regions", "04"]),
+        ("iblagh-tracker", "tracker", []), ("iblagh-statistics", "statistics", []),
+    ])
+    func badSettingStopsTheService(_ executable: String, _ prefix: String, _ required: [String]) async throws {
+        let result = try await run(builtExecutable(executable), required + ["--\(prefix)-http-port", "eighty"], timeout: 60)
+        #expect(result.status == 1)
+        #expect(result.error.hasPrefix("\(executable): ") && result.error.contains("\(prefix).http.port"), "\(result.error)")
+        #expect(!result.output.contains("ready"), "\(result.output)")
+    }
+}
