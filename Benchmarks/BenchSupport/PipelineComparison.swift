@@ -42,6 +42,9 @@ public struct PipelineComparison: Sendable {
             row("submit -> notified \(name), ms", pick(a.notifiedMillis), pick(b.notifiedMillis))
         }
         row("CPU per report, all services, ms", a.cpuMillisecondsPerReport, b.cpuMillisecondsPerReport)
+        if let before = a.machine, let after = b.machine {
+            row("the machine's CPUs busy during the load, %", before.busy, after.busy)
+        }
         for (name, before, after) in Self.shared(a.cpuMillisecondsPerReportByService, b.cpuMillisecondsPerReportByService) {
             row("\(name): CPU per report, ms", before, after)
         }

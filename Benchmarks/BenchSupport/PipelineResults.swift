@@ -22,13 +22,15 @@ public struct PipelineResults: Codable, Sendable, Equatable {
     public let writtenKiBPerReportByService: [String: Double]
     /// What `Benchmarks/pipeline.sh` measured beside the run (raw CURVE, SQLite, the single hop), by name.
     public let baselines: [String: Double]
+    /// How full the machine's CPUs were while the load ran (absent from runs written before it was measured).
+    public let machine: MachineLoad?
 
     public init(
         mode: String, connections: Int, seconds: Int, payloadCharacters: Int, sent: Int, accepted: Int,
         endToEndPerSecond: Double, acceptedPerSecond: Double, ackMillis: Percentiles, notifiedMillis: Percentiles,
         notifiedCount: Int, residentMiB: [String: Double], proportionalMiB: [String: Double], processes: Int,
         cpuMillisecondsPerReport: Double, cpuMillisecondsPerReportByService: [String: Double],
-        writtenKiBPerReportByService: [String: Double], baselines: [String: Double]
+        writtenKiBPerReportByService: [String: Double], baselines: [String: Double], machine: MachineLoad? = nil
     ) {
         self.mode = mode
         self.connections = connections
@@ -48,6 +50,7 @@ public struct PipelineResults: Codable, Sendable, Equatable {
         self.cpuMillisecondsPerReportByService = cpuMillisecondsPerReportByService
         self.writtenKiBPerReportByService = writtenKiBPerReportByService
         self.baselines = baselines
+        self.machine = machine
     }
 
     /// Reads a run's JSON file; the error names the file and what is wrong with it.
@@ -81,6 +84,7 @@ public struct PipelineResults: Codable, Sendable, Equatable {
         line("submit -> Kénitra console notified, ms p50 / p99 / p99.9",
              String(format: "%.1f / %.1f / %.1f  (%d cases)", notifiedMillis.p50, notifiedMillis.p99, notifiedMillis.p999, notifiedCount))
         line("CPU of the \(processes) service processes per report", String(format: "%.2f ms", cpuMillisecondsPerReport))
+        if let machine { line("the machine's \(machine.cores) CPUs during the load", machine.summary) }
         for (name, milliseconds) in cpuMillisecondsPerReportByService.sorted(by: { $0.key < $1.key }) {
             line("\(name): CPU / bytes written per report", String(format: "%.3f ms / %.1f KiB", milliseconds, writtenKiBPerReportByService[name] ?? 0))
         }

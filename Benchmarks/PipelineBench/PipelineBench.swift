@@ -109,6 +109,7 @@ struct Run: AsyncParsableCommand {
         let run = UUID().uuidString.prefix(6)
         let start = ContinuousClock.now
         let end = start + .seconds(seconds)
+        let machineBefore = MachineCPU.now(), benchBefore = ProcessCPU.seconds(getpid())
         let serverKey = try CurveCertificate.loadPublicKey(file: "\(keys)/intake.key")
         let clientKeys = try CurveCertificate.loadKeyPair(secretFile: "\(keys)/integrator-acme.key_secret")
         var rss: [String: Int] = [:], pss: [String: Int] = [:]
@@ -116,7 +117,7 @@ struct Run: AsyncParsableCommand {
             try? await Task.sleep(for: .seconds(Double(seconds) / 2))
             return (services.mapValues(Self.residentKiB), services.mapValues(Self.proportionalKiB))
         }
-        let busEndpoint = endpoint(7101), perConnection = rate / max(1, connections), window = self.window, payload = self.payload
+        let busEndpoint = endpoint(7101), perConnection = Double(rate) / Double(max(1, connections)), window = self.window, payload = self.payload
         try await withThrowingTaskGroup(of: Void.self) { group in
             for connection in 0..<connections {
                 group.addTask {
@@ -143,8 +144,15 @@ struct Run: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        (rss, pss) = await sampler.value
         let loadEnd = ContinuousClock.now
+        let machine = machineBefore.flatMap { before in
+            MachineCPU.now().flatMap { after in
+                MachineCPU.load(
+                    from: before, to: after, services: services.values.map(ProcessCPU.seconds).reduce(0, +) - cpuBefore.values.reduce(0, +),
+                    loadGenerator: ProcessCPU.seconds(getpid()) - benchBefore)
+            }
+        }
+        (rss, pss) = await sampler.value
         let accepted = clock.acceptedCount
         // Done when statistics has counted every accepted report.
         var countedAt = loadEnd
@@ -184,7 +192,8 @@ struct Run: AsyncParsableCommand {
             cpuMillisecondsPerReportByService: cpuByService.mapValues { perReport($0 * 1000) },
             writtenKiBPerReportByService: writtenByService.mapValues { perReport($0 / 1024) },
             baselines: ["raw CURVE PUSH/PULL msg/s": baselineCurve, "SQLite 1,000/tx rows/s": baselineSqlite, "single hop msg/s": baselineHop]
-                .compactMapValues { $0 })
+                .compactMapValues { $0 },
+            machine: machine)
         print("\n" + results.table)
         if let json {
             let encoder = JSONEncoder()
@@ -196,7 +205,7 @@ struct Run: AsyncParsableCommand {
     /// One connection's load: open loop (a request every 1/rate s) or closed loop (`window` outstanding), on the
     /// calling thread, which owns `bus`.
     static func drive(
-        _ bus: ZMQSocket, connection: Int, run: String, until end: ContinuousClock.Instant, rate: Int, window: Int, payload: Int, clock: Clocks
+        _ bus: ZMQSocket, connection: Int, run: String, until end: ContinuousClock.Instant, rate: Double, window: Int, payload: Int, clock: Clocks
     ) throws {
         let description = String(repeating: "x", count: max(10, payload))
         var sent = 0, outstanding = 0
@@ -239,7 +248,7 @@ struct Run: AsyncParsableCommand {
         }
         while ContinuousClock.now < end {
             if rate > 0 {
-                let due = started + .seconds(Double(sent) / Double(rate))
+                let due = started + .seconds(Double(sent) / rate)
                 if due <= .now { try send() } else { try receive(before: due) }
             } else {
                 while outstanding < window { try send() }

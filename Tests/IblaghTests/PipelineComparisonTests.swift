@@ -8,7 +8,8 @@ import Testing
 struct PipelineComparisonTests {
     static func run(
         mode: String = "open loop at 1000/s", endToEnd: Double = 980, cpu: Double = 1.66, ackP99: Double = 129,
-        intakeCPU: Double = 0.47, rss: Double = 53.6, baselines: [String: Double] = ["SQLite 1,000/tx rows/s": 58_000]
+        intakeCPU: Double = 0.47, rss: Double = 53.6, baselines: [String: Double] = ["SQLite 1,000/tx rows/s": 58_000],
+        machine: MachineLoad? = nil
     ) -> PipelineResults {
         PipelineResults(
             mode: mode, connections: 8, seconds: 60, payloadCharacters: 400, sent: 60_000, accepted: 60_000,
@@ -16,7 +17,7 @@ struct PipelineComparisonTests {
             notifiedMillis: Percentiles(p50: 78, p99: 215, p999: 262), notifiedCount: 60_000, residentMiB: ["intake": rss],
             proportionalMiB: ["intake": 26.7], processes: 7, cpuMillisecondsPerReport: cpu,
             cpuMillisecondsPerReportByService: ["intake": intakeCPU], writtenKiBPerReportByService: ["intake": 18.5],
-            baselines: baselines)
+            baselines: baselines, machine: machine)
     }
 
     func row(_ comparison: PipelineComparison, _ figure: String) throws -> PipelineComparison.Row {
@@ -88,5 +89,37 @@ struct PipelineComparisonTests {
                 #expect("\(error)".contains(path) && "\(error)".contains(expected), "\(error)")
             }
         }
+    }
+
+    @Test("how full the machine was: /proc/stat's counters turned into shares of all CPU time, printed, compared; a run written before still reads")
+    func machineLoad() throws {
+        let before = try #require(MachineCPU.parse("cpu  1000 0 500 8000 200 0 100 50 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\ncpu1 1 2 3 4 5 6 7 8 0 0\nintr 1 2\n"))
+        let after = try #require(MachineCPU.parse("cpu  2100 0 800 8400 260 0 200 90 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\ncpu1 1 2 3 4 5 6 7 8 0 0\n"))
+        #expect(before.cores == 2 && before.busy == 1_600 && before.total == 9_850)
+        #expect(MachineCPU.parse("intr 1 2\n") == nil && MachineCPU.parse("cpu  1 2 3\n") == nil)
+        // 2,000 ticks (20 s of two CPUs): 12 s of the services' CPU, 2 s of the load generator's.
+        let load = try #require(MachineCPU.load(from: before, to: after, services: 12, loadGenerator: 2))
+        for (figure, expected) in [(load.busy, 75.0), (load.services, 60), (load.loadGenerator, 10), (load.other, 5), (load.idle, 20), (load.ioWait, 3), (load.stolen, 2)] {
+            #expect(abs(figure - expected) < 1e-9, "\(figure) against \(expected)")
+        }
+        #expect(MachineCPU.load(from: before, to: before, services: 0, loadGenerator: 0) == nil)
+
+        let measured = Self.run(machine: load)
+        #expect(measured.table.contains("the machine's 2 CPUs during the load") && measured.table.contains("busy 75 % (services 60, load generator 10, other 5)"))
+        let comparison = PipelineComparison(before: measured, after: Self.run(machine: MachineLoad(
+            cores: 2, busy: 95, services: 85, loadGenerator: 8, other: 2, idle: 4, ioWait: 1, stolen: 0)))
+        #expect(try row(comparison, "the machine's CPUs busy during the load, %").verdict() == "worse")
+        #expect(!PipelineComparison(before: Self.run(), after: measured).rows.contains { $0.figure.contains("machine") })
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-machine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("run.json").path
+        try JSONEncoder().encode(measured).write(to: URL(fileURLWithPath: path))
+        #expect(try PipelineResults.load(path) == measured)
+        var older = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        older["machine"] = nil
+        try JSONSerialization.data(withJSONObject: older).write(to: URL(fileURLWithPath: path))
+        #expect(try PipelineResults.load(path).machine == nil)
     }
 }
