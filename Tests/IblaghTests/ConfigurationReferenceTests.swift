@@ -7,14 +7,17 @@ import TestSupport
 struct ConfigurationReferenceTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
 
-    /// Every `settings.READ("key", default: VALUE` in the services, with VALUE as the doc writes it (nil: no default).
+    /// Every `settings.READ("key", default: VALUE` in the services and the start they share (`ServiceMain` reads
+    /// `log.level`), with VALUE as the doc writes it (nil: no default).
     static func keysInCode() throws -> [String: String?] {
-        let services = root.appendingPathComponent("Services")
-        let files = FileManager.default.enumerator(atPath: services.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        let files = ["Services", "Shared/ServiceBootstrap"].flatMap { folder in
+            (FileManager.default.enumerator(atPath: root.appendingPathComponent(folder).path)?.compactMap { $0 as? String } ?? [])
+                .filter { $0.hasSuffix(".swift") }.map { root.appendingPathComponent(folder).appendingPathComponent($0) }
+        }
         let read = try NSRegularExpression(pattern: #"settings\.\w+\(\s*"((?:intake|router|notifier|tracker|statistics|log)\.[A-Za-z.]+)"(?:,\s*(?:kind:[^)]*|default:\s*("(?:[^"\\]|\\.)*"|[\w.]+)))?"#)
         var keys: [String: String?] = [:]
         for file in files {
-            let text = try String(contentsOf: services.appendingPathComponent(file), encoding: .utf8)
+            let text = try String(contentsOf: file, encoding: .utf8)
             for match in read.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 let key = String(text[Range(match.range(at: 1), in: text)!])
                 let value = Range(match.range(at: 2), in: text).map { String(text[$0]) }.map { value in
