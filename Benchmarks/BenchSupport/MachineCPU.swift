@@ -4,8 +4,8 @@ import Foundation
 /// measured: at 1,000 reports/s the two cores are nearly full, and the latencies are then mostly waits for a CPU.
 public struct MachineCPU: Sendable, Equatable {
     /// Clock ticks (10 ms) since boot, summed over every CPU.
-    public var busy: Double, idle: Double, ioWait: Double, stolen: Double
-    public var cores: Int
+    public let busy: Double, idle: Double, ioWait: Double, stolen: Double
+    public let cores: Int
     public var total: Double { busy + idle + ioWait + stolen }
 
     /// The counters now; nil when `/proc/stat` cannot be read.

@@ -5,7 +5,6 @@ import Logging
 import ReliableHop
 import ReportValidation
 import ServiceBootstrap
-import ServiceLifecycle
 import ZeroMQ
 
 /// The intake process put together: its store, the reliable hop's dispatcher, the integrators' bus endpoint and the

@@ -4,7 +4,6 @@ import IblaghStore
 import Logging
 import ReliableHop
 import ServiceBootstrap
-import ServiceLifecycle
 import ZeroMQ
 
 /// The notifier process: consumes `CaseRouted` for its regions from every router instance (one consumer group per

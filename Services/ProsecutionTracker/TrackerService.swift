@@ -4,7 +4,6 @@ import IblaghStore
 import Logging
 import ReliableHop
 import ServiceBootstrap
-import ServiceLifecycle
 import ZeroMQ
 
 /// The tracker process: consumes the events of intake, routers and notifiers (group `tracker`), serves officers'

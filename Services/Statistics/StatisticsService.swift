@@ -1,10 +1,8 @@
 import Foundation
-import Hummingbird
 import IblaghStore
 import Logging
 import ReliableHop
 import ServiceBootstrap
-import ServiceLifecycle
 import Statistics
 import ZeroMQ
 
