@@ -145,12 +145,10 @@ struct Run: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let loadEnd = ContinuousClock.now
-        let machine = machineBefore.flatMap { before in
-            MachineCPU.now().flatMap { after in
-                MachineCPU.load(
-                    from: before, to: after, services: services.values.map(ProcessCPU.seconds).reduce(0, +) - cpuBefore.values.reduce(0, +),
-                    loadGenerator: ProcessCPU.seconds(getpid()) - benchBefore)
-            }
+        var machine: MachineLoad?
+        if let before = machineBefore, let after = MachineCPU.now() {
+            let services = services.values.map(ProcessCPU.seconds).reduce(0, +) - cpuBefore.values.reduce(0, +)
+            machine = MachineCPU.load(from: before, to: after, services: services, loadGenerator: ProcessCPU.seconds(getpid()) - benchBefore)
         }
         (rss, pss) = await sampler.value
         let accepted = clock.acceptedCount
