@@ -25,9 +25,15 @@ fi
 # A throw-away PostgreSQL server on loopback for the tests (each test makes a database of its own on it); stopped
 # and removed when the tests end, however they end.
 postgres_dir="$(mktemp -d /tmp/iblagh-test-postgres.XXXXXX)"
+# Every test's folder (stores, keys, logs: a few hundred MiB a run) is made in one scratch folder: removed when the
+# run passed, kept for a post-mortem when it failed.
+scratch="$(mktemp -d /tmp/iblagh-tests.XXXXXX)"
+chmod 755 "$scratch"   # the PostgreSQL servers that some tests start run as the postgres user, in folders below it
 cleanup() {
+    local status=$?
     deploy/lib/postgres.sh stop "$postgres_dir" || true
     rm -rf "$postgres_dir"
+    if [ "$status" -eq 0 ]; then rm -rf "$scratch"; else echo "the tests' folders are kept in $scratch" >&2; fi
     [ -z "$fuzz_build" ] || kill -- -"$fuzz_build" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -43,7 +49,7 @@ swift build --build-tests "${build_flags[@]}"
 # order: the next build then compiled SwiftProtobuf and Hummingbird again (40–50 s). So the server's URL (a new port
 # each run) reaches only the tests, and the test bundle runs itself (every suite is swift-testing) rather than
 # through `swift test`, which plans again on every call.
-IBLAGH_TEST_POSTGRES="$postgres_url" \
+IBLAGH_TEST_POSTGRES="$postgres_url" IBLAGH_TEST_SCRATCH="$scratch" \
     "$(swift build "${build_flags[@]}" --show-bin-path)/IblaghPackageTests.xctest" --testing-library swift-testing "$@"
 
 if [ -n "$fuzz_build" ]; then

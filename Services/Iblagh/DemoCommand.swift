@@ -9,12 +9,13 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Show that an enrolled CURVE key delivers a message and an unknown key does not.")
 
-    @Option(name: .long, help: "Directory for the demo's generated key files (default: a new temporary one).")
+    @Option(name: .long, help: "Directory for the demo's generated key files (default: a new temporary one, removed afterwards).")
     var dir: String?
 
     func run() async throws {
         IblaghCommand.bootstrapLogging(level: .warning)
         let directory = dir ?? NSTemporaryDirectory() + "iblagh-demo-\(getpid())"
+        defer { if dir == nil { try? FileManager.default.removeItem(atPath: directory) } }
         let outcome = try await CurveDemo(directory: directory).run()
         for line in outcome.lines { print(line) }
         guard outcome.succeeded else { throw ExitCode.failure }

@@ -21,7 +21,7 @@ struct FuzzCorpusTests {
 
     @Test("the committed seeds are the ones the code writes: a schema change is seen by the fuzzers")
     func seedsAreCurrent() async throws {
-        let fresh = NSTemporaryDirectory() + "iblagh-seeds-\(UUID().uuidString.prefix(8))"
+        let fresh = try temporaryDirectory("seeds")
         defer { try? FileManager.default.removeItem(atPath: fresh) }
         let result = try await run(builtExecutable("iblagh-fuzz"), ["seed", fresh])
         #expect(result.status == 0, "\(result.error)")

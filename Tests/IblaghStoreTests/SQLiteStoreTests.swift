@@ -1,13 +1,14 @@
 import Foundation
 import IblaghStore
 import Testing
+import TestSupport
 
 @Suite("The embedded store")
 struct SQLiteStoreTests {
     static let migrations = [Migration("test-1", ["CREATE TABLE reports (id TEXT PRIMARY KEY, n INTEGER NOT NULL)"])]
 
-    func temporaryPath(_ name: String = #function) -> String {
-        NSTemporaryDirectory() + "iblagh-store-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))/service.db"
+    func temporaryPath(_ name: String = #function) throws -> String {
+        "\(try temporaryDirectory(name))/service.db"
     }
 
     @Test("a database runs in WAL mode with synchronous=FULL on the connection that commits, so a commit is on disk when write returns, and keeps temporary pages in memory")
@@ -31,7 +32,7 @@ struct SQLiteStoreTests {
 
     @Test("committed pages are folded into the database file while the store runs, and the WAL is reused, not grown")
     func checkpointsWhileRunning() async throws {
-        let path = temporaryPath()
+        let path = try temporaryPath()
         let store = try SQLiteStore(path: path, migrations: Self.migrations)
         let row = String(repeating: "x", count: 1_000)
         // 36 MB of rows in 72 transactions (over 200 MB of WAL frames: each row is in the table and in its key's

@@ -105,6 +105,7 @@ struct RoutingRulesTests {
     @Test("a bad reference data file is refused with its name and the problem")
     func badFile() throws {
         let path = NSTemporaryDirectory() + "bad-reference-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try #"{"version": "x", "sources": [], "regions": []}"#.write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try TerritoryTable.load(file: path) } throws: { "\($0)".contains(path) && "\($0)".contains("national_units") }
     }

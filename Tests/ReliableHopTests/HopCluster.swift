@@ -20,7 +20,7 @@ final class HopCluster: @unchecked Sendable {
         consumers: [(name: String, role: String)], store: StoreKind = .sqlite, server: PostgresServer? = nil,
         test: String = #function
     ) async throws {
-        directory = NSTemporaryDirectory() + "iblagh-hop-\(test.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
+        directory = try temporaryDirectory("hop-\(test)")
         keys = "\(directory)/keys"
         databases = InstanceDatabases(directory: directory, store: store, server: server)
         let made = try await run(harnessPath, ["keys", "--dir", keys, "--consumers", consumers.map { "\($0.name):\($0.role)" }.joined(separator: ",")])

@@ -5,6 +5,7 @@ import Metrics
 import MetricsTestKit
 import ReliableHop
 import Testing
+import TestSupport
 import ZeroMQ
 
 /// The hop's library API in one process, and the figures it reports. The only suite that bootstraps metrics.
@@ -34,7 +35,7 @@ struct HopMetricsTests {
     @Test("delivered, acknowledged, duplicates ignored, batch sizes and outbox depth are reported")
     func metricsAreReported() async throws {
         let metrics = Self.metrics
-        let directory = NSTemporaryDirectory() + "iblagh-hop-metrics-\(UUID().uuidString.prefix(8))"
+        let directory = try temporaryDirectory("hop-metrics")
         let group = "metrics-\(UUID().uuidString.prefix(6))"
         let context = try ZMQContext()
         let consumerKeys = try CurveKeyPair.generate()
@@ -101,7 +102,7 @@ struct HopMetricsTests {
     @Test("messages arriving within a consumer's linger share one commit; a lone message is applied without company")
     func lingerSharesCommits() async throws {
         let metrics = Self.metrics
-        let directory = NSTemporaryDirectory() + "iblagh-hop-linger-\(UUID().uuidString.prefix(8))"
+        let directory = try temporaryDirectory("hop-linger")
         let group = "linger-\(UUID().uuidString.prefix(6))"
         let context = try ZMQContext()
         let producerKeys = try CurveKeyPair.generate(), consumerKeys = try CurveKeyPair.generate()
@@ -164,7 +165,7 @@ struct HopMetricsTests {
 
     @Test("messages that trickle in are shared between a group's instances, also when another group is served in the same turns")
     func tricklingMessagesAreShared() async throws {
-        let directory = NSTemporaryDirectory() + "iblagh-hop-share-\(UUID().uuidString.prefix(8))"
+        let directory = try temporaryDirectory("hop-share")
         let context = try ZMQContext()
         let producerKeys = try CurveKeyPair.generate()
         let keys = try ["a1", "a2", "b1"].map { ($0, try CurveKeyPair.generate()) }

@@ -49,13 +49,6 @@ public func builtExecutable(_ name: String) -> String {
 /// The `iblagh` command-line tool.
 public var iblaghPath: String { builtExecutable("iblagh") }
 
-/// A fresh directory for one test.
-public func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = NSTemporaryDirectory() + "iblagh-test-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 /// Runs a Python snippet with pyzmq; the README's test command installs pyzmq, so its absence is a failure.
 public func python(_ script: String) async throws -> CommandResult {
     let result = try await run("/usr/bin/env", ["python3", "-c", script])

@@ -17,7 +17,7 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// A new server in a fresh folder on a free port, started.
     public init() async throws {
-        directory = NSTemporaryDirectory() + "iblagh-postgres-\(UUID().uuidString.prefix(8))"
+        directory = try temporaryDirectory("postgres")
         // A test that restarts the server binds the same port again (CI once failed with "pg_ctl: could not start
         // server" on the restart when the port was an ephemeral one).
         port = TestPorts.free()

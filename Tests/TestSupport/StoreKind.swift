@@ -12,7 +12,7 @@ public enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendab
     public func freshLocation(_ name: String = #function) async throws -> StoreLocation {
         switch self {
         case .sqlite:
-            .sqlite(path: NSTemporaryDirectory() + "iblagh-store-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))/service.db")
+            .sqlite(path: "\(try temporaryDirectory(name))/service.db")
         case .postgres:
             .postgres(url: try await PostgresServer.database(name))
         }
