@@ -54,6 +54,15 @@ struct LocalStackTests {
         return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true)
     }
 
+    /// The shell command the script printed after `label`, over its continuation lines, up to the line of `next`.
+    static func printedCommand(in output: String, from label: String, to next: String) throws -> String {
+        let lines = output.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex { $0.contains(label) })
+        let end = try #require(lines[start...].firstIndex { $0.contains(next) })
+        let first = try #require(lines[start].range(of: label)).upperBound
+        return ([String(lines[start][first...])] + lines[(start + 1)..<end]).joined(separator: "\n")
+    }
+
     @Test("starts the seven instances, serves a demonstration report, and stops cleanly — twice in a row, leaving no process behind")
     func startStopTwice() async throws {
         let stack = Stack(state: try temporaryDirectory())
@@ -84,6 +93,13 @@ struct LocalStackTests {
             let formURL = try #require(form.split(separator: " ").first { $0.hasPrefix("http") }.flatMap { URL(string: "\($0)ar/report") })
             let (page, _) = try await URLSession.shared.data(from: formURL)
             #expect(String(decoding: page, as: UTF8.self).contains("dir=\"rtl\""), "round \(round): \(formURL)")
+
+            // The printed submit commands work as printed, over the JSON API and over the bus.
+            for (label, next) in [("submit (JSON API)", "submit (bus)"), ("submit (bus)", "Kénitra's console")] {
+                let command = try Self.printedCommand(in: started.output, from: label, to: next)
+                let submitted = try await run("/bin/bash", ["-c", command])
+                #expect(submitted.status == 0 && submitted.output.contains("IBL-"), "round \(round): \(command)\n\(submitted.output)\(submitted.error)")
+            }
 
             // Called again while it runs, the script stops it: every instance exits on SIGTERM, nothing remains.
             let stopped = try await stack.call()

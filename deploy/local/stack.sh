@@ -299,9 +299,11 @@ Iblagh runs on loopback (state in $state; stores in $([ "$store_kind" = postgres
   web form           $api/            (Arabic, French, English, Spanish: $api/ar/report, $api/fr/report, …)
   follow a report    curl -H 'Iblagh-Receipt-Secret: $secret' $api/v1/reports/$tracking
                      (tracking id $tracking, receipt secret $secret)
-  submit (JSON API)  curl -X POST -H 'Content-Type: application/json' $api/v1/reports -d @report.json
+  submit (JSON API)  curl -X POST -H 'Content-Type: application/json' $api/v1/reports \\
+                       -d '{"category": "fraud", "description": "A fake shop took my money.", "residence": "Kénitra", "preferred_language": "fr"}'
   submit (bus)       $iblagh submit --endpoint $(P 7101) --server-key $keys/intake.key \\
-                       --certificate $keys/integrator-acme.key_secret ...
+                       --certificate $keys/integrator-acme.key_secret \\
+                       --category fraud --description "A fake shop took my money." --residence Kénitra
   Kénitra's console  $iblagh console --unit police.wilaya.kenitra --endpoint $(P 7301) \\
                        --server-key $keys/notifier-east.key --certificate $keys/console-kenitra.key_secret
   statistics page    http://127.0.0.1:$(port 8502)/      (JSON: http://127.0.0.1:$(port 8502)/v1/reports/annual)
