@@ -27,6 +27,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         let socket = try context.socket(.dealer)
         try socket.makeCurveClient(keyPair: try CurveCertificate.loadKeyPair(secretFile: certificate), serverKey: try CurveCertificate.loadPublicKey(file: serverKey))
         try socket.setLinger(.zero)
+        // A notifier gone without closing its connection (its machine, the network) is noticed within 15 s.
+        try socket.setHeartbeat(interval: .seconds(5), timeout: .seconds(15), ttl: .seconds(60))
         try socket.connect(endpoint)
         let bus = await AsyncSocket(socket, loop: PollLoop(name: "console"))
         defer { Task { await bus.close() } }
@@ -43,19 +45,57 @@ struct ConsoleCommand: AsyncParsableCommand {
             let reply = try await request(bus, .with { $0.recordContact = .with { $0.trackingID = tracking; $0.officerID = officer; $0.method = how } })
             return try report(reply, done: "recorded: the complainant of \(tracking) was contacted (\(method))")
         }
+        // Watching, the notifier is told again whenever the connection comes back: it keeps its watchers in memory
+        // only, so after its restart it would push nothing more to this console.
+        let connections = list ? nil : try await bus.monitor([.handshakeSucceeded, .disconnected])
         let reply = try await request(bus, list ? .with { $0.list = .init() } : .with { $0.watch = .init() })
         guard case .cases(let open)? = reply.outcome else { return try report(reply, done: "") }
-        print("console of \(unit): \(open.cases.count) open case(s)")
-        for item in open.cases { print(Self.line(item)) }
-        guard !list else { return }
-        print("watching for new cases (Ctrl-C to stop)")
+        Self.say("console of \(unit): \(open.cases.count) open case(s)")
+        for item in open.cases { Self.say(Self.line(item)) }
+        guard let connections else { return }
+        Self.say("watching for new cases (Ctrl-C to stop)")
+        try await watch(bus, connections: connections, shown: Set(open.cases.map(\.trackingID)))
+    }
+
+    /// Prints each case not `shown` yet as it is pushed, or as a new `Watch` after a reconnection lists it (a case
+    /// assigned while the connection was down is only in that list); until interrupted.
+    private func watch(_ bus: AsyncSocket, connections: AsyncStream<MonitorEvent>, shown: Set<String>) async throws {
+        var shown = shown
+        let endpoint = endpoint
+        let rewatch = Task {
+            var lost = false
+            for await event in connections {
+                if event.kind == .disconnected, !lost {
+                    lost = true
+                    Self.say("lost the notifier at \(endpoint); reconnecting")
+                } else if event.kind == .handshakeSucceeded, lost {
+                    lost = false
+                    let watch = Iblagh_V1_ConsoleRequest.with { $0.watch = .init() }
+                    guard let envelope = try? Iblagh_V1_Envelope(wrapping: watch, messageID: UUID().uuidString, producer: "iblagh-console") else { continue }
+                    try? await bus.send(Multipart([envelope.frame]))
+                }
+            }
+        }
+        defer { rewatch.cancel() }
         while true {
             let message = try await bus.receive()
-            guard let envelope = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []), envelope.type == .consoleEvent,
-                let event = try? envelope.payload(as: Iblagh_V1_ConsoleEvent.self)
-            else { continue }
-            print("new: " + Self.line(event.case))
+            guard let envelope = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else { continue }
+            var arrived: [Iblagh_V1_ConsoleCase] = []
+            if envelope.type == .consoleEvent, let event = try? envelope.payload(as: Iblagh_V1_ConsoleEvent.self) {
+                arrived = [event.case]
+            } else if envelope.type == .consoleReply, let reply = try? envelope.payload(as: Iblagh_V1_ConsoleReply.self),
+                case .cases(let open)? = reply.outcome {
+                Self.say("reconnected: \(open.cases.count) open case(s)")
+                arrived = open.cases
+            }
+            for item in arrived where shown.insert(item.trackingID).inserted { Self.say("new: " + Self.line(item)) }
         }
+    }
+
+    /// One line on standard output, written at once: a console's output read through a pipe or a file (a
+    /// supervisor's log) shows each case when it comes, not when a buffer fills.
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     private func request(_ bus: AsyncSocket, _ request: Iblagh_V1_ConsoleRequest) async throws -> Iblagh_V1_ConsoleReply {
@@ -75,10 +115,10 @@ struct ConsoleCommand: AsyncParsableCommand {
     private func report(_ reply: Iblagh_V1_ConsoleReply, done: String) throws {
         switch reply.outcome {
         case .refused(let refusal):
-            print("refused (\(refusal.code)): \(refusal.reason)")
+            Self.say("refused (\(refusal.code)): \(refusal.reason)")
             throw ExitCode(1)
         default:
-            print(done)
+            Self.say(done)
         }
     }
 

@@ -97,6 +97,28 @@ struct NotifierTests {
         #expect(again.status != 0 && again.output.contains("not_your_case"))
     }
 
+    @Test("a watching iblagh console prints each new case as it comes, to a file too, and goes on after the notifier crashed and restarted")
+    func consoleWatchOutlivesNotifierRestart() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake)
+        let notifier = try await NotifierFixture(routers: routers, regions: "04")
+        let watching = try ServiceProcess(
+            iblaghPath, ["console", "--unit", "police.wilaya.kenitra", "--endpoint", notifier.consoleEndpoint,
+                         "--server-key", "\(notifier.keys)/own/notifier.key", "--certificate", "\(notifier.keys)/own/console-kenitra.key_secret"],
+            outputPath: "\(notifier.directory)/console.out")
+        defer { watching.stop() }
+        // Standard output is a file here, as under a supervisor or in a pipe: each line must be there when printed.
+        _ = try await watching.waitForLine("watching for new cases", within: 30)
+        let first = try await submitReport(intake, residence: "Kénitra", key: "watch-1")
+        _ = try await watching.waitForLine("new: \(first)", within: 30)
+        // The notifier forgets its watchers when it dies: the console must watch again once it is back.
+        try await notifier.crashAndRestart()
+        let second = try await submitReport(intake, residence: "Kénitra", key: "watch-2")
+        _ = try await watching.waitForLine("new: \(second)", within: 30)
+        let shown = try String(contentsOfFile: watching.outputPath, encoding: .utf8).split(separator: "\n")
+        #expect(shown.filter { $0.contains(first) }.count == 1, "a case shown again after the reconnection: \(shown)")
+    }
+
     @Test("acknowledged in time: no escalation; not acknowledged: the supervisor, then the national unit, each at its deadline", arguments: StoreKind.allCases)
     func deadlinesAndEscalation(store: StoreKind) async throws {
         let intake = try await IntakeFixture(store: store)
