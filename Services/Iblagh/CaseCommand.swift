@@ -17,9 +17,10 @@ struct CaseCommand: AsyncParsableCommand {
         @Option(help: "Your secret certificate (enrolled as officer:UNIT or prosecutor:OFFICE).") var certificate: String
         @Option(help: "The case's tracking id.") var tracking: String
         @Option(help: "Your pseudonymous person id within your unit or office.") var person = ""
-        @Option(help: "This command's id; repeat it to retry safely (default: a new one).") var commandId = UUID().uuidString
+        @Option(help: "This command's id; repeat it to retry safely (default: a new one).") var commandId: String?
 
         func send(_ action: (inout Iblagh_V1_CaseCommand) -> Void) async throws {
+            let commandId = commandId ?? UUID().uuidString
             var command = Iblagh_V1_CaseCommand()
             command.commandID = commandId
             command.trackingID = tracking
@@ -72,13 +73,13 @@ struct CaseCommand: AsyncParsableCommand {
     struct Advance: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Officers: under_investigation, suspects_identified, referred_to_prosecution.")
         @OptionGroup var connection: Connection
-        @Option(help: "under_investigation, suspects_identified or referred_to_prosecution.") var to: String
+        @Option(help: "under_investigation, suspects_identified or referred_to_prosecution (in either case, as `show` prints it).") var to: String
         @Option(help: "A note for the record.") var note = ""
         func run() async throws {
             let states: [String: Iblagh_V1_CaseState] = [
                 "under_investigation": .underInvestigation, "suspects_identified": .suspectsIdentified, "referred_to_prosecution": .referredToProsecution,
             ]
-            guard let target = states[to] else { throw ValidationError("--to: one of \(states.keys.sorted().joined(separator: ", "))") }
+            guard let target = states[to.lowercased()] else { throw ValidationError("--to: one of \(states.keys.sorted().joined(separator: ", "))") }
             try await connection.send { $0.advance = .with { $0.to = target; $0.note = note } }
         }
     }

@@ -192,5 +192,11 @@ struct TrackerTests {
         #expect(shown.status == 0 && shown.output.contains("UNDER_INVESTIGATION") && shown.output.contains("SUSPECTS_IDENTIFIED"), "\(shown.output)\(shown.error)")
         let skipped = try await run(iblaghPath, ["case", "advance", "--to", "referred_to_prosecution"] + common)
         #expect(skipped.status != 0 && skipped.output.contains("illegal_transition"))
+        // The next state as `show` printed it is taken as it is.
+        let advanced = try await run(iblaghPath, ["case", "advance", "--to", "SUSPECTS_IDENTIFIED"] + common)
+        #expect(advanced.status == 0 && advanced.output.contains("\(trackingID): SUSPECTS_IDENTIFIED"), "\(advanced.output)\(advanced.error)")
+        // The help says a new command id is made; it shows no id made up while parsing.
+        let help = try await run(iblaghPath, ["help", "case", "advance"])
+        #expect(help.output.contains("a new one") && help.output.range(of: "[0-9A-F]{8}-[0-9A-F]{4}-", options: .regularExpression) == nil, "\(help.output)")
     }
 }
