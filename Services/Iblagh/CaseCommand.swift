@@ -49,6 +49,7 @@ struct CaseCommand: AsyncParsableCommand {
                 print("unit: \(summary.unit.id)   prosecution: \(summary.prosecutionOffice.id.isEmpty ? "-" : summary.prosecutionOffice.id)")
                 for person in summary.persons {
                     print("person \(person.personID): " + person.charges.map { "\($0.description_p) (\($0.legalReference))" }.joined(separator: "; "))
+                    if let judgment = summary.judgments.first(where: { $0.personID == person.personID }) { print("  " + Self.words(judgment)) }
                 }
                 if !summary.bundledInto.isEmpty { print("bundled into \(summary.bundledInto)") }
             case .refusal(let refusal):
@@ -57,6 +58,17 @@ struct CaseCommand: AsyncParsableCommand {
             case nil:
                 throw ValidationError("an empty answer")
             }
+        }
+
+        /// "judged 2026-12-01 at tpi.kenitra: convicted, 12 months' prison, suspended, fine 5000 MAD".
+        static func words(_ judgment: Iblagh_V1_CaseCommand.Judge) -> String {
+            let sentence = judgment.sentence
+            var parts = [judgment.verdict == .convicted ? "convicted" : "acquitted"]
+            if sentence.prisonMonths > 0 { parts.append("\(sentence.prisonMonths) months' prison" + (sentence.suspended ? ", suspended" : "")) }
+            if sentence.fineMad > 0 { parts.append("fine \(sentence.fineMad) MAD") }
+            let day = judgment.hasJudgedAt && judgment.judgedAt.seconds > 0 ? " " + String(ISO8601DateFormatter().string(from: judgment.judgedAt.date).prefix(10)) : ""
+            let court = judgment.courtID.isEmpty ? "" : " at \(judgment.courtID)"
+            return "judged\(day)\(court): " + parts.joined(separator: ", ")
         }
 
         static func name(_ state: Iblagh_V1_CaseState) -> String {

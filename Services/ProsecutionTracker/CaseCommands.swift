@@ -2,6 +2,7 @@ import CaseHistory
 import Foundation
 import IblaghSchemas
 import IblaghStore
+import SwiftProtobuf
 
 /// Officers' and prosecutors' commands on the case file. The caller's role (from its CURVE key) decides who acts:
 /// `officer:UNIT` on its unit's cases, `prosecutor:OFFICE` on its office's. Each command runs in one transaction with
@@ -123,8 +124,22 @@ extension CaseFile {
 
     func summary(_ trackingID: String, in transaction: any StoreTransaction) throws -> Iblagh_V1_CaseSummary {
         guard let file = try load(trackingID, in: transaction) else { return .init() }
-        let persons = try transaction.rows("SELECT charges FROM tracker_person WHERE tracking_id = ? ORDER BY person_id", [.text(trackingID)])
-            .compactMap { try $0.blob("charges").map { try Iblagh_V1_ProsecutedPerson(serializedBytes: $0) } }
+        let rows = try transaction.rows(
+            "SELECT person_id, charges, verdict, sentence, court_id, judged_at FROM tracker_person WHERE tracking_id = ? ORDER BY person_id",
+            [.text(trackingID)])
+        let persons = try rows.compactMap { try $0.blob("charges").map { try Iblagh_V1_ProsecutedPerson(serializedBytes: $0) } }
+        let judgments = try rows.compactMap { row -> Iblagh_V1_CaseCommand.Judge? in
+            guard let verdict = row.integer("verdict").flatMap({ Iblagh_V1_CaseCommand.Judge.Verdict(rawValue: Int($0)) }),
+                verdict != .unspecified
+            else { return nil }
+            return try .with {
+                $0.personID = row.text("person_id") ?? ""
+                $0.verdict = verdict
+                $0.sentence = try Iblagh_V1_Sentence(serializedBytes: row.blob("sentence") ?? [])
+                $0.courtID = row.text("court_id") ?? ""
+                $0.judgedAt = Google_Protobuf_Timestamp(timeIntervalSince1970: row.real("judged_at") ?? 0)
+            }
+        }
         return .with {
             $0.trackingID = trackingID
             $0.state = file.state
@@ -134,6 +149,7 @@ extension CaseFile {
             $0.unit = .with { $0.id = file.unitID; $0.name = file.unitName }
             $0.prosecutionOffice = .with { $0.id = file.officeID; $0.name = file.officeName }
             $0.persons = persons
+            $0.judgments = judgments
             $0.bundledInto = file.bundledInto
         }
     }

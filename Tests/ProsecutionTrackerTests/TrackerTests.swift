@@ -77,6 +77,13 @@ struct TrackerTests {
         #expect(one.case.state == .personsProsecuted)  // one person still awaits judgment
         let both = try await tracker.command("prosecutor-kenitra", trackingID) { $0.judge = .with { $0.personID = "P-2"; $0.verdict = .acquitted } }
         #expect(both.case.state == .judged)
+        // The case shows each person's judgment, on the bus and from the command line.
+        #expect(both.case.judgments.map(\.personID) == ["P-1", "P-2"] && both.case.judgments.map(\.verdict) == [.convicted, .acquitted])
+        #expect(both.case.judgments.first?.sentence.prisonMonths == 60 && both.case.judgments.first?.courtID == "tpi.kenitra")
+        let shown = try await run(iblaghPath, [
+            "case", "show", "--endpoint", tracker.commandsEndpoint, "--server-key", "\(tracker.keys)/own/tracker.key",
+            "--certificate", "\(tracker.keys)/own/prosecutor-kenitra.key_secret", "--tracking", trackingID])
+        #expect(shown.output.contains("judged at tpi.kenitra: convicted, 60 months' prison") && shown.output.contains("judged: acquitted"), "\(shown.output)\(shown.error)")
         #expect(try await tracker.command("prosecutor-kenitra", trackingID) { $0.close = .init() }.case.state == .closed)
         #expect(try await tracker.command("prosecutor-kenitra", trackingID) { $0.dismiss = .with { $0.reason = "x" } }.refusal.allowedNext.isEmpty)
 

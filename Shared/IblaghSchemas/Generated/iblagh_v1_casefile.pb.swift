@@ -566,6 +566,9 @@ public nonisolated struct Iblagh_V1_CaseSummary: Sendable {
 
   public var bundledInto: String = String()
 
+  /// The judgments recorded so far, one per person judged (by person id).
+  public var judgments: [Iblagh_V1_CaseCommand.Judge] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1356,7 +1359,7 @@ nonisolated extension Iblagh_V1_CaseCommandReply: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Iblagh_V1_CaseSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tracking_id\0\u{1}state\0\u{3}allowed_next\0\u{1}category\0\u{1}priority\0\u{1}unit\0\u{3}prosecution_office\0\u{1}persons\0\u{3}bundled_into\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tracking_id\0\u{1}state\0\u{3}allowed_next\0\u{1}category\0\u{1}priority\0\u{1}unit\0\u{3}prosecution_office\0\u{1}persons\0\u{3}bundled_into\0\u{1}judgments\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1373,6 +1376,7 @@ nonisolated extension Iblagh_V1_CaseSummary: SwiftProtobuf.Message, SwiftProtobu
       case 7: try { try decoder.decodeSingularMessageField(value: &self._prosecutionOffice) }()
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.persons) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.bundledInto) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.judgments) }()
       default: break
       }
     }
@@ -1410,6 +1414,9 @@ nonisolated extension Iblagh_V1_CaseSummary: SwiftProtobuf.Message, SwiftProtobu
     if !self.bundledInto.isEmpty {
       try visitor.visitSingularStringField(value: self.bundledInto, fieldNumber: 9)
     }
+    if !self.judgments.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.judgments, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1423,6 +1430,7 @@ nonisolated extension Iblagh_V1_CaseSummary: SwiftProtobuf.Message, SwiftProtobu
     if lhs._prosecutionOffice != rhs._prosecutionOffice {return false}
     if lhs.persons != rhs.persons {return false}
     if lhs.bundledInto != rhs.bundledInto {return false}
+    if lhs.judgments != rhs.judgments {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
