@@ -17,7 +17,10 @@ def walk(d):
 walk(json.load(sys.stdin))')
 plugin_dir="$root/.build-protoc/swift-protobuf-$version"
 if [ ! -x "$plugin_dir/.build/release/protoc-gen-swift" ]; then
-  rm -rf "$plugin_dir" && git clone -q --branch "$version" https://github.com/apple/swift-protobuf "$plugin_dir"
+  # From the package's own checkout when it has one (no network needed), else from GitHub.
+  source="$root/.build/checkouts/swift-protobuf"
+  [ -d "$source/.git" ] || source=https://github.com/apple/swift-protobuf
+  rm -rf "$plugin_dir" && git clone -q --branch "$version" "$source" "$plugin_dir"
   (cd "$plugin_dir" && swift build -c release --product protoc-gen-swift)
 fi
 
