@@ -14,7 +14,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Intake's submission endpoint.") var endpoint = "tcp://127.0.0.1:7101"
     @Option(help: "Intake's public certificate (intake.key).") var serverKey: String
     @Option(help: "This integrator's secret certificate (NAME.key_secret).") var certificate: String
-    @Option(help: "Your own id for this report (default: a new one).") var key = "cli-\(UUID().uuidString.prefix(12))"
+    @Option(help: "Your own id for this report; repeat it to retry safely (default: a new one).") var key: String?
     @Option(help: "sextortion, child_sexual_exploitation_material, incitement_to_violence, terrorism_praise_or_incitement, minors_rights_violation, fraud, other_cybercrime.")
     var category: String
     @Option(help: "What happened.") var description: String
@@ -31,6 +31,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try buildReport()
+        let key = key ?? "cli-\(UUID().uuidString.prefix(12))"
         let context = try ZMQContext()
         let socket = try context.socket(.dealer)
         try socket.makeCurveClient(
