@@ -77,7 +77,7 @@ public enum ReportJSON {
                 reader.add("preferred_language", "invalid", "Use one of: ar, fr, en, es.")
             }
         }
-        return reader.violations.isEmpty ? .success(report) : .failure(Violations(reader.violations))
+        return reader.violations.isEmpty ? .success(report) : .failure(Violations(reader.violations, partial: report))
     }
 
     public static func violation(_ field: String, _ code: String, _ reason: String) -> Iblagh_V1_FieldViolation {
@@ -91,7 +91,12 @@ public enum ReportJSON {
     /// Why a body is not a report (an Error, so it can travel in a `Result`).
     public struct Violations: Error {
         public let list: [Iblagh_V1_FieldViolation]
-        public init(_ list: [Iblagh_V1_FieldViolation]) { self.list = list }
+        /// The fields that could be read, when the body was a JSON object: a validator can name what else is wrong.
+        public let partial: Iblagh_V1_Report?
+        public init(_ list: [Iblagh_V1_FieldViolation], partial: Iblagh_V1_Report? = nil) {
+            self.list = list
+            self.partial = partial
+        }
     }
 
     /// Reads typed fields, noting a violation for each of the wrong type.

@@ -68,6 +68,17 @@ struct HTTPAPITests {
         #expect(try await intake.count("intake_report") == 0)
     }
 
+    @Test("one answer names every field to mend: a field of the wrong type and the required ones missing beside it, each once")
+    func everyFieldAtOnce() async throws {
+        let intake = try await IntakeFixture()
+        let answer = try await intake.http("POST", "/v1/reports", body: Array(#"{"category": 3, "victim_is_minor": "no"}"#.utf8), headers: Self.json)
+        #expect(answer.status == 422)
+        let problem = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+        let fields = (problem?["violations"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? []
+        #expect(fields.sorted() == ["category", "description", "preferred_language", "residence", "victim_is_minor"], "\(fields)")
+        #expect(try await intake.count("intake_report") == 0)
+    }
+
     @Test("status lookups are rate limited per client with a 429 and Retry-After advice")
     func rateLimit() async throws {
         let intake = try await IntakeFixture(extra: ["statusLimit": ["perMinute": 1]])

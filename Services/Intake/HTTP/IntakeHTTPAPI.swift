@@ -55,7 +55,11 @@ struct IntakeHTTPAPI: Sendable {
         let report: Iblagh_V1_Report
         switch ReportJSON.decode(Array(buffer: body)) {
         case .success(let decoded): report = decoded
-        case .failure(let violations): throw ProblemError(.invalidReport(violations.list))
+        case .failure(let shape):
+            // What else is wrong in the fields that could be read, too: one answer names everything to mend.
+            let named = Set(shape.list.map(\.field))
+            let others = shape.partial.map { intake.validator.violations(of: $0).filter { !named.contains($0.field) } } ?? []
+            throw ProblemError(.invalidReport(shape.list + others))
         }
         let violations = intake.validator.violations(of: report)
         guard violations.isEmpty else {
