@@ -40,8 +40,11 @@ public struct Settings: Sendable {
             EnvironmentVariablesProvider(environmentVariables: environment),
         ]
         if let file {
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw ConfigurationError(key: "config", "the configuration file \(file) does not exist")
+            }
             guard FileManager.default.isReadableFile(atPath: file) else {
-                throw ConfigurationError(key: "config", "cannot read the configuration file \(file)")
+                throw ConfigurationError(key: "config", "cannot read the configuration file \(file) (permission denied)")
             }
             do {
                 providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
@@ -49,7 +52,9 @@ public struct Settings: Sendable {
             } catch let error as ConfigurationError {
                 throw error
             } catch {
-                throw ConfigurationError(key: "config", "\(file) is not a valid JSON configuration file (\(error))")
+                // Foundation's reason ("Unexpected end of file during JSON parse."), not its whole error dump.
+                let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+                throw ConfigurationError(key: "config", "the configuration file \(file) is not valid JSON: \(reason)")
             }
         }
         return Settings(reader: ConfigReader(providers: providers), given: given)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -14,5 +15,19 @@ struct ServiceStartupTests {
         #expect(result.status == 1)
         #expect(result.error.hasPrefix("\(executable): ") && result.error.contains("\(prefix).http.port"), "\(result.error)")
         #expect(!result.output.contains("ready"), "\(result.output)")
+    }
+
+    @Test("a configuration file that is missing, or not JSON, is named with what is wrong with it, in words and on one line")
+    func badConfigurationFile() async throws {
+        let directory = try temporaryDirectory()
+        let broken = "\(directory)/router.json"
+        try #"{"router": {"http": {"port": 8202}"#.write(toFile: broken, atomically: true, encoding: .utf8)
+        for (file, problem) in [("\(directory)/absent.json", "does not exist"), (broken, "is not valid JSON")] {
+            let result = try await run(builtExecutable("iblagh-router"), ["--config", file], timeout: 60)
+            #expect(result.status == 1)
+            let line = result.error.trimmingCharacters(in: .newlines)
+            #expect(line.hasPrefix("iblagh-router: ") && line.contains(file) && line.contains(problem), "\(line)")
+            #expect(!line.contains("\n") && !line.contains("NSCocoaErrorDomain") && !line.contains("UserInfo"), "\(line)")
+        }
     }
 }
