@@ -47,7 +47,7 @@ struct KeysCommand: ParsableCommand {
                 print("public key  \(keyPair.publicKey.z85)")
                 print("secret key  present, matches the public key, file mode 0600")
             } else {
-                print("public key  \(try CurveCertificate.loadPublicKey(file: file).z85)")
+                print("public key  \(try CurveCertificate.loadPublicKey(file: file, allowingSecret: true).z85)")
             }
             if let role = try CurveCertificate.loadMetadata(file: file)["role"] {
                 print("role        \(role)")

@@ -59,6 +59,24 @@ struct KeysCommandTests {
         #expect(refused.error.contains("chmod 600"))
     }
 
+    @Test("a secret certificate where a peer's public one belongs is refused, naming the public file: by a service's settings and by a tool")
+    func secretWherePublicBelongs() async throws {
+        let dir = try temporaryDirectory()
+        _ = try await run(iblaghPath, ["keys", "generate", "intake", "--dir", dir])
+        _ = try await run(iblaghPath, ["keys", "generate", "router-1", "--dir", dir])
+        #expect(throws: ZMQError.self) { try CurveCertificate.loadPublicKey(file: "\(dir)/intake.key_secret") }
+        #expect(try CurveCertificate.loadPublicKey(file: "\(dir)/intake.key_secret", allowingSecret: true) == CurveCertificate.loadPublicKey(file: "\(dir)/intake.key"))
+        let router = try await run(builtExecutable("iblagh-router"), [
+            "--router-key", "\(dir)/router-1.key_secret", "--router-upstreams", "tcp://127.0.0.1:7102@\(dir)/intake.key_secret",
+            "--router-consumers", dir, "--router-database", "\(dir)/router.db"], timeout: 60)
+        #expect(router.status == 1 && router.error.contains("router.upstreams") && router.error.contains("secret certificate")
+                && router.error.contains("\(dir)/intake.key)"), "\(router.error)")
+        let submit = try await run(iblaghPath, [
+            "submit", "--server-key", "\(dir)/intake.key_secret", "--certificate", "\(dir)/router-1.key_secret",
+            "--category", "fraud", "--description", "x", "--residence", "Rabat", "--timeout", "1"])
+        #expect(submit.status != 0 && submit.error.contains("secret certificate"), "\(submit.error)")
+    }
+
     @Test("keys generate never overwrites an existing secret")
     func noOverwrite() async throws {
         let dir = try temporaryDirectory()
