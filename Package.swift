@@ -62,6 +62,7 @@ let package = Package(
             ],
             path: "Shared/ZeroMQ"),
         .target(name: "Hexadecimal", path: "Shared/Hexadecimal"),
+        .target(name: "JSONFiles", path: "Shared/JSONFiles"),
         .target(name: "IblaghCrypto", dependencies: ["CLibCrypto", "Hexadecimal"], path: "Shared/IblaghCrypto"),
         .target(
             name: "IblaghSchemas",
@@ -91,7 +92,7 @@ let package = Package(
 
         .target(name: "Statistics", dependencies: ["IblaghSchemas", "IblaghStore"], path: "Shared/Statistics"),
         .target(name: "CaseHistory", dependencies: ["IblaghStore", "IblaghCrypto", "Hexadecimal"], path: "Shared/CaseHistory"),
-        .target(name: "Jurisdiction", dependencies: ["IblaghSchemas"], path: "Shared/Jurisdiction"),
+        .target(name: "Jurisdiction", dependencies: ["IblaghSchemas", "JSONFiles"], path: "Shared/Jurisdiction"),
         .target(
             name: "RoutingLedger",
             dependencies: ["Jurisdiction", "IblaghSchemas", "IblaghStore", "ReliableHop"],
@@ -103,7 +104,7 @@ let package = Package(
         .target(
             name: "ServiceBootstrap",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "CMalloc",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "CMalloc", "JSONFiles",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -151,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "PoliceNotifier",
             dependencies: [
-                "ServiceBootstrap", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ServiceBootstrap", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop", "JSONFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -184,7 +185,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/ZeroMQBench"),
-        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
+        .target(name: "BenchSupport", dependencies: ["JSONFiles"], path: "Benchmarks/BenchSupport"),
         .executableTarget(
             name: "HopBench",
             dependencies: [
@@ -246,7 +247,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/TestSupport"),
-        .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ", "ServiceBootstrap", "TestSupport", "IblaghSchemas", "IblaghStore", "BenchSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")], path: "Tests/IblaghTests"),
+        .testTarget(name: "IblaghTests", dependencies: ["Iblagh", "ZeroMQ", "ServiceBootstrap", "TestSupport", "JSONFiles", "IblaghSchemas", "IblaghStore", "BenchSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")], path: "Tests/IblaghTests"),
         .testTarget(
             name: "IntakeTests",
             dependencies: [

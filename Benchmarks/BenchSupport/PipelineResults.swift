@@ -1,4 +1,5 @@
 import Foundation
+import JSONFiles
 
 /// The figures of one `PipelineBench` run, as it prints them and writes them to its JSON file.
 public struct PipelineResults: Codable, Sendable, Equatable {
@@ -63,13 +64,8 @@ public struct PipelineResults: Codable, Sendable, Equatable {
         }
         do {
             return try JSONDecoder().decode(PipelineResults.self, from: data)
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw BenchError("\(path) is not a PipelineBench result: it has no \"\(key.stringValue)\"")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw BenchError("\(path) is not a PipelineBench result: \"\(field)\" is not what a run writes there")
         } catch {
-            throw BenchError("\(path) is not a PipelineBench result: not JSON")
+            throw BenchError("\(path) is not a PipelineBench result: \(JSONProblem.describe(error, in: data))")
         }
     }
 

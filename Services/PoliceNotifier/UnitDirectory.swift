@@ -1,5 +1,6 @@
 import Foundation
 import IblaghSchemas
+import JSONFiles
 
 /// The units a notifier serves (configuration file `notifier.units`): each unit's region, delivery channels,
 /// escalation chain and deadlines per priority, with defaults for units the file does not list.
@@ -79,10 +80,8 @@ struct UnitDirectory: Sendable {
         let parsed: File
         do {
             parsed = try JSONDecoder().decode(File.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw DirectoryError("\(file): missing \"\(key.stringValue)\" at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
         } catch {
-            throw DirectoryError("\(file) is not a valid unit directory")
+            throw DirectoryError("\(file) is not a valid unit directory: \(JSONProblem.describe(error, in: data))")
         }
         for deadlines in [parsed.defaults.deadlines] + parsed.units.compactMap(\.deadlines) {
             for value in [deadlines.normal.acknowledgeSeconds, deadlines.normal.contactSeconds, deadlines.urgent.acknowledgeSeconds, deadlines.urgent.contactSeconds] where !(value > 0) {

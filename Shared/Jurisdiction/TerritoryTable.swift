@@ -1,4 +1,5 @@
 import Foundation
+import JSONFiles
 
 /// The routing reference data (`deploy/reference/morocco-territory.json`): regions, their prefectures and
 /// provinces with names and spellings, and for each the competent judicial police unit and prosecution office.
@@ -72,12 +73,8 @@ public struct TerritoryTable: Sendable, Decodable {
         let table: TerritoryTable
         do {
             table = try JSONDecoder().decode(TerritoryTable.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ReferenceDataError("\(file): missing \"\(key.stringValue)\" at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw ReferenceDataError("\(file): wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
         } catch {
-            throw ReferenceDataError("\(file) is not valid reference data JSON")
+            throw ReferenceDataError("\(file) is not valid reference data: \(JSONProblem.describe(error, in: data))")
         }
         guard !table.version.isEmpty else { throw ReferenceDataError("\(file): empty version") }
         var seen = Set<String>()

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import JSONFiles
 import Synchronization
 
 /// A service's settings, read from the command line (`--intake-http-port 8080`), the environment
@@ -52,9 +53,7 @@ public struct Settings: Sendable {
             } catch let error as ConfigurationError {
                 throw error
             } catch {
-                // Foundation's reason ("Unexpected end of file during JSON parse."), not its whole error dump.
-                let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-                throw ConfigurationError(key: "config", "the configuration file \(file) is not valid JSON: \(reason)")
+                throw ConfigurationError(key: "config", "the configuration file \(file) is not valid: \(JSONProblem.describe(error))")
             }
         }
         return Settings(reader: ConfigReader(providers: providers), given: given)

@@ -81,7 +81,7 @@ struct PipelineComparisonTests {
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: written))) as? [String: Any])
         object["ackMillis"] = "fast"
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: wrongType))
-        for (path, expected) in [(partial, "has no \""), (text, "not JSON"), (wrongType, "\"ackMillis\""), ("\(folder.path)/missing.json", "cannot read")] {
+        for (path, expected) in [(partial, "missing \""), (text, "not JSON"), (wrongType, "ackMillis: expected"), ("\(folder.path)/missing.json", "cannot read")] {
             #expect(throws: BenchError.self) { try PipelineResults.load(path) }
             do {
                 _ = try PipelineResults.load(path)
