@@ -55,14 +55,19 @@ export HOME="$rabbit/home" RABBITMQ_NODENAME=iblagh-bench@localhost RABBITMQ_NOD
   RABBITMQ_MNESIA_BASE="$rabbit/mnesia" RABBITMQ_LOG_BASE="$rabbit/log" RABBITMQ_ENABLED_PLUGINS_FILE="$rabbit/enabled_plugins" \
   RABBITMQ_PID_FILE="$rabbit/pid" ERL_EPMD_PORT=14369 RABBITMQ_CONFIG_FILE="$rabbit/rabbitmq"
 /usr/lib/rabbitmq/bin/rabbitmq-server >"$rabbit/server.out" 2>&1 &
-trap '/usr/lib/rabbitmq/bin/rabbitmqctl -n iblagh-bench@localhost stop >/dev/null 2>&1 || true' EXIT
+# The broker starts its own epmd on ERL_EPMD_PORT; it outlives the node unless told to stop.
+stop_rabbit() {
+  /usr/lib/rabbitmq/bin/rabbitmqctl -n iblagh-bench@localhost stop >/dev/null 2>&1 || true
+  epmd -kill >/dev/null 2>&1 || true
+}
+trap stop_rabbit EXIT
 # The node registers with epmd a moment after starting; until then await_startup fails at once.
 for _ in $(seq 1 120); do
   /usr/lib/rabbitmq/bin/rabbitmqctl -n iblagh-bench@localhost await_startup --timeout 5 >/dev/null 2>&1 && break
   sleep 1
 done
 rabbitmq=$("$work/rabbitmq_quorum" 15673 1024 "$count")
-/usr/lib/rabbitmq/bin/rabbitmqctl -n iblagh-bench@localhost stop >/dev/null
+stop_rabbit
 
 ratio() { echo "scale=3; $1 / $2" | bc; }
 printf '\n%-52s %12s %10s\n' "workload (1 KiB payloads)" "msg/s" "hop / it"
