@@ -31,6 +31,10 @@ struct NotifierConfiguration: Sendable {
         for region in regions where !(region == "national" || (region.count == 2 && region.allSatisfy(\.isNumber))) {
             throw ConfigurationError(key: "notifier.regions", "\"\(region)\" is not a two-digit region code or national")
         }
+        let named = regions
+        if let twice = named.first(where: { region in named.filter { $0 == region }.count > 1 }) {
+            throw ConfigurationError(key: "notifier.regions", "\"\(twice)\" is named twice")
+        }
         dispatchEndpoint = try settings.endpoint("notifier.dispatch.endpoint", default: "tcp://127.0.0.1:7302")
         consoleEndpoint = try settings.endpoint("notifier.console.endpoint", default: "tcp://127.0.0.1:7301")
         linger = try settings.milliseconds("notifier.hop.lingerMilliseconds", default: 2, in: 0...1_000)

@@ -122,13 +122,18 @@ public struct Settings: Sendable {
     }
 
     public func string(_ key: String, default value: String) -> String {
-        asked.insert(key)
-        return reader.string(forKey: ConfigKey(key)) ?? value
+        text(key) ?? value
     }
 
     public func optionalString(_ key: String) -> String? {
+        text(key).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The key's value as written. The command line splits `--notifier-regions 04,06` into two values, which a
+    /// lookup of one string does not find: they are joined again, as a file or the environment gives them.
+    private func text(_ key: String) -> String? {
         asked.insert(key)
-        return reader.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 }
+        return reader.string(forKey: ConfigKey(key)) ?? reader.stringArray(forKey: ConfigKey(key))?.joined(separator: ",")
     }
 
     public func requiredString(_ key: String) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceBootstrap
 import Testing
 import TestSupport
 
@@ -15,6 +16,22 @@ struct ServiceStartupTests {
         #expect(result.status == 1)
         #expect(result.error.hasPrefix("\(executable): ") && result.error.contains("\(prefix).http.port"), "\(result.error)")
         #expect(!result.output.contains("ready"), "\(result.output)")
+    }
+
+    @Test("a list on the command line reads as in a file or the environment: --notifier-regions 04,06")
+    func listOnTheCommandLine() async throws {
+        let given = try await Settings.load(arguments: ["iblagh-notifier", "--notifier-regions", "04,06"], environment: [:])
+        #expect(try given.requiredString("notifier.regions") == "04,06")
+        let environment = try await Settings.load(arguments: ["iblagh-notifier"], environment: ["NOTIFIER_REGIONS": "04,06"])
+        #expect(try environment.requiredString("notifier.regions") == "04,06")
+        let one = try await Settings.load(arguments: ["iblagh-notifier", "--notifier-regions", "04"], environment: [:])
+        #expect(try one.requiredString("notifier.regions") == "04")
+    }
+
+    @Test("a notifier given the same region twice stops, naming it")
+    func regionNamedTwice() async throws {
+        let result = try await run(builtExecutable("iblagh-notifier"), ["--notifier-regions", "04,06,04"], timeout: 60)
+        #expect(result.status == 1 && result.error.contains("notifier.regions") && result.error.contains("\"04\" is named twice"), "\(result.error)")
     }
 
     @Test("a configuration file that is missing, or not JSON, is named with what is wrong with it, in words and on one line")
