@@ -18,7 +18,7 @@ struct ServiceStartupTests {
         #expect(!result.output.contains("ready"), "\(result.output)")
     }
 
-    @Test("a list on the command line reads as in a file or the environment: --notifier-regions 04,06")
+    @Test("a list reads the same from the command line (--notifier-regions 04,06), the environment, or the file as text or as a JSON array")
     func listOnTheCommandLine() async throws {
         let given = try await Settings.load(arguments: ["iblagh-notifier", "--notifier-regions", "04,06"], environment: [:])
         #expect(try given.requiredString("notifier.regions") == "04,06")
@@ -26,6 +26,10 @@ struct ServiceStartupTests {
         #expect(try environment.requiredString("notifier.regions") == "04,06")
         let one = try await Settings.load(arguments: ["iblagh-notifier", "--notifier-regions", "04"], environment: [:])
         #expect(try one.requiredString("notifier.regions") == "04")
+        let file = "\(try temporaryDirectory())/notifier.json"
+        try #"{"notifier": {"regions": ["04", "06"]}}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        let array = try await Settings.load(arguments: ["iblagh-notifier", "--config", file], environment: [:])
+        #expect(try array.requiredString("notifier.regions") == "04,06")
     }
 
     @Test("a notifier given the same region twice stops, naming it")
