@@ -38,9 +38,9 @@ struct CaseCommand: AsyncParsableCommand {
             let deadline = ContinuousClock.now + .seconds(15)
             let message = try await bus.receive(before: deadline)
             guard let message, let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else {
-                throw ValidationError("no answer from \(endpoint); retry with --command-id \(commandId)")
+                throw CommandFailure("no answer from \(endpoint); retry with --command-id \(commandId)")
             }
-            if reply.type == .errorReply { throw ValidationError("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
+            if reply.type == .errorReply { throw CommandFailure("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
             let answer = try reply.payload(as: Iblagh_V1_CaseCommandReply.self)
             switch answer.outcome {
             case .case(let summary):
@@ -56,7 +56,7 @@ struct CaseCommand: AsyncParsableCommand {
                 print("refused (\(refusal.code)): \(refusal.reason)")
                 throw ExitCode(1)
             case nil:
-                throw ValidationError("an empty answer")
+                throw CommandFailure("an empty answer")
             }
         }
 
@@ -87,11 +87,14 @@ struct CaseCommand: AsyncParsableCommand {
         @OptionGroup var connection: Connection
         @Option(help: "under_investigation, suspects_identified or referred_to_prosecution (in either case, as `show` prints it).") var to: String
         @Option(help: "A note for the record.") var note = ""
+        static let states: [String: Iblagh_V1_CaseState] = [
+            "under_investigation": .underInvestigation, "suspects_identified": .suspectsIdentified, "referred_to_prosecution": .referredToProsecution,
+        ]
+        func validate() throws {
+            guard Self.states[to.lowercased()] != nil else { throw ValidationError("--to: one of \(Self.states.keys.sorted().joined(separator: ", "))") }
+        }
         func run() async throws {
-            let states: [String: Iblagh_V1_CaseState] = [
-                "under_investigation": .underInvestigation, "suspects_identified": .suspectsIdentified, "referred_to_prosecution": .referredToProsecution,
-            ]
-            guard let target = states[to.lowercased()] else { throw ValidationError("--to: one of \(states.keys.sorted().joined(separator: ", "))") }
+            let target = Self.states[to.lowercased()] ?? .unspecified  // `validate` checked it
             try await connection.send { $0.advance = .with { $0.to = target; $0.note = note } }
         }
     }
@@ -101,19 +104,25 @@ struct CaseCommand: AsyncParsableCommand {
         @OptionGroup var connection: Connection
         @Option(help: "PERSON_ID=DESCRIPTION|LEGAL_REFERENCE, repeatable (several charges for one person: repeat the id).")
         var defendant: [String]
-        func run() async throws {
-            var persons: [String: [Iblagh_V1_Charge]] = [:]
+        /// The persons and their charges, in the order first named.
+        func persons() throws -> [Iblagh_V1_ProsecutedPerson] {
+            var charges: [String: [Iblagh_V1_Charge]] = [:]
             var order: [String] = []
             for entry in defendant {
                 let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
                 let charge = parts.count == 2 ? parts[1].split(separator: "|", maxSplits: 1).map(String.init) : []
                 guard parts.count == 2, charge.count == 2 else { throw ValidationError("--defendant: PERSON_ID=DESCRIPTION|LEGAL_REFERENCE") }
-                if persons[parts[0]] == nil { order.append(parts[0]) }
-                persons[parts[0], default: []].append(.with { $0.description_p = charge[0]; $0.legalReference = charge[1] })
+                if charges[parts[0]] == nil { order.append(parts[0]) }
+                charges[parts[0], default: []].append(.with { $0.description_p = charge[0]; $0.legalReference = charge[1] })
             }
-            try await connection.send { command in
-                command.prosecute = .with { $0.persons = order.map { id in .with { $0.personID = id; $0.charges = persons[id] ?? [] } } }
-            }
+            return order.map { id in .with { $0.personID = id; $0.charges = charges[id] ?? [] } }
+        }
+        func validate() throws {
+            _ = try persons()
+        }
+        func run() async throws {
+            let persons = try persons()
+            try await connection.send { command in command.prosecute = .with { $0.persons = persons } }
         }
     }
 
@@ -126,8 +135,10 @@ struct CaseCommand: AsyncParsableCommand {
         @Flag(help: "The prison sentence is suspended.") var suspended = false
         @Option(help: "Fine in dirhams.") var fine: UInt64 = 0
         @Option(help: "The court's id.") var court = ""
-        func run() async throws {
+        func validate() throws {
             guard verdict == "convicted" || verdict == "acquitted" else { throw ValidationError("--verdict: convicted or acquitted") }
+        }
+        func run() async throws {
             try await connection.send { command in
                 command.judge = .with {
                     $0.personID = defendant

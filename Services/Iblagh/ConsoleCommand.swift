@@ -22,6 +22,13 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Your officer id within the unit (pseudonymous).") var officer = ""
     @Option(help: "Seconds to wait for an answer.") var timeout = 15.0
 
+    static let methods: [String: Iblagh_V1_ComplainantContacted.ContactMethod] = ["phone": .phone, "email": .email, "in_person": .inPerson]
+
+    func validate() throws {
+        if acknowledge != nil || contacted != nil, officer.isEmpty { throw ValidationError("--officer: your officer id") }
+        if contacted != nil, Self.methods[method] == nil { throw ValidationError("--method: phone, email or in_person") }
+    }
+
     func run() async throws {
         let context = try ZMQContext()
         let socket = try context.socket(.dealer)
@@ -34,14 +41,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         defer { Task { await bus.close() } }
 
         if let tracking = acknowledge {
-            guard !officer.isEmpty else { throw ValidationError("--officer: your officer id") }
             let reply = try await request(bus, .with { $0.acknowledge = .with { $0.trackingID = tracking; $0.officerID = officer } })
             return try report(reply, done: "acknowledged \(tracking): escalation stopped; contact the complainant before the deadline")
         }
-        if let tracking = contacted {
-            guard !officer.isEmpty else { throw ValidationError("--officer: your officer id") }
-            let methods: [String: Iblagh_V1_ComplainantContacted.ContactMethod] = ["phone": .phone, "email": .email, "in_person": .inPerson]
-            guard let how = methods[method] else { throw ValidationError("--method: phone, email or in_person") }
+        if let tracking = contacted, let how = Self.methods[method] {  // `validate` checked the method
             let reply = try await request(bus, .with { $0.recordContact = .with { $0.trackingID = tracking; $0.officerID = officer; $0.method = how } })
             return try report(reply, done: "recorded: the complainant of \(tracking) was contacted (\(method))")
         }
@@ -106,10 +109,10 @@ struct ConsoleCommand: AsyncParsableCommand {
             let message = try await bus.receive(before: deadline)
             guard let message, let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else { break }
             guard reply.correlationID == envelope.messageID else { continue }  // a pushed event, not our answer
-            if reply.type == .errorReply { throw ValidationError("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
+            if reply.type == .errorReply { throw CommandFailure("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
             return try reply.payload(as: Iblagh_V1_ConsoleReply.self)
         }
-        throw ValidationError("no answer from \(endpoint) within \(Int(timeout)) s")
+        throw CommandFailure("no answer from \(endpoint) within \(Int(timeout)) s")
     }
 
     private func report(_ reply: Iblagh_V1_ConsoleReply, done: String) throws {

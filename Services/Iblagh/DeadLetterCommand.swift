@@ -49,7 +49,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
             let missing = Set(ids).subtracting(replayed)
             print("replayed \(replayed.count) dead letter(s)")
             if !missing.isEmpty {
-                throw ValidationError("no dead letter with id \(missing.sorted().map(String.init).joined(separator: ", "))")
+                throw CommandFailure("no dead letter with id \(missing.sorted().map(String.init).joined(separator: ", "))")
             }
         }
     }

@@ -18,3 +18,10 @@ struct IblaghCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// A command that could not be carried out (no answer, a refusal, nothing found): printed as `Error: …` without the
+/// usage text, which is for mistakes in the command line (`ValidationError`, thrown from `validate()`).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

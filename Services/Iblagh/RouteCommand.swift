@@ -57,7 +57,7 @@ struct RerouteCommand: AsyncParsableCommand {
             guard let last = try transaction.rows(
                 "SELECT category, victim_is_minor, priority, rule_codes FROM router_decision WHERE tracking_id = ? ORDER BY version DESC LIMIT 1",
                 [.text(tracking)]).first
-            else { throw ValidationError("this router has not routed \(tracking)") }
+            else { throw CommandFailure("this router has not routed \(tracking)") }
             let category = Iblagh_V1_ReportCategory(rawValue: Int(last.integer("category") ?? 0)) ?? .unspecified
             let minor = last.integer("victim_is_minor") == 1
             // The same rules, with the operator's province in place of the reporter's text.

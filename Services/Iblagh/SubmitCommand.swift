@@ -29,6 +29,10 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Reporter's phone number.") var phone = ""
     @Option(help: "Seconds to wait for the answer.") var timeout = 15.0
 
+    func validate() throws {
+        _ = try buildReport()
+    }
+
     func run() async throws {
         let report = try buildReport()
         let key = key ?? "cli-\(UUID().uuidString.prefix(12))"
@@ -49,11 +53,11 @@ struct SubmitCommand: AsyncParsableCommand {
         let reply = try await bus.receive(before: deadline)
         await bus.close()
         guard let reply, let frame = reply.frames.last else {
-            throw ValidationError("no answer from \(endpoint) within \(Int(timeout)) s; retry with --key \(key)")
+            throw CommandFailure("no answer from \(endpoint) within \(Int(timeout)) s; retry with --key \(key)")
         }
         let envelope = try Iblagh_V1_Envelope(frame: frame)
         if envelope.type == .errorReply {
-            throw ValidationError("refused: \(try envelope.payload(as: Iblagh_V1_ErrorReply.self).reason)")
+            throw CommandFailure("refused: \(try envelope.payload(as: Iblagh_V1_ErrorReply.self).reason)")
         }
         let answer = try envelope.payload(as: Iblagh_V1_SubmitReportReply.self)
         switch answer.outcome {
@@ -65,7 +69,7 @@ struct SubmitCommand: AsyncParsableCommand {
             for violation in rejected.violations { print("rejected: \(violation.field) (\(violation.code)): \(violation.reason)") }
             throw ExitCode(1)
         case nil:
-            throw ValidationError("an empty answer")
+            throw CommandFailure("an empty answer")
         }
     }
 

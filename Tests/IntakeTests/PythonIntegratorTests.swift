@@ -41,5 +41,12 @@ struct SubmitCommandTests {
         #expect(bad.status != 0)
         #expect(bad.output.contains("report.residence"))
         #expect(try await intake.count("intake_report") == 1)
+        // A mistake in the command line is shown with this command's usage; a failure to get an answer without it.
+        let mistyped = try await run(iblaghPath, common + ["--category", "gossip", "--description", "x", "--residence", "Rabat"])
+        #expect(mistyped.status != 0 && mistyped.error.contains("--category") && mistyped.error.contains("Usage: iblagh submit"), "\(mistyped.error)")
+        let unanswered = try await run(iblaghPath, ["submit", "--endpoint", TestPorts.endpoint(), "--server-key", "\(keys)/intake.key",
+                                                    "--certificate", "\(keys)/acme.key_secret", "--timeout", "1",
+                                                    "--category", "fraud", "--description", "x", "--residence", "Rabat"])
+        #expect(unanswered.status != 0 && unanswered.error.contains("no answer") && !unanswered.error.contains("Usage:"), "\(unanswered.error)")
     }
 }
