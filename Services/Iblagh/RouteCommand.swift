@@ -16,11 +16,15 @@ struct RouteCommand: ParsableCommand {
     @Flag(help: "The victim is a minor.") var minor = false
     @Option(help: "The reference data file.") var reference = "deploy/reference/morocco-territory.json"
 
-    func run() throws {
-        let rules = RoutingRules(table: try TerritoryTable.load(file: reference))
-        guard let category = Iblagh_V1_ReportCategory(shortName: category) else {
+    func validate() throws {
+        guard Iblagh_V1_ReportCategory(shortName: category) != nil else {
             throw ValidationError("--category: one of \(Iblagh_V1_ReportCategory.shortNames.keys.sorted().joined(separator: ", "))")
         }
+    }
+
+    func run() throws {
+        let rules = RoutingRules(table: try TerritoryTable.load(file: reference))
+        let category = Iblagh_V1_ReportCategory(shortName: category) ?? .otherCybercrime  // `validate` checked it
         let decision = rules.decide(residence: place, country: country, category: category, victimIsMinor: minor)
         print("unit:         \(decision.territorialUnit.name) [\(decision.territorialUnit.id)]\(decision.territorialUnit.verified ? "" : " (unverified entry)")")
         for unit in decision.additionalUnits { print("also:         \(unit.name) [\(unit.id)]") }
@@ -45,12 +49,15 @@ struct RerouteCommand: AsyncParsableCommand {
     @Option(help: "Who decides (recorded).") var operatorName = NSUserName()
     @Option(help: "The reference data file.") var reference = "deploy/reference/morocco-territory.json"
 
+    func validate() throws {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason: say why") }
+    }
+
     func run() async throws {
         let table = try TerritoryTable.load(file: reference)
         guard let (region, target) = table.province(code: province) else {
             throw ValidationError("--province: no province \"\(province)\" in \(table.version)")
         }
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason: say why") }
         let store = try StoreLocation(db).openExisting(migrations: RoutingSchema.migrations)
         let tracking = self.tracking, reason = self.reason, who = operatorName
         let version = try await store.write { transaction -> Int in

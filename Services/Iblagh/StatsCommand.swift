@@ -27,6 +27,10 @@ struct StatsCommand: AsyncParsableCommand {
         @OptionGroup var source: Source
         @Option(help: "json, csv or html.") var format = "json"
 
+        func validate() throws {
+            guard ["json", "csv", "html"].contains(format) else { throw ValidationError("--format: json, csv or html") }
+        }
+
         func run() async throws {
             let year = source.year, limit = source.limit, store = try source.store()
             let report = try await store.read { try AnnualReport.compute(year: year, threshold: limit, in: $0) }
@@ -36,7 +40,7 @@ struct StatsCommand: AsyncParsableCommand {
             case "html":
                 let funnel = try await store.read { try Funnel.compute(year: year, category: nil, region: nil, threshold: limit, in: $0) }
                 print(ReportRendering.html(report, funnel: funnel), terminator: "")
-            default: throw ValidationError("--format: json, csv or html")
+            default: preconditionFailure("validate() checked the format")
             }
         }
     }
