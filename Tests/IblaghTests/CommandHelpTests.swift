@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("iblagh's help")
+@Suite("iblagh's help and usage")
 struct CommandHelpTests {
     /// Every command path below `iblagh` (`["case", "advance"]`, …), from the SUBCOMMANDS sections of the help.
     static func commands(below path: [String] = []) async throws -> [[String]] {
@@ -29,5 +29,20 @@ struct CommandHelpTests {
             let madeUp = help.output.range(of: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{3}", options: .regularExpression)
             #expect(madeUp == nil, "iblagh help \(path.joined(separator: " ")):\n\(help.output)")
         }
+    }
+
+    @Test("a mistake in the command line is named with that command's usage, before any file or peer is used", arguments: [
+        (["stats", "annual", "--db", "/nonexistent/s.db", "--format", "pdf"], "--format", "iblagh stats annual"),
+        (["route", "Kénitra", "--category", "gossip"], "--category", "iblagh route"),
+        (["reroute", "--db", "/nonexistent/r.db", "--tracking", "IBL-2026-000000000000", "--province", "kenitra", "--reason", " "], "--reason", "iblagh reroute"),
+        (["case", "advance", "--server-key", "/nonexistent.key", "--certificate", "/nonexistent.key_secret", "--tracking", "X", "--to", "nowhere"], "--to", "iblagh case advance"),
+        (["case", "judge", "--server-key", "/nonexistent.key", "--certificate", "/nonexistent.key_secret", "--tracking", "X", "--defendant", "d", "--verdict", "maybe"], "--verdict", "iblagh case judge"),
+        (["console", "--unit", "u", "--server-key", "/nonexistent.key", "--certificate", "/nonexistent.key_secret", "--acknowledge", "X"], "--officer", "iblagh console"),
+        (["submit", "--server-key", "/nonexistent.key", "--certificate", "/nonexistent.key_secret", "--category", "fraud", "--description", "x", "--residence", "Rabat", "--language", "de"], "--language", "iblagh submit"),
+    ])
+    func mistakesShowTheirUsage(_ arguments: [String], _ option: String, _ usage: String) async throws {
+        let result = try await run(iblaghPath, arguments)
+        #expect(result.status != 0)
+        #expect(result.error.contains("Error: \(option)") && result.error.contains("Usage: \(usage)"), "\(result.error)")
     }
 }
