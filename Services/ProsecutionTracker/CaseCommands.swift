@@ -137,7 +137,7 @@ extension CaseFile {
                 $0.verdict = verdict
                 $0.sentence = try Iblagh_V1_Sentence(serializedBytes: row.blob("sentence") ?? [])
                 $0.courtID = row.text("court_id") ?? ""
-                $0.judgedAt = Google_Protobuf_Timestamp(timeIntervalSince1970: row.real("judged_at") ?? 0)
+                $0.judgedAt = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: row.real("judged_at") ?? 0))
             }
         }
         return .with {
