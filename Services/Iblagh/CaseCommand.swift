@@ -87,14 +87,19 @@ struct CaseCommand: AsyncParsableCommand {
         @OptionGroup var connection: Connection
         @Option(help: "under_investigation, suspects_identified or referred_to_prosecution (in either case, as `show` prints it).") var to: String
         @Option(help: "A note for the record.") var note = ""
-        static let states: [String: Iblagh_V1_CaseState] = [
-            "under_investigation": .underInvestigation, "suspects_identified": .suspectsIdentified, "referred_to_prosecution": .referredToProsecution,
-        ]
+        /// The state `--to` names.
+        func target() throws -> Iblagh_V1_CaseState {
+            let states: [String: Iblagh_V1_CaseState] = [
+                "under_investigation": .underInvestigation, "suspects_identified": .suspectsIdentified, "referred_to_prosecution": .referredToProsecution,
+            ]
+            guard let state = states[to.lowercased()] else { throw ValidationError("--to: one of \(states.keys.sorted().joined(separator: ", "))") }
+            return state
+        }
         func validate() throws {
-            guard Self.states[to.lowercased()] != nil else { throw ValidationError("--to: one of \(Self.states.keys.sorted().joined(separator: ", "))") }
+            _ = try target()
         }
         func run() async throws {
-            let target = Self.states[to.lowercased()] ?? .unspecified  // `validate` checked it
+            let target = try target()
             try await connection.send { $0.advance = .with { $0.to = target; $0.note = note } }
         }
     }

@@ -22,11 +22,16 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Your officer id within the unit (pseudonymous).") var officer = ""
     @Option(help: "Seconds to wait for an answer.") var timeout = 15.0
 
-    static let methods: [String: Iblagh_V1_ComplainantContacted.ContactMethod] = ["phone": .phone, "email": .email, "in_person": .inPerson]
+    /// How `--method` says the complainant was contacted.
+    func contactMethod() throws -> Iblagh_V1_ComplainantContacted.ContactMethod {
+        let methods: [String: Iblagh_V1_ComplainantContacted.ContactMethod] = ["phone": .phone, "email": .email, "in_person": .inPerson]
+        guard let how = methods[method] else { throw ValidationError("--method: phone, email or in_person") }
+        return how
+    }
 
     func validate() throws {
         if acknowledge != nil || contacted != nil, officer.isEmpty { throw ValidationError("--officer: your officer id") }
-        if contacted != nil, Self.methods[method] == nil { throw ValidationError("--method: phone, email or in_person") }
+        if contacted != nil { _ = try contactMethod() }
     }
 
     func run() async throws {
@@ -44,7 +49,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             let reply = try await request(bus, .with { $0.acknowledge = .with { $0.trackingID = tracking; $0.officerID = officer } })
             return try report(reply, done: "acknowledged \(tracking): escalation stopped; contact the complainant before the deadline")
         }
-        if let tracking = contacted, let how = Self.methods[method] {  // `validate` checked the method
+        if let tracking = contacted {
+            let how = try contactMethod()
             let reply = try await request(bus, .with { $0.recordContact = .with { $0.trackingID = tracking; $0.officerID = officer; $0.method = how } })
             return try report(reply, done: "recorded: the complainant of \(tracking) was contacted (\(method))")
         }

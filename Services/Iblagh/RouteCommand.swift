@@ -16,15 +16,21 @@ struct RouteCommand: ParsableCommand {
     @Flag(help: "The victim is a minor.") var minor = false
     @Option(help: "The reference data file.") var reference = "deploy/reference/morocco-territory.json"
 
-    func validate() throws {
-        guard Iblagh_V1_ReportCategory(shortName: category) != nil else {
+    /// The category `--category` names.
+    func reportCategory() throws -> Iblagh_V1_ReportCategory {
+        guard let named = Iblagh_V1_ReportCategory(shortName: category) else {
             throw ValidationError("--category: one of \(Iblagh_V1_ReportCategory.shortNames.keys.sorted().joined(separator: ", "))")
         }
+        return named
+    }
+
+    func validate() throws {
+        _ = try reportCategory()
     }
 
     func run() throws {
         let rules = RoutingRules(table: try TerritoryTable.load(file: reference))
-        let category = Iblagh_V1_ReportCategory(shortName: category) ?? .otherCybercrime  // `validate` checked it
+        let category = try reportCategory()
         let decision = rules.decide(residence: place, country: country, category: category, victimIsMinor: minor)
         print("unit:         \(decision.territorialUnit.name) [\(decision.territorialUnit.id)]\(decision.territorialUnit.verified ? "" : " (unverified entry)")")
         for unit in decision.additionalUnits { print("also:         \(unit.name) [\(unit.id)]") }

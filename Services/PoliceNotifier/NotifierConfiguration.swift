@@ -28,12 +28,12 @@ struct NotifierConfiguration: Sendable {
         id = settings.string("notifier.id", default: "notifier-1")
         database = settings.string("notifier.database", default: "state/\(id)/notifier.db")
         regions = try settings.requiredString("notifier.regions").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        for region in regions where !(region == "national" || (region.count == 2 && region.allSatisfy(\.isNumber))) {
-            throw ConfigurationError(key: "notifier.regions", "\"\(region)\" is not a two-digit region code or national")
-        }
-        let named = regions
-        if let twice = named.first(where: { region in named.filter { $0 == region }.count > 1 }) {
-            throw ConfigurationError(key: "notifier.regions", "\"\(twice)\" is named twice")
+        var seen = Set<String>()
+        for region in regions {
+            guard region == "national" || (region.count == 2 && region.allSatisfy(\.isNumber)) else {
+                throw ConfigurationError(key: "notifier.regions", "\"\(region)\" is not a two-digit region code or national")
+            }
+            guard seen.insert(region).inserted else { throw ConfigurationError(key: "notifier.regions", "\"\(region)\" is named twice") }
         }
         dispatchEndpoint = try settings.endpoint("notifier.dispatch.endpoint", default: "tcp://127.0.0.1:7302")
         consoleEndpoint = try settings.endpoint("notifier.console.endpoint", default: "tcp://127.0.0.1:7301")
