@@ -67,7 +67,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     }
 
     /// Prints each case not `shown` yet as it is pushed, or as a new `Watch` after a reconnection lists it (a case
-    /// assigned while the connection was down is only in that list); until interrupted.
+    /// assigned while the connection was down is only in that list); until interrupted. After a reconnection only the
+    /// listed cases are remembered: a case no longer open is not listed again, so a console watching for months holds
+    /// the unit's open cases and those pushed since, not every case it ever showed.
     private func watch(_ bus: AsyncSocket, connections: AsyncStream<MonitorEvent>, shown: Set<String>) async throws {
         var shown = shown
         let endpoint = endpoint
@@ -89,15 +91,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         while true {
             let message = try await bus.receive()
             guard let envelope = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else { continue }
-            var arrived: [Iblagh_V1_ConsoleCase] = []
             if envelope.type == .consoleEvent, let event = try? envelope.payload(as: Iblagh_V1_ConsoleEvent.self) {
-                arrived = [event.case]
+                if shown.insert(event.case.trackingID).inserted { Self.say("new: " + Self.line(event.case)) }
             } else if envelope.type == .consoleReply, let reply = try? envelope.payload(as: Iblagh_V1_ConsoleReply.self),
                 case .cases(let open)? = reply.outcome {
                 Self.say("reconnected: \(open.cases.count) open case(s)")
-                arrived = open.cases
+                for item in open.cases where !shown.contains(item.trackingID) { Self.say("new: " + Self.line(item)) }
+                shown = Set(open.cases.map(\.trackingID))
             }
-            for item in arrived where shown.insert(item.trackingID).inserted { Self.say("new: " + Self.line(item)) }
         }
     }
 
