@@ -22,22 +22,24 @@ final class IntakeService: Sendable {
         self.configuration = configuration
         self.logger = logger
         store = try StoreLocation(configuration.database).open(migrations: IntakeSchema.migrations)
-        dispatcher = try await Dispatcher(
-            configuration: DispatcherConfiguration(
-                endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
+        dispatcher = try await Dispatcher.serving(
+            "intake.dispatch.endpoint", endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers,
             context: context, store: store, logger: logger)
         let vault = EvidenceVault(keys: configuration.dataKeys, knownMaterial: configuration.knownMaterial)
         let ledger = ReportLedger(store: store, keys: configuration.dataKeys, receiptCost: configuration.receiptCost, vault: vault, producer: configuration.id)
         var validator = ReportValidator()
         validator.evidencePolicy = configuration.evidence
-        intake = ReportIntake(ledger: ledger, validator: validator, dispatcher: dispatcher, producer: configuration.id, logger: logger)
+        let intake = ReportIntake(ledger: ledger, validator: validator, dispatcher: dispatcher, producer: configuration.id, logger: logger)
+        self.intake = intake
         reporterSteps = configuration.trackers.isEmpty ? nil : try await HopConsumer(
             configuration: ConsumerConfiguration(group: "intake", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.trackers,
                 linger: configuration.statusLinger),
             context: context, store: store, handler: ReporterSteps(), logger: logger)
-        submissions = try await SubmissionEndpoint(
-            endpoint: configuration.busEndpoint, keyPair: configuration.keyPair, integrators: configuration.integrators,
-            context: context, intake: intake, logger: logger)
+        submissions = try await ConfigurationError.naming("intake.bus.endpoint") {
+            try await SubmissionEndpoint(
+                endpoint: configuration.busEndpoint, keyPair: configuration.keyPair, integrators: configuration.integrators,
+                context: context, intake: intake, logger: logger)
+        }
     }
 
     /// Serves until shutdown. `onRunning` gets the HTTP port actually bound (useful with port 0).
@@ -55,7 +57,7 @@ final class IntakeService: Sendable {
         ).add(to: router)
         let submissions = self.submissions
         try await ServiceRun.serve(
-            router, name: "iblagh-intake", host: configuration.httpHost, port: configuration.httpPort, idleTimeout: configuration.httpIdleTimeout,
+            router, name: "iblagh-intake", settings: "intake.http", host: configuration.httpHost, port: configuration.httpPort, idleTimeout: configuration.httpIdleTimeout,
             beside: [EndpointService(serve: { try await submissions.run() }, close: { await submissions.close() })], onRunning: onRunning, logger: logger)
         await reporterSteps?.stop()
         await dispatcher.stop()

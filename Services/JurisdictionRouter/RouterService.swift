@@ -25,8 +25,8 @@ final class RouterService: Sendable {
         self.logger = logger
         reference = try ReferenceData(file: configuration.referenceData, logger: logger)
         store = try StoreLocation(configuration.database).open(migrations: RoutingSchema.migrations)
-        let dispatcher = try await Dispatcher(
-            configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
+        let dispatcher = try await Dispatcher.serving(
+            "router.dispatch.endpoint", endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers,
             context: context, store: store, logger: logger)
         self.dispatcher = dispatcher
         consumer = try await HopConsumer(
@@ -41,7 +41,7 @@ final class RouterService: Sendable {
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let watcher = ReferenceWatcher(reference: reference, interval: configuration.referenceCheck)
         try await ServiceRun.serve(
-            router, name: "iblagh-router", host: configuration.httpHost, port: configuration.httpPort, beside: [watcher], onRunning: onRunning, logger: logger)
+            router, name: "iblagh-router", settings: "router.http", host: configuration.httpHost, port: configuration.httpPort, beside: [watcher], onRunning: onRunning, logger: logger)
         await consumer.stop()
         await dispatcher.stop()
     }

@@ -23,13 +23,16 @@ final class NotifierService: Sendable {
         self.logger = logger
         store = try StoreLocation(configuration.database).open(migrations: NotifierSchema.migrations)
         assignments = CaseAssignments(directory: configuration.directory, producer: configuration.id)
-        let dispatcher = try await Dispatcher(
-            configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
+        let dispatcher = try await Dispatcher.serving(
+            "notifier.dispatch.endpoint", endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers,
             context: context, store: store, logger: logger)
         self.dispatcher = dispatcher
-        let consoles = try await ConsoleEndpoint(
-            endpoint: configuration.consoleEndpoint, keyPair: configuration.keyPair, consoles: configuration.consoles, context: context,
-            store: store, assignments: assignments, clock: configuration.clock, logger: logger)
+        let (store, assignments) = (store, assignments)
+        let consoles = try await ConfigurationError.naming("notifier.console.endpoint") {
+            try await ConsoleEndpoint(
+                endpoint: configuration.consoleEndpoint, keyPair: configuration.keyPair, consoles: configuration.consoles, context: context,
+                store: store, assignments: assignments, clock: configuration.clock, logger: logger)
+        }
         await consoles.setAfterCommit { await dispatcher.outboxChanged() }
         self.consoles = consoles
         var consumers: [HopConsumer] = []
@@ -49,7 +52,7 @@ final class NotifierService: Sendable {
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let consoles = self.consoles
         try await ServiceRun.serve(
-            router, name: "iblagh-notifier", host: configuration.httpHost, port: configuration.httpPort,
+            router, name: "iblagh-notifier", settings: "notifier.http", host: configuration.httpHost, port: configuration.httpPort,
             beside: [
                 EndpointService(serve: { try await consoles.run() }, close: { await consoles.close() }),
                 DeadlineWatch(store: store, assignments: assignments, clock: configuration.clock, tick: configuration.tick,

@@ -27,17 +27,19 @@ final class TrackerService: Sendable {
             let sent = try await store.write { try file.replayFacts(now: Date(), in: $0) }
             logger.notice("facts replayed to statistics", metadata: ["facts": "\(sent)"])
         }
-        let dispatcher = try await Dispatcher(
-            configuration: DispatcherConfiguration(endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers),
+        let dispatcher = try await Dispatcher.serving(
+            "tracker.dispatch.endpoint", endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers,
             context: context, store: store, logger: logger)
         self.dispatcher = dispatcher
         consumer = try await HopConsumer(
             configuration: ConsumerConfiguration(group: "tracker", consumerID: configuration.id, keyPair: configuration.keyPair, upstreams: configuration.upstreams,
                 linger: configuration.linger),
             context: context, store: store, handler: TrackEvents(file: file), afterCommit: { dispatcher.outboxChangedSoon() }, logger: logger)
-        commands = try await CommandEndpoint(
-            endpoint: configuration.commandsEndpoint, keyPair: configuration.keyPair, actors: configuration.actors, context: context,
-            store: store, file: file, afterCommit: { await dispatcher.outboxChanged() }, logger: logger)
+        commands = try await ConfigurationError.naming("tracker.commands.endpoint") {
+            try await CommandEndpoint(
+                endpoint: configuration.commandsEndpoint, keyPair: configuration.keyPair, actors: configuration.actors, context: context,
+                store: store, file: file, afterCommit: { await dispatcher.outboxChanged() }, logger: logger)
+        }
     }
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
@@ -45,7 +47,7 @@ final class TrackerService: Sendable {
         Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
         let commands = self.commands
         try await ServiceRun.serve(
-            router, name: "iblagh-tracker", host: configuration.httpHost, port: configuration.httpPort,
+            router, name: "iblagh-tracker", settings: "tracker.http", host: configuration.httpHost, port: configuration.httpPort,
             beside: [EndpointService(serve: { try await commands.run() }, close: { await commands.close() })], onRunning: onRunning, logger: logger)
         await consumer.stop()
         await dispatcher.stop()

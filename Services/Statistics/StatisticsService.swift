@@ -26,7 +26,7 @@ final class StatisticsService: Sendable {
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let api = StatisticsHTTPAPI(store: store, threshold: configuration.threshold, operatorKey: configuration.operatorKey)
         try await ServiceRun.serve(
-            api.router(), name: "iblagh-statistics", host: configuration.httpHost, port: configuration.httpPort, onRunning: onRunning, logger: logger)
+            api.router(), name: "iblagh-statistics", settings: "statistics.http", host: configuration.httpHost, port: configuration.httpPort, onRunning: onRunning, logger: logger)
         await consumer.stop()
     }
 }

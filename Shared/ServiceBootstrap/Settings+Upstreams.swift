@@ -34,4 +34,16 @@ extension ConfigurationError {
             throw ConfigurationError(key: key, "\(error)")
         }
     }
+
+    /// Runs `start` (binding an endpoint, e.g. a port another process holds), turning its error into one that names
+    /// `key`.
+    public static func naming<T>(_ key: String, _ start: () async throws -> T) async throws -> T {
+        do {
+            return try await start()
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(key: key, "\(error)")
+        }
+    }
 }

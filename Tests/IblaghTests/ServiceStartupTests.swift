@@ -38,6 +38,24 @@ struct ServiceStartupTests {
         #expect(result.status == 1 && result.error.contains("notifier.regions") && result.error.contains("\"04\" is named twice"), "\(result.error)")
     }
 
+    @Test("a port another process holds, or an address not on this machine, stops the service before it is ready, naming the setting and the address")
+    func portTaken() async throws {
+        let intake = try await IntakeFixture()
+        let held = try HeldPort()
+        for (key, settings, address, problem) in [
+            ("intake.bus.endpoint", ["bus": ["endpoint": held.endpoint]], "127.0.0.1:\(held.port)", "in use"),
+            ("intake.dispatch.endpoint", ["dispatch": ["endpoint": held.endpoint]], "127.0.0.1:\(held.port)", "in use"),
+            ("intake.http.port", ["http": ["host": "127.0.0.1", "port": held.port]], "127.0.0.1:\(held.port)", "in use"),
+            ("intake.http.host", ["http": ["host": "192.0.2.1", "port": 0]], "192.0.2.1:0", "assign requested address"),
+        ] {
+            try? FileManager.default.removeItem(atPath: intake.logPath)
+            await #expect(throws: ProcessTestError.self) { try await intake.crashAndRestart(adding: settings) }
+            #expect(intake.process.process.wait() == 1)
+            let line = try String(contentsOfFile: intake.logPath, encoding: .utf8).split(separator: "\n").last.map(String.init) ?? ""
+            #expect(line.hasPrefix("iblagh-intake: configuration \(key): ") && line.contains(address) && line.contains(problem), "\(line)")
+        }
+    }
+
     @Test("a configuration file that is missing, or not JSON, is named with what is wrong with it, in words and on one line")
     func badConfigurationFile() async throws {
         let directory = try temporaryDirectory()

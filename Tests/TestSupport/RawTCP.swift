@@ -75,16 +75,42 @@ public func freePort() throws -> Int {
 
 /// Binds a TCP socket to `port` on the loopback (0: the kernel picks) and closes it; the port it got, nil when taken.
 func bindLoopback(port: Int) -> Int? {
+    guard let (fd, bound) = loopbackSocket(port: port) else { return nil }
+    close(fd)
+    return bound
+}
+
+/// A loopback TCP port this test listens on until it is released: what a service started on it meets when another
+/// process holds its port.
+public final class HeldPort: Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    public init() throws {
+        guard let (fd, port) = loopbackSocket(port: 0), listen(fd, 1) == 0 else { throw ProcessTestError("no loopback port to hold") }
+        self.fd = fd
+        self.port = port
+    }
+
+    public var endpoint: String { "tcp://127.0.0.1:\(port)" }
+
+    deinit { close(fd) }
+}
+
+/// A TCP socket bound to `port` on the loopback (0: the kernel picks), and the port it got; nil when taken.
+private func loopbackSocket(port: Int) -> (Int32, Int)? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = UInt16(port).bigEndian
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    guard bound == 0 else { return nil }
+    guard bound == 0 else {
+        close(fd)
+        return nil
+    }
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }
