@@ -1,23 +1,36 @@
 import Foundation
 import Logging
 
-/// A service's log lines on standard error, one `write` each:
-/// `2026-11-30T13:49:11.042Z info iblagh.intake: channel=bus tracking_id=IBL-… [Intake] report accepted`.
+/// A service's log lines on standard error, one `write` each, as text (the default)
+/// `2026-11-30T13:49:11.042Z info iblagh.intake: channel=bus tracking_id=IBL-… [Intake] report accepted`
+/// or, for a log collector (`log.format = json`), as one JSON object a line:
+/// `{"time":"2026-11-30T13:49:11.042Z","level":"info","logger":"iblagh.intake","source":"Intake","message":"report
+/// accepted","metadata":{"channel":"bus","tracking_id":"IBL-…"}}`.
 ///
 /// swift-log's `StreamLogHandler` writes the same line with the time in seconds and the local zone, from `localtime`,
 /// whose one buffer every thread shares, and which looks at `/etc/localtime` again on every call: intake logs each
 /// report it accepts, so each one cost a `newfstatat` beside its `write`. Here the time is UTC, to the millisecond,
 /// from `gmtime_r`; lines from several processes (the local stack's) sort together.
 public struct LineLogHandler: LogHandler {
+    /// How a line is written.
+    public enum Format: String, Sendable, CaseIterable {
+        case text, json
+    }
+
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let descriptor: Int32
+    private let format: Format
 
-    public init(label: String, descriptor: Int32 = STDERR_FILENO, metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider) {
+    public init(
+        label: String, descriptor: Int32 = STDERR_FILENO, format: Format = .text,
+        metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
+    ) {
         self.label = label
         self.descriptor = descriptor
+        self.format = format
         self.metadataProvider = metadataProvider
     }
 
@@ -31,10 +44,10 @@ public struct LineLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
         if let explicit = event.metadata { all.merge(explicit) { $1 } }
         if let error = event.error, all["error"] == nil { all["error"] = "\(error)" }
-        var text = Self.timestamp(Date())
-        text += " \(event.level) \(label):"
-        for (key, value) in all.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
-        text += " [\(event.source)] \(event.message)\n"
+        var text = format == .json
+            ? Self.json(time: Date(), level: event.level, label: label, source: event.source, message: "\(event.message)", metadata: all)
+            : Self.text(time: Date(), level: event.level, label: label, source: event.source, message: "\(event.message)", metadata: all)
+        text += "\n"
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -48,6 +61,71 @@ public struct LineLogHandler: LogHandler {
                 }
             }
         }
+    }
+
+    /// A text line (without its newline): time, level, label, the metadata sorted by key, the source, the message.
+    static func text(time: Date, level: Logger.Level, label: String, source: String, message: String, metadata: Logger.Metadata) -> String {
+        var line = "\(timestamp(time)) \(level) \(label):"
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
+        return line + " [\(source)] \(message)"
+    }
+
+    /// A JSON line (without its newline): the same fields, named, with the metadata as an object (its keys sorted;
+    /// nested lists and dictionaries as JSON arrays and objects).
+    static func json(time: Date, level: Logger.Level, label: String, source: String, message: String, metadata: Logger.Metadata) -> String {
+        var line = "{\"time\":\"\(timestamp(time))\",\"level\":\"\(level)\",\"logger\":"
+        appendJSON(label, to: &line)
+        line += ",\"source\":"
+        appendJSON(source, to: &line)
+        line += ",\"message\":"
+        appendJSON(message, to: &line)
+        if !metadata.isEmpty {
+            line += ",\"metadata\":"
+            appendJSON(.dictionary(metadata), to: &line)
+        }
+        return line + "}"
+    }
+
+    private static func appendJSON(_ value: Logger.MetadataValue, to line: inout String) {
+        switch value {
+        case .string(let text): appendJSON(text, to: &line)
+        case .stringConvertible(let convertible): appendJSON(convertible.description, to: &line)
+        case .array(let values):
+            line += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { line += "," }
+                appendJSON(value, to: &line)
+            }
+            line += "]"
+        case .dictionary(let entries):
+            line += "{"
+            for (index, (key, value)) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { line += "," }
+                appendJSON(key, to: &line)
+                line += ":"
+                appendJSON(value, to: &line)
+            }
+            line += "}"
+        }
+    }
+
+    /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything else as it is (UTF-8).
+    private static func appendJSON(_ text: String, to line: inout String) {
+        line += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
     }
 
     /// `2026-11-30T13:49:11.042Z`: how a line writes `date`.

@@ -1,10 +1,12 @@
 import Foundation
+import Logging
 
 /// What every service executable does from its first line to its last, in one place: malloc's arenas limited before
 /// any thread starts, the settings read (command line, environment, JSON file), logging and metrics set up, the
 /// parent watched when a harness asks, the service's configuration built and every settings key it did not read
 /// refused, then the service run. Anything that fails on the way stops the process with one line on standard error,
-/// `EXECUTABLE: what is wrong` (a ``ConfigurationError`` names the key), and exit status 1.
+/// `EXECUTABLE: what is wrong` (a ``ConfigurationError`` names the key; a JSON line with `log.format = json`), and exit
+/// status 1.
 public enum ServiceMain {
     /// Runs the executable `name` (`iblagh-router`): `configure` reads the service's settings, `serve` starts the
     /// service with them and returns when it stopped (SIGTERM). On the main actor, where `main` runs.
@@ -13,15 +15,20 @@ public enum ServiceMain {
         _ name: String, configure: (Settings) throws -> Configuration, serve: (Configuration) async throws -> Void
     ) async {
         MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
+        var format = LineLogHandler.Format.text
         do {
             let settings = try await Settings.load()
-            try Observability.bootstrap(level: settings.string("log.level", default: "info"))
+            format = try Observability.bootstrap(level: settings.string("log.level", default: "info"), format: settings.string("log.format", default: "text"))
             ParentWatch.startIfRequested()
             let configuration = try configure(settings)
             try settings.refuseUnknownKeys()
             try await serve(configuration)
         } catch {
-            FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+            // As the service's other lines once their format is known: a log collector reading JSON gets this one too.
+            let line = format == .json
+                ? LineLogHandler.json(time: Date(), level: .critical, label: name, source: "ServiceBootstrap", message: "\(error)", metadata: [:])
+                : "\(name): \(error)"
+            FileHandle.standardError.write(Data((line + "\n").utf8))
             exit(1)
         }
     }

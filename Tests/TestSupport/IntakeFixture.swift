@@ -30,7 +30,8 @@ public final class IntakeFixture: @unchecked Sendable {
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(httpPort)")! }
 
     public init(
-        test: String = #function, store: StoreKind = .sqlite, postgres: PostgresServer? = nil, extra: [String: Any] = [:]
+        test: String = #function, store: StoreKind = .sqlite, postgres: PostgresServer? = nil, extra: [String: Any] = [:],
+        logFormat: String = "text"
     ) async throws {
         directory = try temporaryDirectory(test)
         databases = InstanceDatabases(directory: directory, store: store, server: postgres)
@@ -75,7 +76,7 @@ public final class IntakeFixture: @unchecked Sendable {
             "evidence": ["maxMiB": 1],
         ]
         intakeSettings.merge(extra) { _, new in new }
-        let configuration: [String: Any] = ["intake": intakeSettings, "log": ["level": "debug"]]
+        let configuration: [String: Any] = ["intake": intakeSettings, "log": ["level": "debug", "format": logFormat]]
         try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: "\(directory)/intake.json"))
         context = try ZMQContext()
         process = try ServiceProcess(
