@@ -62,7 +62,7 @@ let package = Package(
             ],
             path: "Shared/ZeroMQ"),
         .target(name: "Hexadecimal", path: "Shared/Hexadecimal"),
-        .target(name: "JSONFiles", path: "Shared/JSONFiles"),
+        .target(name: "JSONFiles", dependencies: ["Hexadecimal"], path: "Shared/JSONFiles"),
         .target(name: "IblaghCrypto", dependencies: ["CLibCrypto", "Hexadecimal"], path: "Shared/IblaghCrypto"),
         .target(
             name: "IblaghSchemas",
@@ -91,7 +91,7 @@ let package = Package(
             path: "Shared/ReliableHop"),
 
         .target(name: "Statistics", dependencies: ["IblaghSchemas", "IblaghStore"], path: "Shared/Statistics"),
-        .target(name: "CaseHistory", dependencies: ["IblaghStore", "IblaghCrypto", "Hexadecimal"], path: "Shared/CaseHistory"),
+        .target(name: "CaseHistory", dependencies: ["IblaghStore", "IblaghCrypto", "Hexadecimal", "JSONFiles"], path: "Shared/CaseHistory"),
         .target(name: "Jurisdiction", dependencies: ["IblaghSchemas", "JSONFiles"], path: "Shared/Jurisdiction"),
         .target(
             name: "RoutingLedger",

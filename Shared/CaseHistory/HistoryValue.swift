@@ -1,4 +1,4 @@
-import Hexadecimal
+import JSONFiles
 
 /// What a history entry's body may hold: text, a flag, an integer, a list of these, or a body within the body. The
 /// compiler refuses anything else — a date is written as text first, and nothing in a case's record is a fraction —
@@ -12,27 +12,9 @@ public protocol HistoryValue: Sendable {
 public typealias HistoryBody = [String: any HistoryValue]
 
 extension String: HistoryValue {
-    /// A JSON string: only `"`, `\` and the control characters are escaped; every byte of a multi-byte character is
-    /// 0x80 or above, so the rest is copied as it is, a run at a time.
+    /// A JSON string in its one form (``JSONString``): only `"`, `\` and the control characters are escaped.
     public func writeJSON(to bytes: inout [UInt8]) {
-        var text = self
-        text.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "\""))
-            var run = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
-                switch byte {
-                case UInt8(ascii: "\n"): bytes += #"\n"#.utf8
-                case UInt8(ascii: "\r"): bytes += #"\r"#.utf8
-                case UInt8(ascii: "\t"): bytes += #"\t"#.utf8
-                case ..<0x20: bytes += "\\u00\(Hex.string(CollectionOfOne(byte)))".utf8
-                default: bytes += [UInt8(ascii: "\\"), byte]
-                }
-                run = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
-            bytes.append(UInt8(ascii: "\""))
-        }
+        JSONString.append(self, to: &bytes)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSONFiles
 import Logging
 
 /// A service's log lines on standard error, one `write` each, as text (the default)
@@ -44,11 +45,11 @@ public struct LineLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
         if let explicit = event.metadata { all.merge(explicit) { $1 } }
         if let error = event.error, all["error"] == nil { all["error"] = "\(error)" }
-        var text = format == .json
+        var line = format == .json
             ? Self.json(time: Date(), level: event.level, label: label, source: event.source, message: "\(event.message)", metadata: all)
-            : Self.text(time: Date(), level: event.level, label: label, source: event.source, message: "\(event.message)", metadata: all)
-        text += "\n"
-        text.withUTF8 { bytes in
+            : Array(Self.text(time: Date(), level: event.level, label: label, source: event.source, message: "\(event.message)", metadata: all).utf8)
+        line.append(UInt8(ascii: "\n"))
+        line.withUnsafeBufferPointer { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -72,60 +73,42 @@ public struct LineLogHandler: LogHandler {
 
     /// A JSON line (without its newline): the same fields, named, with the metadata as an object (its keys sorted;
     /// nested lists and dictionaries as JSON arrays and objects).
-    static func json(time: Date, level: Logger.Level, label: String, source: String, message: String, metadata: Logger.Metadata) -> String {
-        var line = "{\"time\":\"\(timestamp(time))\",\"level\":\"\(level)\",\"logger\":"
-        appendJSON(label, to: &line)
-        line += ",\"source\":"
-        appendJSON(source, to: &line)
-        line += ",\"message\":"
-        appendJSON(message, to: &line)
+    static func json(time: Date, level: Logger.Level, label: String, source: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
+        var line = Array("{\"time\":\"\(timestamp(time))\",\"level\":\"\(level)\",\"logger\":".utf8)
+        JSONString.append(label, to: &line)
+        line += #","source":"#.utf8
+        JSONString.append(source, to: &line)
+        line += #","message":"#.utf8
+        JSONString.append(message, to: &line)
         if !metadata.isEmpty {
-            line += ",\"metadata\":"
-            appendJSON(.dictionary(metadata), to: &line)
+            line += #","metadata":"#.utf8
+            append(.dictionary(metadata), to: &line)
         }
-        return line + "}"
+        line.append(UInt8(ascii: "}"))
+        return line
     }
 
-    private static func appendJSON(_ value: Logger.MetadataValue, to line: inout String) {
+    private static func append(_ value: Logger.MetadataValue, to line: inout [UInt8]) {
         switch value {
-        case .string(let text): appendJSON(text, to: &line)
-        case .stringConvertible(let convertible): appendJSON(convertible.description, to: &line)
+        case .string(let text): JSONString.append(text, to: &line)
+        case .stringConvertible(let convertible): JSONString.append(convertible.description, to: &line)
         case .array(let values):
-            line += "["
+            line.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                if index > 0 { line += "," }
-                appendJSON(value, to: &line)
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                append(value, to: &line)
             }
-            line += "]"
+            line.append(UInt8(ascii: "]"))
         case .dictionary(let entries):
-            line += "{"
+            line.append(UInt8(ascii: "{"))
             for (index, (key, value)) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { line += "," }
-                appendJSON(key, to: &line)
-                line += ":"
-                appendJSON(value, to: &line)
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                JSONString.append(key, to: &line)
+                line.append(UInt8(ascii: ":"))
+                append(value, to: &line)
             }
-            line += "}"
+            line.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything else as it is (UTF-8).
-    private static func appendJSON(_ text: String, to line: inout String) {
-        line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
     }
 
     /// `2026-11-30T13:49:11.042Z`: how a line writes `date`.

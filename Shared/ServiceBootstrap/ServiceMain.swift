@@ -27,8 +27,8 @@ public enum ServiceMain {
             // As the service's other lines once their format is known: a log collector reading JSON gets this one too.
             let line = format == .json
                 ? LineLogHandler.json(time: Date(), level: .critical, label: name, source: "ServiceBootstrap", message: "\(error)", metadata: [:])
-                : "\(name): \(error)"
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+                : Array("\(name): \(error)".utf8)
+            FileHandle.standardError.write(Data(line + [UInt8(ascii: "\n")]))
             exit(1)
         }
     }
