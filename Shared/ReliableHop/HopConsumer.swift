@@ -24,6 +24,8 @@ public actor HopConsumer {
     /// What it grants each upstream now: what it can commit well within its lease (``CreditWindow``).
     private var window: CreditWindow
     private var heartbeat: Task<Void, Never>?
+    /// Per upstream, the watch for a refused handshake (``UpstreamAdmission``).
+    private var admissions: [Task<Void, Never>] = []
     private var epochs: [Int: [UInt8]] = [:]
     private var lastHeard: [Int: Date] = [:]
     private let started = Date()
@@ -60,12 +62,16 @@ public actor HopConsumer {
         self.metrics = HopMetrics(side: "consumer", group: configuration.group)
         self.window = CreditWindow(
             limit: configuration.credit, lease: configuration.deliveryLease, upstreams: configuration.upstreams.count)
+        // From here the initializer runs on the loop (self is whole): the sockets' watches start there.
         for (index, upstream) in configuration.upstreams.enumerated() {
             let socket = try context.socket(.dealer)
             try socket.makeCurveClient(keyPair: configuration.keyPair, serverKey: upstream.serverKey)
             try socket.setMaxMessageSize(Int64(Iblagh_V1_Envelope.maximumFrameBytes) + 1024)
             try socket.setHeartbeat(interval: .seconds(1), timeout: .seconds(5), ttl: .seconds(10))
             try socket.setImmediate(true)  // CREDIT/ACK go to a live connection or not at all
+            admissions.append(try UpstreamAdmission.watch(
+                socket, on: loop, upstream: upstream.name, group: configuration.group, logger: logger, refusals: metrics.refusedHandshakes,
+                reconnect: { [weak self] in await self?.reconnect(index) }))
             try socket.connect(upstream.endpoint)
             sockets.append(socket)
             loop.watch(socket) { [unowned self] _ in
@@ -87,9 +93,22 @@ public actor HopConsumer {
     /// Stops consuming; what was not acknowledged is redelivered by the producers.
     public func stop() {
         heartbeat?.cancel()
+        for admission in admissions { admission.cancel() }
         for socket in sockets { loop.unwatch(socket) }
         sockets.removeAll()
         loop.stop()
+    }
+
+    /// Connects to upstream `index` again, after it refused the handshake (libzmq gave that connection up).
+    private func reconnect(_ index: Int) {
+        guard index < sockets.count else { return }  // stopped meanwhile
+        let endpoint = configuration.upstreams[index].endpoint
+        try? sockets[index].disconnect(endpoint)
+        do {
+            try sockets[index].connect(endpoint)
+        } catch {
+            logger.error("connecting to the upstream again failed", metadata: ["upstream": "\(configuration.upstreams[index].name)", "error": "\(error)"])
+        }
     }
 
     private func grantCredit() {

@@ -8,6 +8,8 @@ struct HopMetrics: Sendable {
     let deadLettered: Counter
     let duplicatesIgnored: Counter
     let refusedFrames: Counter
+    /// Handshakes an upstream refused this consumer (its key not in the upstream's allow-list).
+    let refusedHandshakes: Counter
     let inFlight: Gauge
     let backlog: Gauge
     let commitBatch: Recorder
@@ -21,6 +23,7 @@ struct HopMetrics: Sendable {
         deadLettered = Counter(label: "iblagh_hop_dead_lettered_total", dimensions: dimensions)
         duplicatesIgnored = Counter(label: "iblagh_hop_duplicates_ignored_total", dimensions: dimensions)
         refusedFrames = Counter(label: "iblagh_hop_refused_frames_total", dimensions: dimensions)
+        refusedHandshakes = Counter(label: "iblagh_hop_refused_handshakes_total", dimensions: dimensions)
         inFlight = Gauge(label: "iblagh_hop_in_flight", dimensions: dimensions)
         backlog = Gauge(label: "iblagh_hop_outbox_depth", dimensions: dimensions)
         commitBatch = Recorder(label: "iblagh_hop_commit_batch_size", dimensions: dimensions)

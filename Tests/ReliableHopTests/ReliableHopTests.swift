@@ -114,6 +114,27 @@ struct ReliableHopTests {
         #expect(try await cluster.effects(["c1"]).values.allSatisfy { $0 == 1 })
     }
 
+    @Test("a consumer whose key the producer does not admit says so, and joins by itself once the producer admits it")
+    func consumerAdmittedLater() async throws {
+        let cluster = try await HopCluster(consumers: [("late", "g")])
+        defer { cluster.stopAll() }
+        // The operator forgot to copy the consumer's certificate into the producer's allow-list.
+        let admitted = "\(cluster.keys)/consumers/late.key", aside = "\(cluster.directory)/late.key"
+        try FileManager.default.moveItem(atPath: admitted, toPath: aside)
+        let (producer, endpoint) = try await cluster.producer(count: 500)
+        _ = try await cluster.consumer("late", connect: [endpoint])
+        let log = "\(cluster.directory)/late.log"
+        try await cluster.waitUntil(within: 30, "the consumer said nothing of its refused handshake") {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("upstream refused this consumer's key: is its public certificate in the upstream's allow-list")
+        }
+        #expect(try await cluster.effects(["late"]).isEmpty)
+        // Admitted, and the producer restarted to read its allow-list again: the consumer, left running, joins.
+        try FileManager.default.moveItem(atPath: aside, toPath: admitted)
+        try producer.restart()
+        _ = try await producer.waitForLine("ready ")
+        expectExactlyOnce(try await cluster.waitForEffects(["late"], count: 500), count: 500)
+    }
+
     @Test("a peer whose role is not the group it claims gets nothing; enrolled consumers are unaffected")
     func wrongRoleIsRefused() async throws {
         let cluster = try await HopCluster(consumers: [("c1", "g"), ("intruder", "statistics")])
