@@ -26,18 +26,10 @@ struct CaseCommand: AsyncParsableCommand {
             command.trackingID = tracking
             command.actor.personID = person
             action(&command)
-            let context = try ZMQContext()
-            let socket = try context.socket(.dealer)
-            try socket.makeCurveClient(keyPair: try CurveCertificate.loadKeyPair(secretFile: certificate), serverKey: try CurveCertificate.loadPublicKey(file: serverKey))
-            try socket.setLinger(.zero)
-            try socket.connect(endpoint)
-            let bus = await AsyncSocket(socket, loop: PollLoop(name: "case"))
-            defer { Task { await bus.close() } }
+            let connection = try await ServiceConnection(endpoint: endpoint, certificate: certificate, serverKey: serverKey, name: "case")
+            defer { Task { await connection.close() } }
             let request = try Iblagh_V1_Envelope(wrapping: command, messageID: UUID().uuidString, producer: "iblagh-case")
-            try await bus.send(Multipart([request.frame]))
-            let deadline = ContinuousClock.now + .seconds(15)
-            let message = try await bus.receive(before: deadline)
-            guard let message, let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else {
+            guard let reply = try await connection.request(request, within: .seconds(15)) else {
                 throw CommandFailure("no answer from \(endpoint); retry with --command-id \(commandId)")
             }
             if reply.type == .errorReply { throw CommandFailure("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }

@@ -35,48 +35,45 @@ struct ConsoleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try ZMQContext()
-        let socket = try context.socket(.dealer)
-        try socket.makeCurveClient(keyPair: try CurveCertificate.loadKeyPair(secretFile: certificate), serverKey: try CurveCertificate.loadPublicKey(file: serverKey))
-        try socket.setLinger(.zero)
-        // A notifier gone without closing its connection (its machine, the network) is noticed within 15 s.
-        try socket.setHeartbeat(interval: .seconds(5), timeout: .seconds(15), ttl: .seconds(60))
-        try socket.connect(endpoint)
-        let bus = await AsyncSocket(socket, loop: PollLoop(name: "console"))
-        defer { Task { await bus.close() } }
+        let connection = try await ServiceConnection(endpoint: endpoint, certificate: certificate, serverKey: serverKey, name: "console") {
+            // A notifier gone without closing its connection (its machine, the network) is noticed within 15 s.
+            try $0.setHeartbeat(interval: .seconds(5), timeout: .seconds(15), ttl: .seconds(60))
+        }
+        defer { Task { await connection.close() } }
 
         if let tracking = acknowledge {
-            let reply = try await request(bus, .with { $0.acknowledge = .with { $0.trackingID = tracking; $0.officerID = officer } })
+            let reply = try await request(connection, .with { $0.acknowledge = .with { $0.trackingID = tracking; $0.officerID = officer } })
             return try report(reply, done: "acknowledged \(tracking): escalation stopped; contact the complainant before the deadline")
         }
         if let tracking = contacted {
             let how = try contactMethod()
-            let reply = try await request(bus, .with { $0.recordContact = .with { $0.trackingID = tracking; $0.officerID = officer; $0.method = how } })
+            let reply = try await request(connection, .with { $0.recordContact = .with { $0.trackingID = tracking; $0.officerID = officer; $0.method = how } })
             return try report(reply, done: "recorded: the complainant of \(tracking) was contacted (\(method))")
         }
         // Watching, the notifier is told again whenever the connection comes back: it keeps its watchers in memory
         // only, so after its restart it would push nothing more to this console.
-        let connections = list ? nil : try await bus.monitor([.handshakeSucceeded, .disconnected])
-        let reply = try await request(bus, list ? .with { $0.list = .init() } : .with { $0.watch = .init() })
+        let reply = try await request(connection, list ? .with { $0.list = .init() } : .with { $0.watch = .init() })
         guard case .cases(let open)? = reply.outcome else { return try report(reply, done: "") }
         Self.say("console of \(unit): \(open.cases.count) open case(s)")
         for item in open.cases { Self.say(Self.line(item)) }
-        guard let connections else { return }
+        guard !list else { return }
         Self.say("watching for new cases (Ctrl-C to stop)")
-        try await watch(bus, connections: connections, shown: Set(open.cases.map(\.trackingID)))
+        try await watch(connection, shown: Set(open.cases.map(\.trackingID)))
     }
 
     /// Prints each case not `shown` yet as it is pushed, or as a new `Watch` after a reconnection lists it (a case
     /// assigned while the connection was down is only in that list); until interrupted. After a reconnection only the
     /// listed cases are remembered: a case no longer open is not listed again, so a console watching for months holds
     /// the unit's open cases and those pushed since, not every case it ever showed.
-    private func watch(_ bus: AsyncSocket, connections: AsyncStream<MonitorEvent>, shown: Set<String>) async throws {
+    private func watch(_ connection: ServiceConnection, shown: Set<String>) async throws {
         var shown = shown
-        let endpoint = endpoint
+        let (bus, endpoint) = (connection.bus, endpoint)
         let rewatch = Task {
             var lost = false
-            for await event in connections {
-                if event.kind == .disconnected, !lost {
+            for await event in connection.events {
+                if event.isHandshakeFailure {
+                    Self.say(connection.words(event))  // the notifier restarted without this console's key, say
+                } else if event.kind == .disconnected, !lost {
                     lost = true
                     Self.say("lost the notifier at \(endpoint); reconnecting")
                 } else if event.kind == .handshakeSucceeded, lost {
@@ -108,18 +105,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    private func request(_ bus: AsyncSocket, _ request: Iblagh_V1_ConsoleRequest) async throws -> Iblagh_V1_ConsoleReply {
+    private func request(_ connection: ServiceConnection, _ request: Iblagh_V1_ConsoleRequest) async throws -> Iblagh_V1_ConsoleReply {
         let envelope = try Iblagh_V1_Envelope(wrapping: request, messageID: UUID().uuidString, producer: "iblagh-console")
-        try await bus.send(Multipart([envelope.frame]))
-        let deadline = ContinuousClock.now + .seconds(timeout)
-        while ContinuousClock.now < deadline {
-            let message = try await bus.receive(before: deadline)
-            guard let message, let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else { break }
-            guard reply.correlationID == envelope.messageID else { continue }  // a pushed event, not our answer
-            if reply.type == .errorReply { throw CommandFailure("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
-            return try reply.payload(as: Iblagh_V1_ConsoleReply.self)
+        // A pushed event is not our answer: the answer names our request.
+        guard let reply = try await connection.request(envelope, within: .seconds(timeout), isAnswer: { $0.correlationID == envelope.messageID }) else {
+            throw CommandFailure("no answer from \(endpoint) within \(Int(timeout)) s")
         }
-        throw CommandFailure("no answer from \(endpoint) within \(Int(timeout)) s")
+        if reply.type == .errorReply { throw CommandFailure("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
+        return try reply.payload(as: Iblagh_V1_ConsoleReply.self)
     }
 
     private func report(_ reply: Iblagh_V1_ConsoleReply, done: String) throws {

@@ -36,26 +36,17 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try buildReport()
         let key = key ?? "cli-\(UUID().uuidString.prefix(12))"
-        let context = try ZMQContext()
-        let socket = try context.socket(.dealer)
-        try socket.makeCurveClient(
-            keyPair: try CurveCertificate.loadKeyPair(secretFile: certificate), serverKey: try CurveCertificate.loadPublicKey(file: serverKey))
-        try socket.setLinger(.zero)
-        try socket.connect(endpoint)
-        let bus = await AsyncSocket(socket, loop: PollLoop(name: "submit"))
+        let connection = try await ServiceConnection(endpoint: endpoint, certificate: certificate, serverKey: serverKey, name: "submit")
         let request = try Iblagh_V1_Envelope(
             wrapping: Iblagh_V1_SubmitReport.with {
                 $0.integratorReportKey = key
                 $0.report = report
             }, messageID: UUID().uuidString, producer: "iblagh-cli")
-        try await bus.send(Multipart([request.frame]))
-        let deadline = ContinuousClock.now + .seconds(timeout)
-        let reply = try await bus.receive(before: deadline)
-        await bus.close()
-        guard let reply, let frame = reply.frames.last else {
+        let reply = try await connection.request(request, within: .seconds(timeout))
+        await connection.close()
+        guard let envelope = reply else {
             throw CommandFailure("no answer from \(endpoint) within \(Int(timeout)) s; retry with --key \(key)")
         }
-        let envelope = try Iblagh_V1_Envelope(frame: frame)
         if envelope.type == .errorReply {
             throw CommandFailure("refused: \(try envelope.payload(as: Iblagh_V1_ErrorReply.self).reason)")
         }

@@ -48,5 +48,18 @@ struct SubmitCommandTests {
                                                     "--certificate", "\(keys)/acme.key_secret", "--timeout", "1",
                                                     "--category", "fraud", "--description", "x", "--residence", "Rabat"])
         #expect(unanswered.status != 0 && unanswered.error.contains("no answer") && !unanswered.error.contains("Usage:"), "\(unanswered.error)")
+        // A certificate intake does not admit, or intake's public key wrong: said at once, not after the timeout as
+        // "no answer" (libzmq gives such a connection up without a word).
+        let report = ["--category", "fraud", "--description", "x", "--residence", "Rabat", "--timeout", "60"]
+        let started = ContinuousClock.now
+        let stranger = try await run(iblaghPath, ["submit", "--endpoint", intake.busEndpoint, "--server-key", "\(keys)/intake.key",
+                                                  "--certificate", "\(keys)/intruder.key_secret"] + report)
+        #expect(stranger.status != 0 && stranger.error.contains("refused this certificate: is \(keys)/intruder.key in the service's allow-list"),
+                "\(stranger.error)")
+        let wrongServer = try await run(iblaghPath, ["submit", "--endpoint", intake.busEndpoint, "--server-key", "\(keys)/acme.key",
+                                                     "--certificate", "\(keys)/acme.key_secret"] + report)
+        #expect(wrongServer.status != 0 && wrongServer.error.contains("is --server-key the public certificate of the service"), "\(wrongServer.error)")
+        #expect(ContinuousClock.now - started < .seconds(60), "the refusals waited out a timeout")
+        #expect(try await intake.count("intake_report") == 1)
     }
 }
