@@ -46,6 +46,9 @@ public struct ConsumerConfiguration: Sendable {
     /// the producer may be about to give it to another instance (its failover timeout must be longer). This keeps an
     /// instance that was paused (SIGSTOP, a long GC-like stall) from applying what another instance now holds.
     public var deliveryLease: Duration = .seconds(10)
+    /// An upstream with no connection this long (a wrong endpoint, a producer down) is logged as a warning
+    /// (``UpstreamWatch``).
+    public var unreachableWarning: Duration = .seconds(30)
     /// How long applied message ids are remembered: a redelivery older than this would be applied again. Far longer
     /// than any redelivery (seconds to minutes); pruning keeps the inbox from growing without bound.
     public var inboxRetention: Duration = .seconds(7 * 24 * 3600)

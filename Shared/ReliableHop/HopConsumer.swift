@@ -24,8 +24,8 @@ public actor HopConsumer {
     /// What it grants each upstream now: what it can commit well within its lease (``CreditWindow``).
     private var window: CreditWindow
     private var heartbeat: Task<Void, Never>?
-    /// Per upstream, the watch for a refused handshake (``UpstreamAdmission``).
-    private var admissions: [Task<Void, Never>] = []
+    /// Per upstream, the watch on its connection (``UpstreamWatch``).
+    private var watches: [UpstreamWatch] = []
     private var epochs: [Int: [UInt8]] = [:]
     private var lastHeard: [Int: Date] = [:]
     private let started = Date()
@@ -69,9 +69,9 @@ public actor HopConsumer {
             try socket.setMaxMessageSize(Int64(Iblagh_V1_Envelope.maximumFrameBytes) + 1024)
             try socket.setHeartbeat(interval: .seconds(1), timeout: .seconds(5), ttl: .seconds(10))
             try socket.setImmediate(true)  // CREDIT/ACK go to a live connection or not at all
-            admissions.append(try UpstreamAdmission.watch(
-                socket, on: loop, upstream: upstream.name, group: configuration.group, logger: logger, refusals: metrics.refusedHandshakes,
-                reconnect: { [weak self] in await self?.reconnect(index) }))
+            watches.append(try UpstreamWatch(
+                socket, on: loop, upstream: upstream.name, group: configuration.group, unreachableWarning: configuration.unreachableWarning,
+                logger: logger, refusals: metrics.refusedHandshakes, reconnect: { [weak self] in await self?.reconnect(index) }))
             try socket.connect(upstream.endpoint)
             sockets.append(socket)
             loop.watch(socket) { [unowned self] _ in
@@ -93,7 +93,7 @@ public actor HopConsumer {
     /// Stops consuming; what was not acknowledged is redelivered by the producers.
     public func stop() {
         heartbeat?.cancel()
-        for admission in admissions { admission.cancel() }
+        for watch in watches { watch.cancel() }
         for socket in sockets { loop.unwatch(socket) }
         sockets.removeAll()
         loop.stop()

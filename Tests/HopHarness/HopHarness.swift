@@ -136,6 +136,7 @@ struct Consume: AsyncParsableCommand {
     @Option(help: "Seconds a delivery may wait to be committed.") var lease = 10.0
     @Option(help: "Milliseconds each effect takes (a slow consumer holds many messages).") var slowMs = 0
     @Option(help: "Most messages committed in one transaction.") var maxBatch = 2000
+    @Option(help: "Seconds without a connection to an upstream before a warning.") var unreachableWarning = 30.0
 
     struct Effects: HopHandler {
         let consumer: String
@@ -166,6 +167,7 @@ struct Consume: AsyncParsableCommand {
         configuration.credit = credit
         configuration.deliveryLease = .seconds(lease)
         configuration.maxBatch = maxBatch
+        configuration.unreachableWarning = .seconds(unreachableWarning)
         let consumer = try await HopConsumer(configuration: configuration, context: context, store: store, handler: Effects(consumer: id, slowMs: slowMs))
         say("ready")
         _ = consumer

@@ -46,7 +46,7 @@ final class HopCluster: @unchecked Sendable {
     /// Starts a consumer instance named `name` (its key and its database share the name).
     func consumer(
         _ name: String, group: String = "g", connect endpoints: [String], key: String? = nil, lease: Double = 10,
-        slowMs: Int = 0, maxBatch: Int = 2000, database: String? = nil, sharingDatabaseWith other: String? = nil
+        slowMs: Int = 0, maxBatch: Int = 2000, database: String? = nil, sharingDatabaseWith other: String? = nil, unreachableWarning: Double = 30
     ) async throws -> ServiceProcess {
         if let database { databases.place(name, at: database) }
         if let other { databases.place(name, at: self.database(other)) }
@@ -54,7 +54,8 @@ final class HopCluster: @unchecked Sendable {
         let process = try ServiceProcess(
             harnessPath,
             ["consume", "--db", self.database(name), "--connect", endpoints.joined(separator: ","), "--keys", keys,
-             "--id", name, "--key", key ?? name, "--group", group, "--lease", "\(lease)", "--slow-ms", "\(slowMs)", "--max-batch", "\(maxBatch)"],
+             "--id", name, "--key", key ?? name, "--group", group, "--lease", "\(lease)", "--slow-ms", "\(slowMs)", "--max-batch", "\(maxBatch)",
+             "--unreachable-warning", "\(unreachableWarning)"],
             outputPath: "\(directory)/\(name).out", errorPath: "\(directory)/\(name).log")
         processes.append(process)
         _ = try await process.waitForLine("ready")

@@ -135,6 +135,19 @@ struct ReliableHopTests {
         expectExactlyOnce(try await cluster.waitForEffects(["late"], count: 500), count: 500)
     }
 
+    @Test("a consumer whose upstream is out of reach says so after a while, and consumes once the producer is there")
+    func upstreamOutOfReach() async throws {
+        let cluster = try await HopCluster(consumers: [("c1", "g")])
+        defer { cluster.stopAll() }
+        let endpoint = TestPorts.endpoint()  // nothing listens there yet: a producer down, or a wrong endpoint
+        _ = try await cluster.consumer("c1", connect: [endpoint], unreachableWarning: 1)
+        try await cluster.waitUntil(within: 30, "the consumer said nothing of its missing upstream") {
+            ((try? String(contentsOfFile: "\(cluster.directory)/c1.log", encoding: .utf8)) ?? "").contains("no connection to the upstream")
+        }
+        _ = try await cluster.producer(count: 200, endpoint: endpoint)
+        expectExactlyOnce(try await cluster.waitForEffects(["c1"], count: 200), count: 200)
+    }
+
     @Test("a peer whose role is not the group it claims gets nothing; enrolled consumers are unaffected")
     func wrongRoleIsRefused() async throws {
         let cluster = try await HopCluster(consumers: [("c1", "g"), ("intruder", "statistics")])
