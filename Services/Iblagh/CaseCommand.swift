@@ -32,7 +32,6 @@ struct CaseCommand: AsyncParsableCommand {
             guard let reply = try await connection.request(request, within: .seconds(15)) else {
                 throw CommandFailure("no answer from \(endpoint); retry with --command-id \(commandId)")
             }
-            if reply.type == .errorReply { throw CommandFailure("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
             let answer = try reply.payload(as: Iblagh_V1_CaseCommandReply.self)
             switch answer.outcome {
             case .case(let summary):

@@ -111,7 +111,6 @@ struct ConsoleCommand: AsyncParsableCommand {
         guard let reply = try await connection.request(envelope, within: .seconds(timeout), isAnswer: { $0.correlationID == envelope.messageID }) else {
             throw CommandFailure("no answer from \(endpoint) within \(Int(timeout)) s")
         }
-        if reply.type == .errorReply { throw CommandFailure("refused: \(try reply.payload(as: Iblagh_V1_ErrorReply.self).reason)") }
         return try reply.payload(as: Iblagh_V1_ConsoleReply.self)
     }
 

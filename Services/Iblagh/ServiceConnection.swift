@@ -40,7 +40,8 @@ final class ServiceConnection: Sendable {
     }
 
     /// Sends `request` and waits up to `timeout` for the envelope `isAnswer` accepts (other messages, such as a
-    /// console's pushed cases, are skipped); nil when none came. Throws at once when the service refused the handshake.
+    /// console's pushed cases, are skipped); nil when none came. Throws at once when the service refused the handshake,
+    /// and when its answer is an `ErrorReply` (the request refused: its reason).
     func request(
         _ request: Iblagh_V1_Envelope, within timeout: Duration, isAnswer: (Iblagh_V1_Envelope) -> Bool = { _ in true }
     ) async throws -> Iblagh_V1_Envelope? {
@@ -50,7 +51,9 @@ final class ServiceConnection: Sendable {
             if let refused = failure.withLock({ $0 }) { throw CommandFailure(words(refused)) }
             guard let message = try await bus.receive(before: min(deadline, .now + .milliseconds(200))) else { continue }
             guard let reply = try? Iblagh_V1_Envelope(frame: message.frames.last ?? []) else { continue }
-            if isAnswer(reply) { return reply }
+            guard isAnswer(reply) else { continue }
+            if reply.type == .errorReply { throw CommandFailure("refused: \((try? reply.payload(as: Iblagh_V1_ErrorReply.self))?.reason ?? "no reason given")") }
+            return reply
         }
         if let refused = failure.withLock({ $0 }) { throw CommandFailure(words(refused)) }
         return nil

@@ -47,9 +47,6 @@ struct SubmitCommand: AsyncParsableCommand {
         guard let envelope = reply else {
             throw CommandFailure("no answer from \(endpoint) within \(Int(timeout)) s; retry with --key \(key)")
         }
-        if envelope.type == .errorReply {
-            throw CommandFailure("refused: \(try envelope.payload(as: Iblagh_V1_ErrorReply.self).reason)")
-        }
         let answer = try envelope.payload(as: Iblagh_V1_SubmitReportReply.self)
         switch answer.outcome {
         case .accepted(let accepted):
