@@ -70,7 +70,8 @@ final class UpstreamWatch: Sendable {
         let checking = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: unreachableWarning / 3)
-                guard let away = self?.warningDue(after: unreachableWarning) else { continue }
+                guard let self else { return }  // its consumer is gone
+                guard let away = warningDue(after: unreachableWarning) else { continue }
                 logger.warning(
                     "no connection to the upstream: is its endpoint right, and is it running?",
                     metadata: metadata.merging(["seconds": "\(away.components.seconds)"]) { $1 })
