@@ -65,7 +65,7 @@ final class ServiceConnection: Sendable {
 
     /// What a failed handshake means for the person at the keyboard.
     func words(_ event: MonitorEvent) -> String {
-        let publicFile = certificate.hasSuffix("_secret") ? String(certificate.dropLast("_secret".count)) : certificate
+        let publicFile = CurveCertificate.publicFile(of: certificate) ?? "the public half of \(certificate)"
         return event.kind == .handshakeFailedAuth
             ? "\(endpoint) refused this certificate: is \(publicFile) in the service's allow-list, with the role this command needs?"
             : "the handshake with \(endpoint) failed (\(event)): is --server-key the public certificate of the service at that endpoint?"

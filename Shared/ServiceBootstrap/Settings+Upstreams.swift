@@ -28,10 +28,8 @@ extension ConfigurationError {
     public static func naming<T>(_ key: String, _ load: () throws -> T) throws -> T {
         do {
             return try load()
-        } catch let error as ConfigurationError {
-            throw error
         } catch {
-            throw ConfigurationError(key: key, "\(error)")
+            throw named(error, key)
         }
     }
 
@@ -40,10 +38,13 @@ extension ConfigurationError {
     public static func naming<T>(_ key: String, _ start: () async throws -> T) async throws -> T {
         do {
             return try await start()
-        } catch let error as ConfigurationError {
-            throw error
         } catch {
-            throw ConfigurationError(key: key, "\(error)")
+            throw named(error, key)
         }
+    }
+
+    /// `error` as one that names `key` (a ``ConfigurationError`` already names its own).
+    private static func named(_ error: any Error, _ key: String) -> any Error {
+        error as? ConfigurationError ?? ConfigurationError(key: key, "\(error)")
     }
 }

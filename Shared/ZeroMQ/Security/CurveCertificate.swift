@@ -68,14 +68,19 @@ public enum CurveCertificate {
         }
     }
 
+    /// The public certificate beside the secret one `secretFile` (`NAME.key` for `NAME.key_secret`); nil for a file not
+    /// named as a secret certificate.
+    public static func publicFile(of secretFile: String) -> String? {
+        secretFile.hasSuffix(".key_secret") ? String(secretFile.dropLast("_secret".count)) : nil
+    }
+
     /// Reads a peer's public key from its public certificate (`.key`). A secret certificate is refused unless
     /// `allowingSecret` (showing a file's key): a service or a tool is given only the public half of another party's
     /// key, and one handed a secret file points at a secret that should never have left its owner.
     public static func loadPublicKey(file: String, allowingSecret: Bool = false) throws -> CurvePublicKey {
         let fields = try parse(file)
         guard allowingSecret || fields["secret-key"] == nil else {
-            let publicFile = file.hasSuffix(".key_secret") ? String(file.dropLast("_secret".count)) : "its .key file"
-            throw ZMQError(.invalidCertificate, "\(file) is a secret certificate: name the public one (\(publicFile)); a secret key stays with its owner")
+            throw ZMQError(.invalidCertificate, "\(file) is a secret certificate: name the public one (\(publicFile(of: file) ?? "its .key file")); a secret key stays with its owner")
         }
         guard let text = fields["public-key"] else {
             throw ZMQError(.invalidCertificate, "\(file) has no curve public-key")
