@@ -114,7 +114,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Shared/ServiceBootstrap"),
+            path: "Shared/ServiceBootstrap", exclude: ["generate-help.py"]),
 
         // Executables.
         .executableTarget(

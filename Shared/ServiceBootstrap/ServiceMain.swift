@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 
-/// What every service executable does from its first line to its last, in one place: malloc's arenas limited before
-/// any thread starts, the settings read (command line, environment, JSON file), logging and metrics set up, the
+/// What every service executable does from its first line to its last, in one place: `--help` answered (each
+/// setting, from docs/configuration.md) without touching anything, malloc's arenas limited before any thread starts,
+/// the settings read (command line, environment, JSON file), logging and metrics set up, the
 /// parent watched when a harness asks, the service's configuration built and every settings key it did not read
 /// refused, then the service run. Anything that fails on the way stops the process with one line on standard error,
 /// `EXECUTABLE: what is wrong` (a ``ConfigurationError`` names the key; a JSON line with `log.format = json`), and exit
@@ -14,6 +15,10 @@ public enum ServiceMain {
     public static func run<Configuration>(
         _ name: String, configure: (Settings) throws -> Configuration, serve: (Configuration) async throws -> Void
     ) async {
+        if SettingsHelp.isRequested(CommandLine.arguments), let help = SettingsHelp.text(of: name) {
+            FileHandle.standardOutput.write(Data(help.utf8))
+            exit(0)
+        }
         MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
         var format = LineLogHandler.Format.text
         do {

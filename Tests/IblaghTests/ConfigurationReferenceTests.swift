@@ -1,4 +1,5 @@
 import Foundation
+import ServiceBootstrap
 import Testing
 import TestSupport
 
@@ -59,6 +60,44 @@ struct ConfigurationReferenceTests {
             #expect(documented == value, "\(key): the doc says \(documented), the code \(value)")
         }
         #expect(checked > 30)
+    }
+
+    @Test("each executable's --help is the doc's table: every setting, its names on the command line and in the environment, its default; nothing opened", arguments: [
+        "intake", "router", "notifier", "tracker", "statistics",
+    ])
+    func help(_ service: String) async throws {
+        let directory = try temporaryDirectory("help-\(service)")
+        let database = "\(directory)/\(service).db"
+        // A setting out of range and a file not there: help answers before any setting is read.
+        let result = try await run(
+            builtExecutable("iblagh-\(service)"), ["--\(service)-database", database, "--\(service)-http-port", "70000", "--config", "/nonexistent.json", "--help"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.error.isEmpty, "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: database))
+        let output = result.output
+        #expect(output.hasPrefix("iblagh-\(service): "), "\(output)")
+        let documented = try Self.keysInDoc().filter { $0.key.hasPrefix("\(service).") || $0.key.hasPrefix("log.") }
+        #expect(documented.count > 8)
+        for (key, value) in documented {
+            let names = "  --\(Settings.commandLineName(key)), \(Settings.environmentName(key))\n"
+            guard let line = output.range(of: names) else {
+                Issue.record("\(key) is not in iblagh-\(service) --help")
+                continue
+            }
+            let described = output[line.upperBound...].prefix { $0 != "\n" }
+            #expect(described.contains(value == "required" ? ", required:" : ", default \(value):"), "\(key): \(described)")
+        }
+        #expect(output.components(separatedBy: "\n  --").count - 1 == documented.count, "a setting listed that the doc does not have")
+        #expect(output.split(separator: "\n").allSatisfy { $0.count <= 100 || !$0.contains(" ") }, "a line past 100 columns")
+        let short = try await run(builtExecutable("iblagh-\(service)"), ["-h"])
+        #expect(short.status == 0 && short.output == output)
+    }
+
+    @Test("the executables' help (SettingsReference.swift) was generated from this version of the doc")
+    func helpGeneratedFromDoc() async throws {
+        let script = Self.root.appendingPathComponent("Shared/ServiceBootstrap/generate-help.py").path
+        let result = try await run("/usr/bin/env", ["python3", script, "--check"])
+        #expect(result.status == 0, "\(result.error)")
     }
 
     @Test("each service reads its hop linger, and refuses one out of range by the key's name", arguments: [
