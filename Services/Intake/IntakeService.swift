@@ -49,7 +49,7 @@ final class IntakeService: Sendable {
             limits: .init(evidence: configuration.evidence, pace: configuration.bodyPace),
             submissions: RateLimiter(perMinute: configuration.submissionsPerMinute, burst: configuration.submissionBurst),
             lookups: RateLimiter(perMinute: configuration.lookupsPerMinute, burst: 5),
-            ready: { [store] in await Probes.answers(store) })
+            problems: Probes.readiness(store: store, consumers: reporterSteps.map { [$0] } ?? []))
         let router = api.router()
         CitizenWeb(
             intake: intake, vault: api.vault, evidence: configuration.evidence, submissions: api.submissions, lookups: api.lookups, pace: configuration.bodyPace,

@@ -16,10 +16,12 @@ struct StatisticsHTTPAPI: Sendable {
     let store: any Store
     let threshold: Int
     let operatorKey: [UInt8]?
+    /// What keeps the service from its work, for `/readyz` (``Probes/readiness(store:consumers:)``).
+    let problems: @Sendable () async -> [String]
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        Probes.add(to: router, ready: { [store] in await Probes.answers(store) })
+        Probes.add(to: router, problems: problems)
         router.get("/") { request, _ in try await annual(request, format: "html") }
         router.get("/static/statistics.css") { _, _ in
             var response = respond(Array(ReportRendering.css.utf8), type: "text/css; charset=utf-8")

@@ -24,7 +24,8 @@ final class StatisticsService: Sendable {
     }
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let api = StatisticsHTTPAPI(store: store, threshold: configuration.threshold, operatorKey: configuration.operatorKey)
+        let api = StatisticsHTTPAPI(store: store, threshold: configuration.threshold, operatorKey: configuration.operatorKey,
+            problems: Probes.readiness(store: store, consumers: [consumer]))
         try await ServiceRun.serve(
             api.router(), name: "iblagh-statistics", settings: "statistics.http", host: configuration.httpHost, port: configuration.httpPort, onRunning: onRunning, logger: logger)
         await consumer.stop()

@@ -90,6 +90,14 @@ public actor HopConsumer {
         }
     }
 
+    /// Why an upstream does not admit this consumer, one line per upstream whose last handshake failed: a service
+    /// with any is not ready (``UpstreamWatch/refusal``).
+    public func refusals() -> [String] {
+        zip(configuration.upstreams, watches).compactMap { upstream, watch in
+            watch.refusal.map { "upstream \(upstream.name) at \(upstream.endpoint) \($0)" }
+        }
+    }
+
     /// Stops consuming; what was not acknowledged is redelivered by the producers.
     public func stop() {
         heartbeat?.cancel()

@@ -15,6 +15,9 @@ import ZeroMQ
 ///   endpoint or a producer that is down looked like a quiet day. Now no connection for ``ConsumerConfiguration/
 ///   unreachableWarning`` (30 s) is a warning, repeated every ten times that while it lasts, and its end a notice.
 /// * `iblagh_hop_upstream_connected{side="consumer",group,upstream}`: 1 while the handshake is done, else 0.
+/// * ``refusal``: what the service's `/readyz` says while the last handshake was refused (a key no restart of the
+///   consumer fixes: a rollout stops at the first instance it meets). An upstream merely out of reach leaves the
+///   consumer ready: a producer's restart must not take every consumer out of service.
 final class UpstreamWatch: Sendable {
     static let firstRetry: Duration = .seconds(5)
     static let longestRetry: Duration = .seconds(60)
@@ -24,6 +27,8 @@ final class UpstreamWatch: Sendable {
         var since = ContinuousClock.now
         var warned = false
         var lastWarning = ContinuousClock.now
+        /// Why the last handshake failed, until one succeeds.
+        var refusal: String?
     }
 
     private let state = Mutex(State())
@@ -46,6 +51,7 @@ final class UpstreamWatch: Sendable {
                 switch event.kind {
                 case .handshakeSucceeded:
                     connected.record(1)
+                    self?.state.withLock { $0.refusal = nil }
                     let wasWarned = self?.noteConnected() ?? false
                     if refused || wasWarned { logger.notice("upstream reachable, this consumer admitted", metadata: metadata) }
                     (refused, wait) = (false, Self.firstRetry)
@@ -55,8 +61,12 @@ final class UpstreamWatch: Sendable {
                 default:
                     refused = true
                     refusals.increment()
+                    let keyRefused = event.kind == .handshakeFailedAuth
+                    self?.state.withLock {
+                        $0.refusal = keyRefused ? "refused this consumer's key" : "failed the handshake (is its public key in the upstreams setting its own?)"
+                    }
                     logger.error(
-                        event.kind == .handshakeFailedAuth
+                        keyRefused
                             ? "upstream refused this consumer's key: is its public certificate in the upstream's allow-list, with a role naming group \(group)?"
                             : "handshake with the upstream failed: is the upstream's public certificate in this consumer's settings its own, and the endpoint its dispatch endpoint?",
                         metadata: metadata.merging(["event": "\(event)", "retry_seconds": "\(wait.components.seconds)"]) { $1 })
@@ -79,6 +89,9 @@ final class UpstreamWatch: Sendable {
         }
         tasks.withLock { $0 = [watching, checking] }
     }
+
+    /// Why the upstream does not admit this consumer (its last handshake failed), or nil.
+    var refusal: String? { state.withLock { $0.refusal } }
 
     /// The handshake is done; returns whether a warning had said the upstream was out of reach.
     private func noteConnected() -> Bool {

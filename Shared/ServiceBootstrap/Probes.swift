@@ -1,16 +1,21 @@
 import HTTPTypes
 import Hummingbird
 import IblaghStore
+import ReliableHop
 
-/// The endpoints every service answers: `/healthz` (the process runs), `/readyz` (it can do its work: `ready`
-/// says whether its store and bus are up) and `/metrics` (Prometheus text).
+/// The endpoints every service answers: `/healthz` (the process runs), `/readyz` (it can do its work) and
+/// `/metrics` (Prometheus text).
+///
+/// `/readyz` answers `200 ready`, or `503 not ready` with one line per problem that `problems` finds: a store that
+/// does not answer, an upstream that refuses the service's key (``readiness(store:consumers:)``).
 public enum Probes {
-    public static func add<Context: RequestContext>(to router: Router<Context>, ready: @escaping @Sendable () async -> Bool) {
+    public static func add<Context: RequestContext>(to router: Router<Context>, problems: @escaping @Sendable () async -> [String]) {
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ -> Response in
-            await ready()
+            let found = await problems()
+            return found.isEmpty
                 ? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
-                : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "not ready\n")))
+                : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: (["not ready"] + found).joined(separator: "\n") + "\n")))
         }
         router.get("/metrics") { _, _ -> Response in
             var headers = HTTPFields()
@@ -18,11 +23,16 @@ public enum Probes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
         }
     }
-}
 
-extension Probes {
-    /// A store is ready when it answers a query.
-    public static func answers(_ store: any Store) async -> Bool {
-        (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) != nil
+    /// What keeps a service from its work: its store not answering a query, and each upstream of its hop consumers
+    /// that refuses its key. An upstream merely out of reach is not one: a producer's restart must not take its
+    /// consumers out of service (its metric and its warning say it).
+    public static func readiness(store: any Store, consumers: [HopConsumer] = []) -> @Sendable () async -> [String] {
+        {
+            var problems: [String] = []
+            if (try? await store.read { try $0.rows("SELECT 1 AS one", []) }) == nil { problems.append("store does not answer") }
+            for consumer in consumers { problems += await consumer.refusals() }
+            return problems
+        }
     }
 }

@@ -42,6 +42,31 @@ struct RouterTests {
         #expect(byCase[nowhere]?.ruleCodes == ["residence-unknown"])
     }
 
+    @Test("a router whose key intake does not admit is not ready and says why on /readyz; admitted, it is ready and routes")
+    func refusedRouterIsNotReady() async throws {
+        let intake = try await IntakeFixture()
+        // The operator forgot to copy the router's certificate into intake's allow-list.
+        let admitted = "\(intake.directory)/keys/consumers/router.key", aside = "\(intake.directory)/router.key"
+        try FileManager.default.moveItem(atPath: admitted, toPath: aside)
+        _ = try await intake.terminateAndRestart()
+        let routers = try await RouterFixture(intake: intake)
+        let port = routers.httpPorts[0]
+        let refused = "not ready\nupstream intake-1 at \(intake.dispatchEndpoint) refused this consumer's key\n"
+        try await waitUntil(within: 30, "/readyz: \(try await readiness(port))") { try await readiness(port) == (503, refused) }
+        // Admitted, and intake restarted to read its allow-list again: the router, left running, joins.
+        try FileManager.default.moveItem(atPath: aside, toPath: admitted)
+        _ = try await intake.terminateAndRestart()
+        try await waitUntil(within: 60, "/readyz: \(try await readiness(port))") { try await readiness(port) == (200, "ready\n") }
+        let tracker = try await routers.tracker()
+        defer { Task { await tracker.stop() } }
+        let kenitra = try await submit(intake, residence: "Kénitra", key: "k-admitted")
+        #expect(try await tracker.wait(for: 1).map { try $0.payload(as: Iblagh_V1_CaseRouted.self).trackingID } == [kenitra])
+    }
+
+    func readiness(_ port: Int) async throws -> (status: Int, body: String) {
+        try await httpAnswer("http://127.0.0.1:\(port)/readyz")
+    }
+
     @Test("two router instances share 2,000 reports: each routed exactly once, both used", arguments: StoreKind.allCases)
     func twoInstancesShareTheLoad(store: StoreKind) async throws {
         let intake = try await IntakeFixture(store: store)

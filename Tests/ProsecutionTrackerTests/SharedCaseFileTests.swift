@@ -193,15 +193,6 @@ struct SharedCaseFileTests {
             $0.dismiss = .with { $0.reason = "no offence" }
         }
     }
-
-    func waitUntil(within seconds: Double, _ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if (try? await condition()) == true { return }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-        throw ProcessTestError("\(what): not within \(seconds) s")
-    }
 }
 
 /// What both tests start from: a fresh PostgreSQL database for the case file, keys, and intake and a router as

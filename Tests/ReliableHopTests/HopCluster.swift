@@ -112,16 +112,6 @@ final class HopCluster: @unchecked Sendable {
         return try await effects(consumers)
     }
 
-    /// Waits until `condition` holds, polling; fails with `describe()` after `seconds`.
-    func waitUntil(within seconds: Double = 120, _ describe: @autoclosure () async throws -> String, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if (try? await condition()) == true { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw ProcessTestError("condition not met within \(seconds) s: \(try await describe())")
-    }
-
     func stopAll() {
         for process in processes { process.stop() }
     }

@@ -33,10 +33,10 @@ struct HopCrashTests {
         // c1 is slow, so it holds a full credit window of unacknowledged messages when it dies.
         let doomed = try await cluster.consumer("c1", connect: [endpoint], slowMs: 2)
         _ = try await cluster.consumer("c2", connect: [endpoint])
-        try await cluster.waitUntil("c1 applied nothing yet") { try await cluster.effects(["c1"]).count > 100 }
+        try await waitUntil("c1 applied nothing yet") { try await cluster.effects(["c1"]).count > 100 }
         doomed.crash()
         let appliedByC1 = try await cluster.effects(["c1"]).count
-        try await cluster.waitUntil(summary(try await cluster.effects(["c1", "c2"]), expected: 5_000)) {
+        try await waitUntil(summary(try await cluster.effects(["c1", "c2"]), expected: 5_000)) {
             Set(try await cluster.effects(["c1", "c2"]).keys) == expectedIDs(5_000)
         }
         // Each instance applied each message at most once. Applied by both can only be what c1 committed in its
@@ -112,6 +112,6 @@ struct HopCrashTests {
             try await server.start()
         }
         expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 6_000), count: 6_000)
-        try await cluster.waitUntil(within: 60, "messages still pending") { try await cluster.pending() == 0 }
+        try await waitUntil(within: 60, "messages still pending") { try await cluster.pending() == 0 }
     }
 }

@@ -13,8 +13,8 @@ extension ReliableHopTests {
         @Sendable func failures() -> Int {
             ((try? String(contentsOfFile: consumer.errorPath ?? "", encoding: .utf8)) ?? "").components(separatedBy: "applying a batch failed").count - 1
         }
-        try await cluster.waitUntil(within: 60, "the consumer's disk never filled") { failures() >= 1 }
-        try await cluster.waitUntil(within: 10, "the consumer did not retry") { failures() >= 2 }
+        try await waitUntil(within: 60, "the consumer's disk never filled") { failures() >= 1 }
+        try await waitUntil(within: 10, "the consumer did not retry") { failures() >= 2 }
         // Full: the producer still holds everything not applied — nothing is acknowledged before it is committed, and
         // no batch is committed in part. (A retry may fit in the WAL once the checkpointer has started it over, so a
         // batch can still land now and then.) On a loaded machine the producer may still be enqueueing its 10,000
@@ -28,7 +28,7 @@ extension ReliableHopTests {
 
         try await disk.grow(to: "64m")
         expectExactlyOnce(try await cluster.waitForEffects(["c1"], count: 10_000), count: 10_000)
-        try await cluster.waitUntil(within: 30, "messages still pending") { try await cluster.pending() == 0 }
+        try await waitUntil(within: 30, "messages still pending") { try await cluster.pending() == 0 }
         withExtendedLifetime(disk) {}  // unmounted only when the test is done with it
     }
 }

@@ -18,7 +18,7 @@ struct ReliableHopTests {
         expectExactlyOnce(try await cluster.waitForEffects(["c1", "c2"], count: 10_000), count: 10_000)
         let shares = try await [cluster.effects(["c1"]).count, cluster.effects(["c2"]).count]
         #expect(shares.allSatisfy { $0 > 1000 }, "load not shared: \(shares)")
-        try await cluster.waitUntil(within: 30, "messages still pending") {
+        try await waitUntil(within: 30, "messages still pending") {
             try await cluster.pending() == 0
         }
     }
@@ -33,7 +33,7 @@ struct ReliableHopTests {
         // it cannot commit in a second, drop it unapplied, and the producer would give it out again only at its 60-s
         // redelivery timeout: the run could not finish in 45 s.
         _ = try await cluster.consumer("c1", connect: [endpoint], lease: 1, slowMs: 10, maxBatch: 150)
-        try await cluster.waitUntil(within: 45, summary(try await cluster.effects(["c1"]), expected: 1_000)) {
+        try await waitUntil(within: 45, summary(try await cluster.effects(["c1"]), expected: 1_000)) {
             try await cluster.effects(["c1"]).count == 1_000
         }
         expectExactlyOnce(try await cluster.effects(["c1"]), count: 1_000)
@@ -48,7 +48,7 @@ struct ReliableHopTests {
         let (_, first) = try await cluster.producer("producer-a", count: 2_000)
         let (_, second) = try await cluster.producer("producer-b", count: 2_000)
         _ = try await cluster.consumer("c1", connect: [first, second])
-        try await cluster.waitUntil(within: 120, "messages still pending at a producer") {
+        try await waitUntil(within: 120, "messages still pending at a producer") {
             let (a, b) = (try await cluster.pending(in: "producer-a"), try await cluster.pending(in: "producer-b"))
             return a == 0 && b == 0
         }
@@ -69,10 +69,10 @@ struct ReliableHopTests {
         _ = try await cluster.consumer("c1", connect: [endpoint])
         _ = try await cluster.consumer("idle", group: "h", connect: [endpoint])
         expectExactlyOnce(try await cluster.waitForEffects(["c1"], count: 2_000), count: 2_000)
-        try await cluster.waitUntil(within: 30, "h's cursor did not move past g's rows") {
+        try await waitUntil(within: 30, "h's cursor did not move past g's rows") {
             try await cluster.count("SELECT COALESCE((SELECT acked_through FROM hop_cursor WHERE consumer_group = 'h'), 0)", in: "producer") >= 2000
         }
-        try await cluster.waitUntil(within: 30, "the delivered rows were not pruned: \(try await cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer")) left") {
+        try await waitUntil(within: 30, "the delivered rows were not pruned: \(try await cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer")) left") {
             try await cluster.count("SELECT COUNT(*) FROM hop_outbox", in: "producer") == 0
         }
         #expect(try await cluster.effects(["idle"]).isEmpty)
@@ -86,7 +86,7 @@ struct ReliableHopTests {
         _ = try await cluster.consumer("router-1", group: "router", connect: [endpoint])
         _ = try await cluster.consumer("tracker-1", group: "tracker", connect: [endpoint])
         _ = try await cluster.consumer("tracker-2", group: "tracker", connect: [endpoint])
-        try await cluster.waitUntil(summary(try await cluster.effects(["router-1"]), expected: 3_000)) {
+        try await waitUntil(summary(try await cluster.effects(["router-1"]), expected: 3_000)) {
             let (routers, trackers) = (try await cluster.effects(["router-1"]), try await cluster.effects(["tracker-1", "tracker-2"]))
             return routers.count == 3_000 && trackers.count == 3_000
         }
@@ -103,7 +103,7 @@ struct ReliableHopTests {
         defer { cluster.stopAll() }
         let (_, endpoint) = try await cluster.producer(count: 1_000, poison: true)
         _ = try await cluster.consumer("c1", connect: [endpoint])
-        try await cluster.waitUntil("dead letters: \(try await cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer"))") {
+        try await waitUntil("dead letters: \(try await cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer"))") {
             let dead = try await cluster.count("SELECT COUNT(*) FROM hop_dead_letter", in: "producer")
             let applied = try await cluster.effects(["c1"]).count
             return dead == 2 && applied == 1_000
@@ -124,7 +124,7 @@ struct ReliableHopTests {
         let (producer, endpoint) = try await cluster.producer(count: 500)
         _ = try await cluster.consumer("late", connect: [endpoint])
         let log = "\(cluster.directory)/late.log"
-        try await cluster.waitUntil(within: 30, "the consumer said nothing of its refused handshake") {
+        try await waitUntil(within: 30, "the consumer said nothing of its refused handshake") {
             ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("upstream refused this consumer's key: is its public certificate in the upstream's allow-list")
         }
         #expect(try await cluster.effects(["late"]).isEmpty)
@@ -141,7 +141,7 @@ struct ReliableHopTests {
         defer { cluster.stopAll() }
         let endpoint = TestPorts.endpoint()  // nothing listens there yet: a producer down, or a wrong endpoint
         _ = try await cluster.consumer("c1", connect: [endpoint], unreachableWarning: 1)
-        try await cluster.waitUntil(within: 30, "the consumer said nothing of its missing upstream") {
+        try await waitUntil(within: 30, "the consumer said nothing of its missing upstream") {
             ((try? String(contentsOfFile: "\(cluster.directory)/c1.log", encoding: .utf8)) ?? "").contains("no connection to the upstream")
         }
         _ = try await cluster.producer(count: 200, endpoint: endpoint)

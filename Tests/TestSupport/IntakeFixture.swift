@@ -254,6 +254,11 @@ public enum Canary {
 
 /// The body of a GET, as text.
 public func httpGet(_ url: String) async throws -> String {
-    let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
-    return String(decoding: data, as: UTF8.self)
+    try await httpAnswer(url).body
+}
+
+/// The status and body of a GET, as text.
+public func httpAnswer(_ url: String) async throws -> (status: Int, body: String) {
+    let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
 }

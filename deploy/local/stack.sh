@@ -111,7 +111,11 @@ wait_ready() { # NAME
     alive "$(pid_of "$name")" || break
     sleep 0.2
   done
-  echo "    $name did not become ready; its log ($state/logs/$name.log) ends with:" >&2
+  if alive "$(pid_of "$name")"; then
+    echo "    $name did not become ready within 30 s; its /readyz says:" >&2
+    curl -s --max-time 2 "http://127.0.0.1:$probe/readyz" 2>&1 | sed 's/^/      /' >&2 || true
+  fi
+  echo "    $name's log ($state/logs/$name.log) ends with:" >&2
   tail -n 5 "$state/logs/$name.log" >&2 || true
   return 1
 }

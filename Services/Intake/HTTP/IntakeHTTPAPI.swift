@@ -19,7 +19,8 @@ struct IntakeHTTPAPI: Sendable {
     let limits: Limits
     let submissions: RateLimiter
     let lookups: RateLimiter
-    let ready: @Sendable () async -> Bool
+    /// What keeps intake from its work, for `/readyz` (``Probes/readiness(store:consumers:)``).
+    let problems: @Sendable () async -> [String]
 
     /// Request limits of the HTTP API.
     struct Limits: Sendable {
@@ -30,7 +31,7 @@ struct IntakeHTTPAPI: Sendable {
 
     func router() -> Router<IntakeRequestContext> {
         let router = Router(context: IntakeRequestContext.self)
-        Probes.add(to: router, ready: ready)
+        Probes.add(to: router, problems: problems)
         router.post("/v1/reports") { request, context in try await submit(request, context) }
         router.get("/v1/reports/{tracking}") { request, context in try await status(request, context) }
         router.post("/v1/reports/{tracking}/evidence") { request, context in try await upload(request, context) }
