@@ -23,7 +23,9 @@ final class RouterService: Sendable {
     init(configuration: RouterConfiguration, context: ZMQContext, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
-        reference = try ReferenceData(file: configuration.referenceData, logger: logger)
+        let reference = try ConfigurationError.naming("router.reference.file") { try ReferenceData(file: configuration.referenceData, logger: logger) }
+        self.reference = reference
+        Self.warnOfUnknownRegions(consumers: configuration.consumers, reference: reference, logger: logger)
         store = try StoreLocation(configuration.database).open(migrations: RoutingSchema.migrations)
         let dispatcher = try await Dispatcher.serving(
             "router.dispatch.endpoint", endpoint: configuration.dispatchEndpoint, keyPair: configuration.keyPair, consumers: configuration.consumers,
@@ -34,6 +36,18 @@ final class RouterService: Sendable {
                 linger: configuration.linger),
             context: context, store: store, handler: RouteReports(reference: reference, producer: configuration.id),
             afterCommit: { dispatcher.outboxChangedSoon() }, logger: logger)
+    }
+
+    /// A notifier whose certificate names a region the reference data lacks (`notifier:99`) is admitted and receives
+    /// nothing: said once at the start, since a later reference file may add the region.
+    static func warnOfUnknownRegions(consumers: AllowList, reference: ReferenceData, logger: Logger) {
+        let known = Set(reference.rules.table.regions.map(\.code) + ["national"])
+        let named = Set(consumers.roles.values.flatMap(DispatcherConfiguration.groups(of:)).filter { $0.hasPrefix("notifier:") }.map { String($0.dropFirst("notifier:".count)) })
+        for region in named.subtracting(known).sorted() {
+            logger.warning(
+                "a consumer certificate names a region the reference data does not have: that notifier will receive nothing",
+                metadata: ["region": "\(region)", "reference": "\(reference.rules.table.version)"])
+        }
     }
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {

@@ -68,7 +68,8 @@ public struct TerritoryTable: Sendable, Decodable {
     /// Errors name the file and the problem.
     public static func load(file: String) throws -> TerritoryTable {
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw ReferenceDataError("cannot read the reference data file \(file)")
+            let relative = file.hasPrefix("/") ? "" : " (a relative path, from the working directory \(FileManager.default.currentDirectoryPath))"
+            throw ReferenceDataError("cannot read the reference data file \(file)\(relative)")
         }
         let table: TerritoryTable
         do {

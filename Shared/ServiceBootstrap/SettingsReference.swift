@@ -44,7 +44,7 @@ enum SettingsReference {
                 .init(key: "router.key", type: "path", defaultValue: "required", meaning: "its CURVE secret certificate"),
                 .init(key: "router.upstreams", type: "upstreams", defaultValue: "required", meaning: "intake instances"),
                 .init(key: "router.hop.lingerMilliseconds", type: "int 0–1000", defaultValue: "2", meaning: "how long a few reports from intake wait for more before they are committed together (docs/configuration.md#hop-linger)"),
-                .init(key: "router.consumers", type: "directory", defaultValue: "required", meaning: "its consumers' public certificates, role notifier:REGION[,notifier:REGION...] (REGION a code such as 04, or national) or tracker"),
+                .init(key: "router.consumers", type: "directory", defaultValue: "required", meaning: "its consumers' public certificates, role notifier:REGION[,notifier:REGION...] (REGION a code of the reference data such as 04, or national; another is warned of at the start: that notifier would receive nothing) or tracker"),
                 .init(key: "router.dispatch.endpoint", type: "endpoint", defaultValue: "tcp://127.0.0.1:7202", meaning: "its dispatch ROUTER (CaseRouted)"),
                 .init(key: "router.reference.file", type: "path", defaultValue: "deploy/reference/morocco-territory.json", meaning: "the territory and units file; a replaced file is loaded without a restart"),
                 .init(key: "router.reference.checkSeconds", type: "seconds", defaultValue: "2", meaning: "how often the file is checked for a replacement"),

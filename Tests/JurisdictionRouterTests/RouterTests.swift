@@ -63,6 +63,28 @@ struct RouterTests {
         #expect(try await tracker.wait(for: 1).map { try $0.payload(as: Iblagh_V1_CaseRouted.self).trackingID } == [kenitra])
     }
 
+    @Test("a reference file the router cannot read stops it naming the setting; a notifier's certificate naming a region the file lacks is warned of")
+    func referenceSettingsChecked() async throws {
+        let intake = try await IntakeFixture()
+        let routers = try await RouterFixture(intake: intake, notifiers: [("notifier", RouterFixture.allRegions), ("stray", "notifier:04,notifier:99")])
+        let log = "\(intake.directory)/router.log"
+        try await waitUntil(within: 10, "no warning in \(log)") {
+            try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").contains {
+                $0.contains("warning") && $0.contains("region=99") && $0.contains("names a region the reference data does not have")
+            }
+        }
+        #expect(try !String(contentsOfFile: log, encoding: .utf8).contains("region=04"))
+        let missing = try await run(builtExecutable("iblagh-router"), [
+            "--config", "\(intake.directory)/router.json", "--router-id", "router-9", "--router-database", "\(intake.directory)/router-9.db",
+            "--router-reference-file", "nowhere/territory.json",
+        ], timeout: 60)
+        #expect(missing.status == 1)
+        #expect(missing.error.hasPrefix(
+            "iblagh-router: configuration router.reference.file: cannot read the reference data file nowhere/territory.json (a relative path, from the working directory "),
+            "\(missing.error)")
+        #expect(routers.processes[0].process.isRunning)
+    }
+
     func readiness(_ port: Int) async throws -> (status: Int, body: String) {
         try await httpAnswer("http://127.0.0.1:\(port)/readyz")
     }
