@@ -124,10 +124,20 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
     }
 
-    static func line(_ item: Iblagh_V1_ConsoleCase) -> String {
+    /// A case as the officer reads it, with the deadline its state is held to now: the acknowledgement while it is
+    /// `notified`, the complainant's contact once `acknowledged`; `OVERDUE` once that deadline passed.
+    static func line(_ item: Iblagh_V1_ConsoleCase, now: Date = Date()) -> String {
         let format = ISO8601DateFormatter()
         let priority = item.priority == .urgent ? "URGENT" : "normal"
         let level = item.escalationLevel > 0 ? " (escalated to you, level \(item.escalationLevel))" : ""
-        return "\(item.trackingID)  \(item.category.shortName)  \(priority)  \(item.state)  acknowledge by \(format.string(from: item.acknowledgeBy.date))\(level)"
+        func deadline(_ what: String, _ by: Date) -> String {
+            by > now ? "  \(what) by \(format.string(from: by))" : "  \(what) OVERDUE since \(format.string(from: by))"
+        }
+        let due = switch item.state {
+        case "notified": deadline("acknowledge", item.acknowledgeBy.date)
+        case "acknowledged": deadline("contact the complainant", item.contactBy.date)
+        default: ""
+        }
+        return "\(item.trackingID)  \(item.category.shortName)  \(priority)  \(item.state)\(due)\(level)"
     }
 }
