@@ -11,10 +11,11 @@ final class ReferenceData: Sendable {
     private let state: Mutex<(rules: RoutingRules, modified: Date?)>
     private let logger: Logger
 
-    init(file: String, logger: Logger) throws {
+    /// `table`: the file as loaded with the settings.
+    init(file: String, table: TerritoryTable, logger: Logger) {
         self.file = file
         self.logger = logger
-        let rules = RoutingRules(table: try TerritoryTable.load(file: file))
+        let rules = RoutingRules(table: table)
         state = Mutex((rules, Self.modified(file)))
         RouterMetrics.shared.using(rules.table.version, replacing: nil)
     }

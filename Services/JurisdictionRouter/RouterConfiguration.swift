@@ -16,6 +16,8 @@ struct RouterConfiguration: Sendable {
     var consumers: AllowList
     var dispatchEndpoint: String
     var referenceData: String
+    /// The reference data file as it was at the start (``ReferenceData`` watches it for a replacement).
+    var territory: TerritoryTable
     var referenceCheck: Duration
     var httpHost: String
     var httpPort: Int
@@ -25,6 +27,7 @@ struct RouterConfiguration: Sendable {
         database = settings.string("router.database", default: "state/\(id)/router.db")
         dispatchEndpoint = try settings.endpoint("router.dispatch.endpoint", default: "tcp://127.0.0.1:7202")
         referenceData = settings.string("router.reference.file", default: "deploy/reference/morocco-territory.json")
+        territory = try ConfigurationError.naming("router.reference.file") { [referenceData] in try TerritoryTable.load(file: referenceData) }
         referenceCheck = try settings.seconds("router.reference.checkSeconds", default: 2)
         linger = try settings.milliseconds("router.hop.lingerMilliseconds", default: 2, in: 0...1_000)
         httpHost = settings.string("router.http.host", default: "127.0.0.1")

@@ -23,7 +23,7 @@ final class RouterService: Sendable {
     init(configuration: RouterConfiguration, context: ZMQContext, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
-        let reference = try ConfigurationError.naming("router.reference.file") { try ReferenceData(file: configuration.referenceData, logger: logger) }
+        let reference = ReferenceData(file: configuration.referenceData, table: configuration.territory, logger: logger)
         self.reference = reference
         Self.warnOfUnknownRegions(consumers: configuration.consumers, reference: reference, logger: logger)
         store = try StoreLocation(configuration.database).open(migrations: RoutingSchema.migrations)

@@ -3,7 +3,7 @@ import Logging
 
 /// What every service executable does from its first line to its last, in one place: `--help` answered (each
 /// setting, from docs/configuration.md) without touching anything, malloc's arenas limited before any thread starts,
-/// the settings read (command line, environment, JSON file), logging and metrics set up, the
+/// the settings read and checked (with `--check`, the process stops there: exit status 0 when they are valid) (command line, environment, JSON file), logging and metrics set up, the
 /// parent watched when a harness asks, the service's configuration built and every settings key it did not read
 /// refused, then the service run. Anything that fails on the way stops the process with one line on standard error,
 /// `EXECUTABLE: what is wrong` (a ``ConfigurationError`` names the key; a JSON line with `log.format = json`), and exit
@@ -27,6 +27,10 @@ public enum ServiceMain {
             ParentWatch.startIfRequested()
             let configuration = try configure(settings)
             try settings.refuseUnknownKeys()
+            if CommandLine.arguments.dropFirst().contains("--check") {
+                FileHandle.standardOutput.write(Data("\(name): the configuration is valid (the store and the endpoints are not opened)\n".utf8))
+                exit(0)
+            }
             try await serve(configuration)
         } catch {
             // As the service's other lines once their format is known: a log collector reading JSON gets this one too.

@@ -28,12 +28,15 @@ public enum SettingsHelp {
         let example = service.settings.first { $0.key.hasSuffix(".http.port") } ?? service.settings[0]
         var lines = wrap(service.summary, width: width) + [""]
         lines.append("usage: \(executable) [--config FILE] [--SETTING VALUE ...]")
+        lines.append("       \(executable) --check [--config FILE] [--SETTING VALUE ...]")
         lines.append("       \(executable) --help")
         lines.append("")
         lines += wrap(
             "Each setting comes from the command line (--\(Settings.commandLineName(example.key)) VALUE), else the environment "
                 + "(\(Settings.environmentName(example.key))=VALUE), else the JSON file named by --config or IBLAGH_CONFIG "
-                + "(nested by the key's parts), else its default. A setting marked required has none.", width: width)
+                + "(nested by the key's parts), else its default. A setting marked required has none. With --check it reads every "
+                + "setting and the files they name (keys, allow-lists, data files) and stops: exit status 0 when all are valid, else 1 "
+                + "and the setting that is not; its store and endpoints are not opened.", width: width)
         for (title, settings) in [("Settings:", service.settings), ("Read by every service:", SettingsReference.common)] {
             lines += ["", title]
             for setting in settings {

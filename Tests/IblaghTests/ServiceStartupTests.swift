@@ -38,6 +38,21 @@ struct ServiceStartupTests {
         #expect(result.status == 1 && result.error.contains("notifier.regions") && result.error.contains("\"04\" is named twice"), "\(result.error)")
     }
 
+    @Test("--check reads intake's settings and the files they name, then stops: 0 when valid, else 1 and the setting; nothing opened")
+    func checkOnly() async throws {
+        let intake = try await IntakeFixture()
+        let database = "\(intake.directory)/checked.db"
+        let settings = ["--config", "\(intake.directory)/intake.json", "--intake-database", database, "--check"]
+        let valid = try await run(builtExecutable("iblagh-intake"), settings, timeout: 60)
+        #expect(valid.status == 0 && valid.output == "iblagh-intake: the configuration is valid (the store and the endpoints are not opened)\n", "\(valid)")
+        // Its ports are the running instance's: --check binds nothing.
+        #expect(!FileManager.default.fileExists(atPath: database))
+        try "not a key\n".write(toFile: "\(intake.directory)/broken.keys", atomically: true, encoding: .utf8)
+        let broken = try await run(builtExecutable("iblagh-intake"), settings + ["--intake-data-key", "\(intake.directory)/broken.keys"], timeout: 60)
+        #expect(broken.status == 1 && broken.error.hasPrefix("iblagh-intake: configuration intake.dataKey: "), "\(broken.error)")
+        #expect(broken.output.isEmpty)
+    }
+
     @Test("a port another process holds, or an address not on this machine, stops the service before it is ready, naming the setting and the address")
     func portTaken() async throws {
         let intake = try await IntakeFixture()

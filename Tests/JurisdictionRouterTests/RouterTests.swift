@@ -63,7 +63,7 @@ struct RouterTests {
         #expect(try await tracker.wait(for: 1).map { try $0.payload(as: Iblagh_V1_CaseRouted.self).trackingID } == [kenitra])
     }
 
-    @Test("a reference file the router cannot read stops it naming the setting; a notifier's certificate naming a region the file lacks is warned of")
+    @Test("--check reads the settings and their files and stops; a reference file the router cannot read is named with its setting; a notifier's certificate naming a region the file lacks is warned of")
     func referenceSettingsChecked() async throws {
         let intake = try await IntakeFixture()
         let routers = try await RouterFixture(intake: intake, notifiers: [("notifier", RouterFixture.allRegions), ("stray", "notifier:04,notifier:99")])
@@ -74,14 +74,17 @@ struct RouterTests {
             }
         }
         #expect(try !String(contentsOfFile: log, encoding: .utf8).contains("region=04"))
-        let missing = try await run(builtExecutable("iblagh-router"), [
-            "--config", "\(intake.directory)/router.json", "--router-id", "router-9", "--router-database", "\(intake.directory)/router-9.db",
-            "--router-reference-file", "nowhere/territory.json",
-        ], timeout: 60)
-        #expect(missing.status == 1)
-        #expect(missing.error.hasPrefix(
-            "iblagh-router: configuration router.reference.file: cannot read the reference data file nowhere/territory.json (a relative path, from the working directory "),
-            "\(missing.error)")
+        // A second instance's settings: checked alone (--check), then started, with a reference file that is not there.
+        let second = ["--config", "\(intake.directory)/router.json", "--router-id", "router-9", "--router-database", "\(intake.directory)/router-9.db"]
+        let checked = try await run(builtExecutable("iblagh-router"), second + ["--check"], timeout: 60)
+        #expect(checked.status == 0 && checked.output == "iblagh-router: the configuration is valid (the store and the endpoints are not opened)\n", "\(checked)")
+        #expect(!FileManager.default.fileExists(atPath: "\(intake.directory)/router-9.db"))
+        let expected = "iblagh-router: configuration router.reference.file: cannot read the reference data file nowhere/territory.json (a relative path, from the working directory "
+        for extra in [["--check"], []] {
+            let missing = try await run(builtExecutable("iblagh-router"), second + ["--router-reference-file", "nowhere/territory.json"] + extra, timeout: 60)
+            #expect(missing.status == 1)
+            #expect(missing.error.hasPrefix(expected), "\(missing.error)")
+        }
         #expect(routers.processes[0].process.isRunning)
     }
 
