@@ -84,7 +84,7 @@ public struct Settings: Sendable {
             guard let section = name.map(String.init), sections.contains(section) else { continue }
             throw ConfigurationError(
                 key: key.hasPrefix("cli:") ? "--" + key.dropFirst(4) : key,
-                "is not a setting of this service (\(source)); --help lists its settings")
+                "is not a setting of this service (\(source)); --help lists its settings, as does docs/configuration.md")
         }
     }
 
