@@ -147,7 +147,7 @@ struct LocalStackTests {
         let status = try await stack.call("status")
         let line = status.output.split(separator: "\n").first { $0.hasPrefix("router-2 ") } ?? ""
         #expect(line.contains("EXITED"), "\(status.output)")
-        #expect(status.output.split(separator: "\n").filter { $0.contains("running") }.count == 6, "\(status.output)")
+        #expect(status.output.split(separator: "\n").filter { $0.contains(" running ") && $0.contains(" ready (http://127.0.0.1:") }.count == 6, "\(status.output)")
 
         let restarted = try await stack.call("restart", "router-2")
         #expect(restarted.status == 0 && restarted.output.contains("router-2") && restarted.output.contains("ready"),

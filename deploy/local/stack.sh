@@ -72,10 +72,14 @@ stop_all() {
 
 status() {
   [ -f "$pids" ] || { echo "the stack is not running (state in $state)"; return 0; }
-  printf '%-15s %-9s %-8s %s\n' instance state pid "probe / last log line"
+  local probe answer
+  printf '%-15s %-9s %-8s %s\n' instance state pid "its /readyz, or its log's last line"
   while read -r name pid; do
     if alive "$pid"; then
-      printf '%-15s %-9s %-8s %s\n' "$name" running "$pid" "http://127.0.0.1:$(probe_of "$name")/readyz"
+      # `ready`, or `not ready: PROBLEM; PROBLEM` from the lines of a 503's body.
+      probe="http://127.0.0.1:$(probe_of "$name")/readyz"
+      answer="$(curl -s --max-time 2 "$probe" 2>/dev/null | awk 'NR == 1 {s = $0; next} {s = s (NR == 2 ? ": " : "; ") $0} END {print s}')"
+      printf '%-15s %-9s %-8s %s\n' "$name" running "$pid" "${answer:-no answer} ($probe)"
     else
       printf '%-15s %-9s %-8s %s\n' "$name" EXITED "$pid" "$(tail -n 1 "$state/logs/$name.log" 2>/dev/null | cut -c1-100)"
     fi
