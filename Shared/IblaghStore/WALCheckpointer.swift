@@ -20,15 +20,17 @@ import Metrics
 ///
 /// `iblagh_store_wal_bytes{store}` shows what the WAL holds after each round; a WAL past four times ``restartFrames``
 /// is logged once as a warning: something holds a read open on the database, and nothing can be started over.
+/// Every few seconds it also measures the free space of the store's file system (``FreeSpace``).
 final class WALCheckpointer: @unchecked Sendable {
-    // @unchecked: `connection` and `warned` are used only by the checkpointing thread, which closes the connection
-    // when it ends.
+    // @unchecked: `connection`, `warned` and `freeSpace` are used only by the checkpointing thread, which closes the
+    // connection when it ends.
     private let connection: OpaquePointer
     private let file: String
     private let walBytes: Gauge
     private let pageSize: Int
     private let logger = Logger(label: "iblagh.store")
     private var warned = false
+    private var freeSpace: FreeSpace
     private let interval: TimeInterval
     private let soonInterval: TimeInterval
     private let soonFrames: Int32
@@ -53,6 +55,7 @@ final class WALCheckpointer: @unchecked Sendable {
         pageSize = Self.pageSize(handle)
         file = (path as NSString).lastPathComponent
         walBytes = Gauge(label: "iblagh_store_wal_bytes", dimensions: [("store", file)])
+        freeSpace = FreeSpace(database: path)
         self.interval = interval
         self.soonInterval = soonInterval
         self.soonFrames = soonFrames
@@ -68,6 +71,7 @@ final class WALCheckpointer: @unchecked Sendable {
             stopped.unlock()
             let frames = round()
             report(frames)
+            freeSpace.check(logger: logger)
             stopped.lock()
             if !stopping { _ = stopped.wait(until: Date().addingTimeInterval(frames >= soonFrames ? soonInterval : interval)) }
         }

@@ -13,6 +13,16 @@ struct DiskFullTests {
         let disk = try await SmallFileSystem(size: "1m")
         let intake = try await IntakeFixture(extra: ["database": "\(disk.path)/intake.db"])
         let json = ["Content-Type": "application/json"]
+        // A store on a file system this small has little space from the start: the log and the metrics say so.
+        try await waitUntil(within: 15, "no free-space warning in \(intake.logPath)") {
+            try String(contentsOfFile: intake.logPath, encoding: .utf8).split(separator: "\n").contains {
+                $0.contains("warning") && $0.contains("little free space left for the store") && $0.contains("store=intake.db")
+            }
+        }
+        let metrics = String(decoding: try await intake.http("GET", "/metrics").body, as: UTF8.self)
+        let free = metrics.split(separator: "\n").first { $0.hasPrefix("iblagh_store_free_bytes{store=\"intake.db\"} ") }
+            .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(free.map { $0 > 0 && $0 <= 1_048_576 } == true, "\(metrics.split(separator: "\n").filter { $0.contains("free_bytes") })")
 
         var accepted: [AcceptedReply] = []
         var refusal: (status: Int, headers: [String: String], body: [UInt8])?
