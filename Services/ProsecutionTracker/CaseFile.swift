@@ -178,21 +178,20 @@ struct CaseFile: Sendable {
             file.unitName = routed.territorialUnit.name
             file.officeID = routed.prosecutionOffice.id
             file.officeName = routed.prosecutionOffice.name
-            try record(file, kind: "routed", body: [
+            try recordEvent(file, kind: "routed", body: [
                 "unit": routed.territorialUnit.id, "prosecution_office": routed.prosecutionOffice.id, "region": routed.regionCode,
                 "rules": routed.ruleCodes, "reference_data": routed.referenceDataVersion, "message_id": envelope.messageID,
-            ], to: CaseLifecycle.afterEvent(file.state, reaching: .routed), now: now, in: transaction)
+            ], now: now, in: transaction)
         case .unitNotified:
             let notified = try envelope.payload(as: Iblagh_V1_UnitNotified.self)
             let file = try loadOrCreate(notified.trackingID, now: now, in: transaction)
-            try record(file, kind: "unit_notified", body: ["unit": notified.unit.id, "level": notified.escalationLevel, "channel": notified.deliveryChannel.rawValue],
-                       to: CaseLifecycle.afterEvent(file.state, reaching: .unitNotified), now: now, in: transaction)
+            try recordEvent(file, kind: "unit_notified", body: ["unit": notified.unit.id, "level": notified.escalationLevel, "channel": notified.deliveryChannel.rawValue],
+                            now: now, in: transaction)
         case .unitAcknowledged:
             let acknowledged = try envelope.payload(as: Iblagh_V1_UnitAcknowledged.self)
             var file = try loadOrCreate(acknowledged.trackingID, now: now, in: transaction)
             file.acknowledgedUnit = acknowledged.unit.id
-            try record(file, kind: "acknowledged", body: ["unit": acknowledged.unit.id, "officer": acknowledged.officerID],
-                       to: CaseLifecycle.afterEvent(file.state, reaching: .acknowledged), now: now, in: transaction)
+            try recordEvent(file, kind: "acknowledged", body: ["unit": acknowledged.unit.id, "officer": acknowledged.officerID], now: now, in: transaction)
         case .escalated:
             let escalated = try envelope.payload(as: Iblagh_V1_Escalated.self)
             let file = try loadOrCreate(escalated.trackingID, now: now, in: transaction)
@@ -201,11 +200,22 @@ struct CaseFile: Sendable {
         case .complainantContacted:
             let contacted = try envelope.payload(as: Iblagh_V1_ComplainantContacted.self)
             let file = try loadOrCreate(contacted.trackingID, now: now, in: transaction)
-            try record(file, kind: "complainant_contacted", body: ["unit": contacted.unit.id, "officer": contacted.officerID, "method": contacted.method.rawValue],
-                       to: CaseLifecycle.afterEvent(file.state, reaching: .complainantContacted), now: now, in: transaction)
+            try recordEvent(file, kind: "complainant_contacted", body: ["unit": contacted.unit.id, "officer": contacted.officerID, "method": contacted.method.rawValue],
+                            now: now, in: transaction)
         default:
             throw HopRejection("the tracker does not take \(envelope.type)")
         }
+    }
+
+    /// Records an event of the stage its `kind` stands for (``CaseLifecycle/eventStages``), moving the case there if it
+    /// is behind. Events come through different hops, so out of order: a unit can be notified (notifier → tracker)
+    /// before the routing reaches the tracker (router → tracker). The case then moves past ROUTED without it, and the
+    /// late routing still sends ROUTED's fact — with the region and office it brings — or statistics would count
+    /// fewer cases routed than notified, and place some in no region.
+    private func recordEvent(_ file: Case, kind: String, body: HistoryBody, now: Date, in transaction: any StoreTransaction) throws {
+        guard let stage = CaseLifecycle.eventStages[kind] else { preconditionFailure("\(kind) is not an event's kind") }
+        try record(file, kind: kind, body: body, to: CaseLifecycle.afterEvent(file.state, reaching: stage), now: now, in: transaction)
+        if CaseLifecycle.hasPassed(file.state, stage) { try sendFact(file, stage: stage, now: now, in: transaction) }
     }
 }
 
@@ -221,11 +231,15 @@ extension CaseFile {
             guard let trackingID = row.text("tracking_id"), var file = try load(trackingID, in: transaction) else { continue }
             let counts = try personCounts(trackingID, in: transaction)
             var reached: [(Iblagh_V1_CaseState, Double)] = [(.received, file.reportedAt)]
-            for entry in try transaction.rows("SELECT at_us, body FROM tracker_history WHERE tracking_id = ? ORDER BY case_seq", [.text(trackingID)]) {
+            for entry in try transaction.rows("SELECT at_us, kind, body FROM tracker_history WHERE tracking_id = ? ORDER BY case_seq", [.text(trackingID)]) {
                 guard let body = entry.text("body").flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }),
-                    let name = body["state"] as? String, let state = stateNames[name], !reached.contains(where: { $0.0 == state })
+                    let name = body["state"] as? String, let state = stateNames[name]
                 else { continue }
-                reached.append((state, Double(entry.integer("at_us") ?? 0) / 1_000_000))
+                let at = Double(entry.integer("at_us") ?? 0) / 1_000_000
+                // The state the entry left the case in, and the stage of a late event (recorded past its stage).
+                var stages = [state]
+                if let stage = entry.text("kind").flatMap({ CaseLifecycle.eventStages[$0] }), CaseLifecycle.hasPassed(state, stage) { stages.append(stage) }
+                for stage in stages where !reached.contains(where: { $0.0 == stage }) { reached.append((stage, at)) }
             }
             let key = file.caseKey
             for (state, at) in reached {

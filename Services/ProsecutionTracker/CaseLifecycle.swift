@@ -41,6 +41,17 @@ enum CaseLifecycle {
         return stage
     }
 
+    /// The stage each kind of event from the other services stands for, by its history entry's kind.
+    static let eventStages: [String: State] = [
+        "routed": .routed, "unit_notified": .unitNotified, "acknowledged": .acknowledged, "complainant_contacted": .complainantContacted,
+    ]
+
+    /// Whether a case in `state` is past `stage` on the main path.
+    static func hasPassed(_ state: State, _ stage: State) -> Bool {
+        guard let current = path.firstIndex(of: state), let target = path.firstIndex(of: stage) else { return false }
+        return current > target
+    }
+
     /// The states an officer's `Advance` may reach (each only from the state before it).
     static let officerSteps: Set<State> = [.underInvestigation, .suspectsIdentified, .referredToProsecution]
 
