@@ -251,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "IntakeTests",
             dependencies: [
-                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "Hexadecimal", "ReliableHop", "TestSupport",
+                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "Hexadecimal", "ReliableHop", "ReportValidation", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/IntakeTests"),

@@ -17,6 +17,12 @@ public enum ReportJSON {
     public static let accountKinds: [String: Iblagh_V1_ReportedAccount.Kind] = [
         "url": .url, "social_media_account": .socialMediaAccount, "phone_number": .phoneNumber, "email_address": .emailAddress, "other": .other,
     ]
+    /// The fields of a report, of each reported account and of the reporter; any other is refused as unknown.
+    public static let fields: Set<String> = [
+        "category", "description", "occurred_at", "residence", "residence_country", "victim_is_minor", "reported_accounts", "reporter", "preferred_language",
+    ]
+    public static let accountFields: Set<String> = ["kind", "value", "platform"]
+    public static let reporterFields: Set<String> = ["full_name", "email", "phone"]
 
     /// The report in `body`, or the violations that stop it from being one.
     public static func decode(_ body: [UInt8]) -> Result<Iblagh_V1_Report, Violations> {
@@ -25,8 +31,7 @@ public enum ReportJSON {
         }
         var reader = FieldReader()
         var report = Iblagh_V1_Report()
-        reader.known(fields, ["category", "description", "occurred_at", "residence", "residence_country", "victim_is_minor",
-                              "reported_accounts", "reporter", "preferred_language"], prefix: "")
+        reader.known(fields, Self.fields, prefix: "")
         if let name = reader.string(fields, "category") {
             if let category = categories[name] { report.category = category } else {
                 reader.add("category", "invalid", "Use one of: \(categories.keys.sorted().joined(separator: ", ")).")
@@ -48,7 +53,7 @@ public enum ReportJSON {
                     reader.add(field, "invalid", "Each account is an object with kind, value and platform.")
                     continue
                 }
-                reader.known(account, ["kind", "value", "platform"], prefix: field + ".")
+                reader.known(account, Self.accountFields, prefix: field + ".")
                 var entry = Iblagh_V1_ReportedAccount()
                 if let kind = reader.string(account, "kind", path: "\(field).kind") {
                     if let value = accountKinds[kind] { entry.kind = value } else {
@@ -62,7 +67,7 @@ public enum ReportJSON {
         }
         if let value = fields["reporter"], value != .null {
             if case .object(let reporter) = value {
-                reader.known(reporter, ["full_name", "email", "phone"], prefix: "reporter.")
+                reader.known(reporter, Self.reporterFields, prefix: "reporter.")
                 report.reporter = .with {
                     $0.fullName = reader.string(reporter, "full_name", path: "reporter.full_name") ?? ""
                     $0.email = reader.string(reporter, "email", path: "reporter.email") ?? ""
