@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 source deploy/lib/dependencies.sh
 # systemd: systemd-analyze checks the units in deploy/systemd (kubectl, for deploy/kubernetes, is on the build image);
 # chromium and its driver: the browser test of the citizen's web; postgresql: the store, hop and tracker tests run on
-# PostgreSQL as well as SQLite.
-iblagh_require_packages systemd chromium chromium-driver postgresql
+# PostgreSQL as well as SQLite; prometheus: its promtool checks and unit-tests the alerts in deploy/prometheus.
+iblagh_require_packages systemd chromium chromium-driver postgresql prometheus
 iblagh_require_python_modules
 
 # The fuzzer's build (its own build folder, every module with the sanitizers) runs beside the main build and the

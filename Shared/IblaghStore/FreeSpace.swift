@@ -4,7 +4,9 @@ import Metrics
 
 /// The free space of the file system a SQLite store lives on, checked every few seconds from its checkpointer's
 /// thread: `iblagh_store_free_bytes{store}`, and a warning while little is left, so an operator hears of it before
-/// the disk is full and intake turns citizens away ("try again later", 503) and every hop stops acknowledging.
+/// the disk is full and intake turns citizens away ("try again later", 503) and every hop stops acknowledging;
+/// `iblagh_store_filesystem_bytes{store}`, the file system's size, for an alert on the share left
+/// (deploy/prometheus/alerts.yml).
 ///
 /// Little is less than ``lowBytes`` or less than ``lowFraction`` of the file system, whichever is more. The warning
 /// is repeated every ``repeatWarning`` while it lasts; its end is a notice.
@@ -17,6 +19,7 @@ struct FreeSpace {
     private let directory: String
     private let file: String
     private let gauge: Gauge
+    private let sizeGauge: Gauge
     private var nextCheck = Date.distantPast
     private var lastWarning: Date?
 
@@ -24,6 +27,7 @@ struct FreeSpace {
         directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         file = (path as NSString).lastPathComponent
         gauge = Gauge(label: "iblagh_store_free_bytes", dimensions: [("store", file)])
+        sizeGauge = Gauge(label: "iblagh_store_filesystem_bytes", dimensions: [("store", file)])
     }
 
     /// What is free for the service and the file system's size; nil when the directory cannot be examined.
@@ -43,6 +47,7 @@ struct FreeSpace {
         guard now >= nextCheck, let (free, size) = Self.measure(directory) else { return }
         nextCheck = now.addingTimeInterval(Self.interval)
         gauge.record(Int64(clamping: free))
+        sizeGauge.record(Int64(clamping: size))
         let metadata: Logger.Metadata = ["store": "\(file)", "free_bytes": "\(free)", "size_bytes": "\(size)"]
         if Self.isLow(free: free, size: size) {
             guard lastWarning.map({ now.timeIntervalSince($0) >= Self.repeatWarning }) ?? true else { return }

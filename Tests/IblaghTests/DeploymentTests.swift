@@ -5,7 +5,7 @@ import TestSupport
 
 /// deploy/systemd and deploy/kubernetes, checked by the tools that will read them (systemd-analyze, kubectl's
 /// kustomize) and against docs/configuration.md, so a unit or a manifest cannot name a setting that does not exist.
-@Suite("Deployment files: systemd units and Kubernetes manifests")
+@Suite("Deployment files: systemd units, Kubernetes manifests, Prometheus alerts")
 struct DeploymentTests {
     static let root = ConfigurationReferenceTests.root
     static let services = ["intake", "router", "notifier", "tracker", "statistics"]
@@ -45,6 +45,37 @@ struct DeploymentTests {
             let level: Double? = summary.split(separator: ":").last?.split(separator: " ").first.flatMap { Double(String($0)) }
             #expect((level ?? 10) <= 2.0, "\(instance): \(summary) \(security.error)")
         }
+    }
+
+    @Test("the Prometheus alerts pass promtool's check and unit tests, each alert is tested, and each metric they read is one the services export and operations.md describes")
+    func prometheusAlerts() async throws {
+        let folder = Self.root.appendingPathComponent("deploy/prometheus").path
+        let checked = try await run("/usr/bin/promtool", ["check", "config", "\(folder)/prometheus.yml"])
+        #expect(checked.status == 0, "\(checked.output)\(checked.error)")
+        let tested = try await run("/usr/bin/promtool", ["test", "rules", "\(folder)/alerts_test.yml"])
+        #expect(tested.status == 0, "\(tested.output)\(tested.error)")
+
+        let alerts = try String(contentsOfFile: "\(folder)/alerts.yml", encoding: .utf8)
+        let tests = try String(contentsOfFile: "\(folder)/alerts_test.yml", encoding: .utf8)
+        func matches(_ pattern: String, in text: String) throws -> Set<String> {
+            let expression = try NSRegularExpression(pattern: pattern)
+            return Set(expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range(at: 1), in: text)!]) })
+        }
+        let names = try matches(#"- alert: (\w+)"#, in: alerts)
+        #expect(names.count >= 10)
+        #expect(names.subtracting(try matches(#"alertname: (\w+)"#, in: tests)).sorted() == [], "alerts without a test that fires them")
+
+        let metrics = try matches(#"\b(iblagh_\w+)"#, in: alerts)
+        let code = try ["Shared", "Services"].flatMap { folder in
+            try (FileManager.default.enumerator(atPath: Self.root.appendingPathComponent(folder).path)?.compactMap { $0 as? String } ?? [])
+                .filter { $0.hasSuffix(".swift") }
+                .map { try String(contentsOf: Self.root.appendingPathComponent(folder).appendingPathComponent($0), encoding: .utf8) }
+        }.joined()
+        let exported = try matches(#"label: "(iblagh_\w+)""#, in: code)
+        let operations = try String(contentsOf: Self.root.appendingPathComponent("docs/operations.md"), encoding: .utf8)
+        #expect(metrics.count >= 8)
+        #expect(metrics.subtracting(exported).sorted() == [], "alerts on metrics no service exports")
+        #expect(metrics.filter { !operations.contains("`\($0)") }.sorted() == [], "alerts on metrics operations.md does not describe")
     }
 
     @Test("the example settings per region name only documented keys and, with their unit, every required one")
