@@ -33,6 +33,8 @@ public struct Funnel: Codable, Sendable, Equatable {
         ("reports", .received), ("routed", .routed), ("acknowledged", .acknowledged), ("complainant_contacted", .complainantContacted),
         ("under_investigation", .underInvestigation), ("referred", .referredToProsecution), ("prosecuted", .personsProsecuted),
     ]
+    /// The stages a funnel reports, in order: the main path's, then the cases with a person convicted.
+    static let stageNames = path.map(\.name) + ["convicted"]
     static let order: [Iblagh_V1_CaseState] = [
         .received, .routed, .unitNotified, .acknowledged, .complainantContacted, .underInvestigation, .suspectsIdentified,
         .referredToProsecution, .personsProsecuted, .judged, .closed,
@@ -47,11 +49,10 @@ public struct Funnel: Codable, Sendable, Equatable {
         }
         var counts = path.map { step in furthest.filter { $0 >= order.firstIndex(of: step.state)! }.count }
         counts.append(zip(cases, furthest).filter { $0.0.convicted > 0 && $0.1 >= order.firstIndex(of: .personsProsecuted)! }.count)
-        let names = path.map(\.name) + ["convicted"]
         var stages: [Stage] = []
         for (index, count) in counts.enumerated() {
             let before = index == 0 ? nil : counts[index - 1]
-            stages.append(Stage(stage: names[index], count: count,
+            stages.append(Stage(stage: stageNames[index], count: count,
                                 conversionPercent: before.flatMap { $0 == 0 ? nil : AnnualReport.rounded(100 * Double(count) / Double($0)) }))
         }
         if let threshold {

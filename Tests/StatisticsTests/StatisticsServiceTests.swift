@@ -82,6 +82,31 @@ struct StatisticsServiceTests {
 
         let cli = try await run(iblaghPath, ["stats", "annual", "--db", "\(directory)/statistics.db", "--year", "2023", "--format", "csv"])
         #expect(cli.status == 0 && cli.output.contains("category,sextortion,12,14,50.0,"), "\(cli.error)")
+
+        // Every answer has the shape docs/openapi/statistics.json describes.
+        let spec = try OpenAPIDocument("statistics.json")
+        func object(_ path: String) async throws -> (status: Int, object: [String: Any]) {
+            let answer = try await httpAnswer("http://127.0.0.1:\(port)\(path)")
+            return (answer.status, try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]))
+        }
+        #expect(try spec.conforms(report, to: "AnnualReport"))
+        #expect(try spec.conforms(full, to: "AnnualReport"))
+        for line in ["by_category", "by_region", "by_office"].flatMap({ report[$0] as? [[String: Any]] ?? [] }) { #expect(try spec.conforms(line, to: "Line")) }
+        let funnel = try await object("/v1/reports/funnel?year=2023&category=sextortion").object
+        #expect(try spec.conforms(funnel, to: "Funnel"))
+        let stages = funnel["stages"] as? [[String: Any]] ?? []
+        #expect(!stages.isEmpty)
+        #expect(try stages.allSatisfy { try spec.conforms($0, to: "FunnelStage") })
+        let times = try await object("/v1/reports/times?year=2023").object
+        #expect(try spec.conforms(times, to: "TimeFigures"))
+        let figures = times["figures"] as? [[String: Any]] ?? []
+        #expect(!figures.isEmpty)
+        #expect(try figures.allSatisfy { try spec.conforms($0, to: "TimeFigure") })
+        for path in ["/v1/reports/annual?year=99", "/v1/reports/annual?year=2023&format=pdf"] {
+            let refused = try await object(path)
+            #expect(refused.status == 400, "\(path): \(refused)")
+            #expect(try spec.conforms(refused.object, to: "Error"), "\(path): \(refused)")
+        }
     }
 }
 
