@@ -41,7 +41,10 @@ public enum SettingsHelp {
             lines += ["", title]
             for setting in settings {
                 lines.append("  --\(Settings.commandLineName(setting.key)), \(Settings.environmentName(setting.key))")
-                let value = setting.defaultValue == "required" ? "required" : "default \(setting.defaultValue)"
+                // The doc's "required" and "none (…)" read as what they mean; any other is the default.
+                let value =
+                    setting.defaultValue == "required" ? "required"
+                    : setting.defaultValue.hasPrefix("none") ? "optional" + setting.defaultValue.dropFirst(4) : "default \(setting.defaultValue)"
                 lines += wrap("\(setting.type), \(value): \(setting.meaning)", width: width, indent: "      ")
             }
         }

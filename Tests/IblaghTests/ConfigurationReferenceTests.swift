@@ -85,7 +85,8 @@ struct ConfigurationReferenceTests {
                 continue
             }
             let described = output[line.upperBound...].prefix { $0 != "\n" }
-            #expect(described.contains(value == "required" ? ", required:" : ", default \(value):"), "\(key): \(described)")
+            let expected = value == "required" ? ", required:" : value.hasPrefix("none") ? ", optional" : ", default \(value):"
+            #expect(described.contains(expected), "\(key): \(described)")
         }
         #expect(output.components(separatedBy: "\n  --").count - 1 == documented.count, "a setting listed that the doc does not have")
         #expect(output.split(separator: "\n").allSatisfy { $0.count <= 100 || !$0.contains(" ") }, "a line past 100 columns")
