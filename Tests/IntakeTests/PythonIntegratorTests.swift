@@ -26,6 +26,34 @@ struct PythonIntegratorTests {
     }
 }
 
+@Suite("An integrator over HTTP, in Python's standard library")
+struct HTTPExampleTests {
+    @Test("deploy/examples/report_over_http.py submits, attaches a file and follows the report on a real intake; a retry is the same report; a bad field is named")
+    func httpExample() async throws {
+        let intake = try await IntakeFixture()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/examples/report_over_http.py").standardized.path
+        let evidence = "\(intake.directory)/note d'écran.txt"
+        try "what the extorter wrote\n".write(toFile: evidence, atomically: true, encoding: .utf8)
+        let arguments = [script, "--url", "http://127.0.0.1:\(intake.httpPort)", "--key", "http-0001", "--evidence", evidence]
+        let first = try await run("/usr/bin/env", ["python3"] + arguments)
+        #expect(first.status == 0, "\(first.output)\(first.error)")
+        let lines = first.output.split(separator: "\n").map(String.init)
+        let tracking = try #require(lines.first { $0.hasPrefix("tracking id: IBL-") }?.dropFirst("tracking id: ".count))
+        #expect(lines.contains { $0.hasPrefix("receipt secret: ") })
+        #expect(lines.contains("evidence sha256: \(SHA256Hex.of(Array("what the extorter wrote\n".utf8))) (24 bytes)"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("steps: received ") })
+        #expect(try await intake.count("intake_evidence") == 1)
+
+        let again = try await run("/usr/bin/env", ["python3", script, "--url", "http://127.0.0.1:\(intake.httpPort)", "--key", "http-0001"])
+        #expect(again.status == 0 && again.output.contains("tracking id: \(tracking)") && again.output.contains("submitted before"), "\(again.output)")
+        #expect(try await intake.count("intake_report") == 1)
+
+        let bad = try await run("/usr/bin/env", ["python3", script, "--url", "http://127.0.0.1:\(intake.httpPort)", "--key", "http-0002", "--category", "gossip"])
+        #expect(bad.status == 1 && bad.output.contains("refused (422)") && bad.output.contains("  category: "), "\(bad.output)\(bad.error)")
+        #expect(try await intake.count("intake_report") == 1)
+    }
+}
+
 @Suite("iblagh submit")
 struct SubmitCommandTests {
     @Test("iblagh submit sends a report over the bus and prints its tracking id; a rejected field is printed")
