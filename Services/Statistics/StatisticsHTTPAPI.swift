@@ -35,6 +35,7 @@ struct StatisticsHTTPAPI: Sendable {
             let funnel = try await store.read { try Funnel.compute(year: year, category: category, region: region, threshold: limit, in: $0) }
             return try respond(ReportRendering.json(funnel), type: "application/json")
         }
+        router.get("/v1/openapi.json") { _, _ in APIDescriptions.response(APIDescriptions.statistics) }
         router.get("/v1/reports/times") { request, _ -> Response in
             let (year, limit) = try parameters(request)
             let figures = try await store.read { try TimeFigures.compute(year: year, threshold: limit, in: $0) }

@@ -12,7 +12,7 @@ struct OpenAPITests {
     @Test("every route intake's JSON API and probes answer is described, and nothing else")
     func routes() throws {
         let served = try OpenAPIDocument.routes(in: ["Services/Intake/HTTP/IntakeHTTPAPI.swift", "Shared/ServiceBootstrap/Probes.swift"])
-        #expect(served.count == 6, "\(served.sorted())")
+        #expect(served.count == 7, "\(served.sorted())")
         #expect(try OpenAPIDocument("intake.json").operations == served)
     }
 
@@ -68,6 +68,10 @@ struct OpenAPITests {
             #expect(file.status == 201, "\(String(decoding: file.body, as: UTF8.self))")
             #expect(try spec.conforms(object(file.body), to: "EvidenceReceipt"))
         }
+        // The running service serves its description, the file byte for byte.
+        let served = try await intake.http("GET", "/v1/openapi.json")
+        #expect(served.status == 200 && served.headers["content-type"] == "application/json")
+        #expect(served.body == [UInt8](try Data(contentsOf: OpenAPIDocument.repository.appendingPathComponent("docs/openapi/intake.json"))))
         let refused = try await intake.http("POST", "/v1/reports", body: Array(#"{"category": "gossip", "colour": "red"}"#.utf8), headers: ["Content-Type": "application/json"])
         #expect(refused.status == 422 && refused.headers["content-type"] == "application/problem+json")
         let problem = try object(refused.body)

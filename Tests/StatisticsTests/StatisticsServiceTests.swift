@@ -102,6 +102,9 @@ struct StatisticsServiceTests {
         let figures = times["figures"] as? [[String: Any]] ?? []
         #expect(!figures.isEmpty)
         #expect(try figures.allSatisfy { try spec.conforms($0, to: "TimeFigure") })
+        let description = try await httpAnswer("http://127.0.0.1:\(port)/v1/openapi.json")
+        #expect(description.status == 200)
+        #expect(description.body == (try String(contentsOf: OpenAPIDocument.repository.appendingPathComponent("docs/openapi/statistics.json"), encoding: .utf8)))
         for path in ["/v1/reports/annual?year=99", "/v1/reports/annual?year=2023&format=pdf"] {
             let refused = try await object(path)
             #expect(refused.status == 400, "\(path): \(refused)")

@@ -34,6 +34,7 @@ struct IntakeHTTPAPI: Sendable {
         Probes.add(to: router, problems: problems)
         router.post("/v1/reports") { request, context in try await submit(request, context) }
         router.get("/v1/reports/{tracking}") { request, context in try await status(request, context) }
+        router.get("/v1/openapi.json") { _, _ in APIDescriptions.response(APIDescriptions.intake) }
         router.post("/v1/reports/{tracking}/evidence") { request, context in try await upload(request, context) }
         return router
     }
