@@ -114,7 +114,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Shared/ServiceBootstrap", exclude: ["generate-help.py", "generate-api-descriptions.py"]),
+            path: "Shared/ServiceBootstrap", exclude: ["generate.py"]),
 
         // Executables.
         .executableTarget(

@@ -1,4 +1,4 @@
-// Generated from docs/openapi/*.json by generate-api-descriptions.py in this folder: do not edit, run it again.
+// Generated from docs/openapi/*.json by generate.py in this folder: do not edit, run it again.
 
 /// The OpenAPI descriptions in docs/openapi/, served by the services they describe at `/v1/openapi.json`.
 public enum APIDescriptions {

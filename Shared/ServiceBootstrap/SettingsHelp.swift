@@ -1,6 +1,6 @@
 /// What a service executable prints for `--help` (or `-h`): what it is, how settings reach it, and each of its settings
 /// with its command-line and environment names, type, default and meaning — docs/configuration.md's tables, which
-/// `generate-help.py` copies into ``SettingsReference``.
+/// `generate.py` copies into ``SettingsReference``.
 public enum SettingsHelp {
     public struct Setting: Sendable {
         let key: String

@@ -1,4 +1,4 @@
-// Generated from docs/configuration.md by generate-help.py in this folder: do not edit, run it again.
+// Generated from docs/configuration.md by generate.py in this folder: do not edit, run it again.
 
 /// Every setting of every service as docs/configuration.md lists it, for each executable's `--help`.
 enum SettingsReference {

@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
-"""Writes SettingsReference.swift from docs/configuration.md: the settings each service lists for --help.
+"""Writes the two Swift files of this folder that are copies of the docs, so that the executables carry them:
 
-docs/configuration.md is the one place settings are documented (ConfigurationReferenceTests keeps it and the code in
-step); this copies its tables into the executables, as plain text. Run it after editing the page:
+* SettingsReference.swift, from docs/configuration.md's tables: each service's settings, printed by --help;
+* APIDescriptions.swift, from docs/openapi/*.json: the OpenAPI descriptions intake and statistics serve at
+  /v1/openapi.json.
 
-    python3 Shared/ServiceBootstrap/generate-help.py           # rewrites the Swift file
-    python3 Shared/ServiceBootstrap/generate-help.py --check   # exit status 1 when the Swift file is out of date
+Run it after editing either; a test fails until it is:
+
+    python3 Shared/ServiceBootstrap/generate.py           # rewrites both files
+    python3 Shared/ServiceBootstrap/generate.py --check   # exit status 1 when either is out of date
 """
+import json
 import pathlib
 import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 DOC = HERE.parents[1] / "docs" / "configuration.md"
-OUT = HERE / "SettingsReference.swift"
+DOCS = HERE.parents[1] / "docs" / "openapi"
 SERVICES = ["intake", "router", "notifier", "tracker", "statistics"]
 
 
@@ -63,13 +67,13 @@ def sections(doc):
     return common, services
 
 
-def render(common, services):
+def render_settings(common, services):
     def rows(cells, indent):
         return "".join(
             f"{indent}.init(key: {swift(k)}, type: {swift(t)}, defaultValue: {swift(d)}, meaning: {swift(m)}),\n" for k, t, d, m in cells)
 
     out = [
-        "// Generated from docs/configuration.md by generate-help.py in this folder: do not edit, run it again.\n",
+        "// Generated from docs/configuration.md by generate.py in this folder: do not edit, run it again.\n",
         "\n",
         "/// Every setting of every service as docs/configuration.md lists it, for each executable's `--help`.\n",
         "enum SettingsReference {\n",
@@ -91,14 +95,35 @@ def render(common, services):
     return "".join(out)
 
 
+def api_descriptions():
+    out = [
+        "// Generated from docs/openapi/*.json by generate.py in this folder: do not edit, run it again.\n",
+        "\n",
+        "/// The OpenAPI descriptions in docs/openapi/, served by the services they describe at `/v1/openapi.json`.\n",
+        "public enum APIDescriptions {\n",
+    ]
+    for path in sorted(DOCS.glob("*.json")):
+        text = path.read_text(encoding="utf-8")
+        json.loads(text)  # a description that is not JSON stops here, not in a service
+        if '"""#' in text:
+            sys.exit(f"{path} contains the raw string delimiter")
+        out.append(f"    /// docs/openapi/{path.name}\n")
+        out.append(f"    public static let {path.stem} = #\"\"\"\n{text.rstrip(chr(10))}\n\"\"\"#\n")
+    out.append("}\n")
+    return "".join(out)
+
+
 def main():
-    text = render(*sections(DOC.read_text(encoding="utf-8")))
-    if "--check" in sys.argv[1:]:
-        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-        if current != text:
-            sys.exit(f"{OUT.name} is out of date with docs/configuration.md: run python3 {HERE.relative_to(HERE.parents[1])}/generate-help.py")
-        return
-    OUT.write_text(text, encoding="utf-8")
+    outputs = {
+        HERE / "SettingsReference.swift": render_settings(*sections(DOC.read_text(encoding="utf-8"))),
+        HERE / "APIDescriptions.swift": api_descriptions(),
+    }
+    for path, text in outputs.items():
+        if "--check" in sys.argv[1:]:
+            if (path.read_text(encoding="utf-8") if path.exists() else "") != text:
+                sys.exit(f"{path.name} is out of date with the docs: run python3 {HERE.relative_to(HERE.parents[1])}/generate.py")
+        else:
+            path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
