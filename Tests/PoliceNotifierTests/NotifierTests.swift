@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HTTPTypes
 import Hummingbird
 import Hexadecimal
@@ -210,6 +213,46 @@ struct NotifierTests {
         #expect(try await casablancaSettat.caseCount() == 1)
         #expect(try await rabatSale.assignments(rabat).count == 1)
         #expect(try await casablancaSettat.assignments(kenitra).isEmpty)
+    }
+
+    @Test("deploy/examples/webhook_receiver.py gets the Kénitra unit's case from a real notifier; a repeat is acted on once, a forged delivery refused")
+    func pythonWebhookReceiver() async throws {
+        let intake = try await IntakeFixture()
+        let secretFile = "\(intake.directory)/kenitra.webhook"
+        let secret = Array("a webhook secret of thirty-two b.".utf8)
+        try Data(secret).write(to: URL(fileURLWithPath: secretFile))
+        let port = try freePort()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/examples/webhook_receiver.py").standardized.path
+        let receiver = try ServiceProcess("/usr/bin/env", ["python3", script, "--port", "\(port)", "--secret-file", secretFile], outputPath: "\(intake.directory)/receiver.out")
+        defer { receiver.stop() }
+        _ = try await receiver.waitForLine("listening on 127.0.0.1:\(port)", within: 30)
+        let routers = try await RouterFixture(intake: intake)
+        let units: [String: Any] = [
+            "defaults": ["escalation": ["police.national.cybercrime"],
+                         "deadlines": ["normal": ["acknowledgeSeconds": 3600, "contactSeconds": 86400], "urgent": ["acknowledgeSeconds": 900, "contactSeconds": 7200]]],
+            "units": [["id": "police.wilaya.kenitra", "region": "04", "webhook": ["url": "http://127.0.0.1:\(port)/iblagh", "secretFile": secretFile]]],
+        ]
+        let notifier = try await NotifierFixture(routers: routers, regions: "04", units: units, testClock: false)
+        let urgent = try await submitReport(intake, residence: "Kénitra", key: "py-webhook", minor: true)
+        let line = try await receiver.waitForLine(urgent, within: 30)
+        #expect(line.hasPrefix("\(urgent) urgent acknowledge by 20"), "\(line)")
+
+        // The notifier's retry of a delivery already acted on: acknowledged, not acted on again. A forgery: refused.
+        let body = Array(#"{"acknowledge_by":"2026-12-01T08:00:00Z","delivery_id":"\#(urgent):police.wilaya.kenitra:0","escalation_level":0,"notified_at":"2026-12-01T07:00:00Z","priority":"urgent","tracking_id":"\#(urgent)","unit_id":"police.wilaya.kenitra"}"#.utf8)
+        func deliver(signedWith key: [UInt8]) async throws -> Int {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/iblagh")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data(body)
+            request.setValue("\(urgent):police.wilaya.kenitra:0", forHTTPHeaderField: "Iblagh-Delivery")
+            request.setValue("sha256=" + Hex.string(HMACSHA256.authenticationCode(for: body, key: key)), forHTTPHeaderField: "Iblagh-Signature")
+            return (try await URLSession.shared.data(for: request).1 as? HTTPURLResponse)?.statusCode ?? 0
+        }
+        #expect(try await deliver(signedWith: secret) == 204)
+        #expect(try await deliver(signedWith: Array("not the unit's secret, thirty-two".utf8)) == 401)
+        _ = try await receiver.waitForLine("refused: a delivery whose signature is not ours", within: 10)
+        let printed = try String(contentsOfFile: receiver.outputPath, encoding: .utf8)
+        #expect(printed.components(separatedBy: urgent).count - 1 == 1, "\(printed)")
+        _ = notifier
     }
 
     @Test("a webhook receiver that is down for a while gets every delivery exactly once after it comes back, signed",
