@@ -153,6 +153,11 @@ struct DeploymentTests {
                 let container = (spec["containers"] as? [[String: Any]])?.first ?? [:]
                 let readiness = ((container["readinessProbe"] as? [String: Any])?["httpGet"] as? [String: Any])?["path"] as? String
                 #expect(readiness == "/readyz", "\(overlay)/\(name): readiness probe \(readiness ?? "missing")")
+                // Prometheus finds the pod by its annotations, at the container's HTTP port.
+                let annotations = (((set["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?["annotations"] as? [String: String] ?? [:]
+                let http = (container["ports"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "http" }?["containerPort"] as? Int
+                #expect(annotations["prometheus.io/scrape"] == "true" && annotations["prometheus.io/path"] == "/metrics", "\(overlay)/\(name): \(annotations)")
+                #expect(annotations["prometheus.io/port"] == http.map(String.init), "\(overlay)/\(name): scraped at \(annotations["prometheus.io/port"] ?? "no port"), serves HTTP on \(http ?? 0)")
                 #expect(services[(set["spec"] as? [String: Any])?["serviceName"] as? String ?? ""] != nil, "\(name): its serviceName is no Service")
                 for volume in spec["volumes"] as? [[String: Any]] ?? [] {
                     let reference = (volume["secret"] as? [String: Any])?["secretName"] as? String
