@@ -93,6 +93,11 @@ struct LocalStackTests {
             let formURL = try #require(form.split(separator: " ").first { $0.hasPrefix("http") }.flatMap { URL(string: "\($0)ar/report") })
             let (page, _) = try await URLSession.shared.data(from: formURL)
             #expect(String(decoding: page, as: UTF8.self).contains("dir=\"rtl\""), "round \(round): \(formURL)")
+            // The printed API description answers.
+            let described = try #require(started.output.split(separator: "\n").first { $0.contains("the JSON API") })
+            let descriptionURL = try #require(described.split(separator: " ").first { $0.hasPrefix("http") }.map(String.init))
+            let description = try await httpAnswer(descriptionURL)
+            #expect(description.status == 200 && description.body.contains("\"openapi\": \"3.1.0\""), "round \(round): \(descriptionURL)")
 
             // The printed submit commands work as printed, over the JSON API and over the bus.
             for (label, next) in [("submit (JSON API)", "submit (bus)"), ("submit (bus)", "Kénitra's console")] {

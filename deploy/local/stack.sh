@@ -305,6 +305,7 @@ cat <<TEXT
 Iblagh runs on loopback (state in $state; stores in $([ "$store_kind" = postgres ] && echo "PostgreSQL at ${postgres_url%/postgres}" || echo SQLite)).
 
   web form           $api/            (Arabic, French, English, Spanish: $api/ar/report, $api/fr/report, …)
+  the JSON API       described at $api/v1/openapi.json (OpenAPI 3.1; deploy/examples/report_over_http.py calls it)
   follow a report    curl -H 'Iblagh-Receipt-Secret: $secret' $api/v1/reports/$tracking
                      (tracking id $tracking, receipt secret $secret)
   submit (JSON API)  curl -X POST -H 'Content-Type: application/json' $api/v1/reports \\
@@ -316,6 +317,7 @@ Iblagh runs on loopback (state in $state; stores in $([ "$store_kind" = postgres
                        --server-key $keys/notifier-east.key --certificate $keys/console-kenitra.key_secret
   statistics page    http://127.0.0.1:$(port 8502)/      (JSON: http://127.0.0.1:$(port 8502)/v1/reports/annual)
   metrics            http://127.0.0.1:PORT/metrics, PORT one of $(for e in "${services[@]}"; do printf '%s ' "$(probe_of "${e%%:*}")"; done)
+                     (with alerts: prometheus --config.file=deploy/prometheus/prometheus.yml, at the default ports)
   logs               $state/logs/
   status             $self status      (an instance that crashed shows EXITED with its log's last line)
   restart one        $self restart NAME
