@@ -1,11 +1,11 @@
 import Foundation
 import Logging
 
-/// What every service executable does from its first line to its last, in one place: `--help` answered (each
-/// setting, from docs/configuration.md) without touching anything, malloc's arenas limited before any thread starts,
-/// the settings read and checked (with `--check`, the process stops there: exit status 0 when they are valid) (command line, environment, JSON file), logging and metrics set up, the
-/// parent watched when a harness asks, the service's configuration built and every settings key it did not read
-/// refused, then the service run. Anything that fails on the way stops the process with one line on standard error,
+/// What every service executable does from its first line to its last, in one place: `--help` (or `-h`) answered
+/// with each setting (from docs/configuration.md) without touching anything, malloc's arenas limited before any thread
+/// starts, the settings read (command line, environment, JSON file), logging and metrics set up, the parent watched
+/// when a harness asks, the service's configuration built and every settings key it did not read refused — where
+/// `--check` stops, with exit status 0 — then the service run. Anything that fails on the way stops the process with one line on standard error,
 /// `EXECUTABLE: what is wrong` (a ``ConfigurationError`` names the key; a JSON line with `log.format = json`), and exit
 /// status 1.
 public enum ServiceMain {
@@ -15,7 +15,7 @@ public enum ServiceMain {
     public static func run<Configuration>(
         _ name: String, configure: (Settings) throws -> Configuration, serve: (Configuration) async throws -> Void
     ) async {
-        if SettingsHelp.isRequested(CommandLine.arguments), let help = SettingsHelp.text(of: name) {
+        if given("--help", "-h"), let help = SettingsHelp.text(of: name) {
             FileHandle.standardOutput.write(Data(help.utf8))
             exit(0)
         }
@@ -27,7 +27,7 @@ public enum ServiceMain {
             ParentWatch.startIfRequested()
             let configuration = try configure(settings)
             try settings.refuseUnknownKeys()
-            if CommandLine.arguments.dropFirst().contains("--check") {
+            if given("--check") {
                 FileHandle.standardOutput.write(Data("\(name): the configuration is valid (the store and the endpoints are not opened)\n".utf8))
                 exit(0)
             }
@@ -40,6 +40,11 @@ public enum ServiceMain {
             FileHandle.standardError.write(Data(line + [UInt8(ascii: "\n")]))
             exit(1)
         }
+    }
+
+    /// Whether the command line has one of `flags` (the executable's own modes, beside its settings).
+    private static func given(_ flags: String...) -> Bool {
+        CommandLine.arguments.dropFirst().contains(where: flags.contains)
     }
 
     /// Prints the one line that says the service is up and what it bound (`ready http=8401 dispatch=tcp://…`), which

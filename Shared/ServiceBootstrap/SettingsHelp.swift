@@ -14,11 +14,6 @@ public enum SettingsHelp {
         let settings: [Setting]
     }
 
-    /// Whether the command line asks for help rather than a run.
-    public static func isRequested(_ arguments: [String]) -> Bool {
-        arguments.dropFirst().contains { $0 == "--help" || $0 == "-h" }
-    }
-
     /// The help of `executable` (`iblagh-router`), wrapped at `width` columns; nil for an executable that is not a
     /// service.
     public static func text(of executable: String, width: Int = 100) -> String? {

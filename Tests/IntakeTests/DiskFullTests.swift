@@ -20,8 +20,7 @@ struct DiskFullTests {
             }
         }
         let metrics = String(decoding: try await intake.http("GET", "/metrics").body, as: UTF8.self)
-        let free = metrics.split(separator: "\n").first { $0.hasPrefix("iblagh_store_free_bytes{store=\"intake.db\"} ") }
-            .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        let free = metricValues("iblagh_store_free_bytes", #"store="intake.db""#, in: metrics).first
         #expect(free.map { $0 > 0 && $0 <= 1_048_576 } == true, "\(metrics.split(separator: "\n").filter { $0.contains("free_bytes") })")
 
         var accepted: [AcceptedReply] = []

@@ -138,11 +138,7 @@ struct SharedCaseFileTests {
 
     /// The sum of a metric's series whose labels include `label`, from a tracker instance's `/metrics`.
     func metric(_ name: String, _ label: String, httpPort: String) async throws -> Int {
-        let metrics = try await httpGet("http://127.0.0.1:\(httpPort)/metrics")
-        return metrics.split(separator: "\n")
-            .filter { $0.hasPrefix("\(name){") && $0.contains(label) }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) }.map { Int($0) } }
-            .reduce(0, +)
+        metricValues(name, label, in: try await httpGet("http://127.0.0.1:\(httpPort)/metrics")).map { Int($0) }.reduce(0, +)
     }
 
     @Test("the instance delivering the shared outbox is killed -9: the other takes over, and statistics gets every fact once")
