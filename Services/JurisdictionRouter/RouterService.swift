@@ -51,8 +51,7 @@ final class RouterService: Sendable {
     }
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let router = Router()
-        Probes.add(to: router, problems: Probes.readiness(store: store, consumers: [consumer]))
+        let router = Probes.router(problems: Probes.readiness(store: store, consumers: [consumer]))
         let watcher = ReferenceWatcher(reference: reference, interval: configuration.referenceCheck)
         try await ServiceRun.serve(
             router, name: "iblagh-router", settings: "router.http", host: configuration.httpHost, port: configuration.httpPort, beside: [watcher], onRunning: onRunning, logger: logger)

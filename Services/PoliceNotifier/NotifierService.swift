@@ -48,8 +48,7 @@ final class NotifierService: Sendable {
     }
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let router = Router()
-        Probes.add(to: router, problems: Probes.readiness(store: store, consumers: consumers))
+        let router = Probes.router(problems: Probes.readiness(store: store, consumers: consumers))
         let consoles = self.consoles
         try await ServiceRun.serve(
             router, name: "iblagh-notifier", settings: "notifier.http", host: configuration.httpHost, port: configuration.httpPort,

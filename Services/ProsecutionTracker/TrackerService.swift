@@ -43,8 +43,7 @@ final class TrackerService: Sendable {
     }
 
     func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let router = Router()
-        Probes.add(to: router, problems: Probes.readiness(store: store, consumers: [consumer]))
+        let router = Probes.router(problems: Probes.readiness(store: store, consumers: [consumer]))
         let commands = self.commands
         try await ServiceRun.serve(
             router, name: "iblagh-tracker", settings: "tracker.http", host: configuration.httpHost, port: configuration.httpPort,

@@ -20,8 +20,7 @@ struct StatisticsHTTPAPI: Sendable {
     let problems: @Sendable () async -> [String]
 
     func router() -> Router<BasicRequestContext> {
-        let router = Router()
-        Probes.add(to: router, problems: problems)
+        let router = Probes.router(problems: problems)
         router.get("/") { request, _ in try await annual(request, format: "html") }
         router.get("/static/statistics.css") { _, _ in
             var response = respond(Array(ReportRendering.css.utf8), type: "text/css; charset=utf-8")
@@ -32,6 +31,9 @@ struct StatisticsHTTPAPI: Sendable {
         router.get("/v1/reports/funnel") { request, _ -> Response in
             let (year, limit) = try parameters(request)
             let category = request.uri.queryParameters.get("category"), region = request.uri.queryParameters.get("region")
+            if let category, Iblagh_V1_ReportCategory.shortNames[category] == nil {
+                throw HTTPError(.badRequest, message: "category is one of \(Iblagh_V1_ReportCategory.shortNames.keys.sorted().joined(separator: ", "))")
+            }
             let funnel = try await store.read { try Funnel.compute(year: year, category: category, region: region, threshold: limit, in: $0) }
             return try respond(ReportRendering.json(funnel), type: "application/json")
         }
@@ -46,6 +48,12 @@ struct StatisticsHTTPAPI: Sendable {
 
     private func annual(_ request: Request, format: String) async throws -> Response {
         let (year, limit) = try parameters(request)
+        let asked = try request.uri.queryParameters.get("lang").map { code in
+            guard let text = StatisticsPageText.language(code) else {
+                throw HTTPError(.badRequest, message: "lang is one of \(StatisticsPageText.all.map(\.code).sorted().joined(separator: ", "))")
+            }
+            return text
+        }
         let report = try await store.read { try AnnualReport.compute(year: year, threshold: limit, in: $0) }
         switch format {
         case "json": return try respond(ReportRendering.json(report), type: "application/json")
@@ -54,7 +62,7 @@ struct StatisticsHTTPAPI: Sendable {
             let funnel = try await store.read { try Funnel.compute(year: year, category: nil, region: nil, threshold: limit, in: $0) }
             // `?lang=`, else the browser's first language among the four, else Arabic.
             let codes = StatisticsPageText.all.map(\.code)
-            let text = StatisticsPageText.language(request.uri.queryParameters.get("lang"))
+            let text = asked
                 ?? StatisticsPageText.language(AcceptLanguage.preferred(request.headers[.acceptLanguage], among: codes)) ?? .arabic
             var response = respond(Array(ReportRendering.html(report, funnel: funnel, text: text, standalone: false).utf8), type: "text/html; charset=utf-8")
             response.headers[.contentLanguage] = text.code
@@ -70,7 +78,11 @@ struct StatisticsHTTPAPI: Sendable {
         guard let year = text.map({ Int($0) }) ?? thisYear, (1990...2200).contains(year) else {
             throw HTTPError(.badRequest, message: "year must be a year such as 2023")
         }
-        guard request.uri.queryParameters.get("internal") == "1" else { return (year, threshold) }
+        switch request.uri.queryParameters.get("internal") {
+        case nil: return (year, threshold)
+        case "1": break
+        default: throw HTTPError(.badRequest, message: "internal is 1 (with the operator key) or absent")
+        }
         guard let expected = operatorKey, let given = request.headers[Self.operatorHeader].map({ Array($0.utf8) }), given.count == expected.count,
             given.withUnsafeBytes({ a in expected.withUnsafeBytes { CRYPTO_memcmp(a.baseAddress, $0.baseAddress, a.count) } }) == 0
         else { throw HTTPError(.forbidden, message: "the internal report needs the operator key") }

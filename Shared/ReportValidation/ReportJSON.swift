@@ -39,8 +39,8 @@ public enum ReportJSON {
         }
         report.description_p = reader.string(fields, "description") ?? ""
         if let text = reader.string(fields, "occurred_at") {
-            if let date = ISO8601DateFormatter().date(from: text) { report.occurredAt = Google_Protobuf_Timestamp(date: date) } else {
-                reader.add("occurred_at", "invalid", "Use an ISO 8601 date and time, e.g. 2026-11-02T21:00:00Z.")
+            if let date = RFC3339.date(from: text) { report.occurredAt = Google_Protobuf_Timestamp(date: date) } else {
+                reader.add("occurred_at", "invalid", "Use an RFC 3339 date and time, e.g. 2026-11-02T21:00:00Z.")
             }
         }
         report.residence = reader.string(fields, "residence") ?? ""

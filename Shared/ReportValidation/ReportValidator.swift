@@ -102,8 +102,9 @@ public struct ReportValidator: Sendable {
             if required { found.add(field, "required", "This field is required.") }
             return
         }
-        // Characters as a person counts them; the UTF-8 size bounds it first, so a huge value is not walked.
-        if text.utf8.count > limit * 4 || text.count > limit {
+        // Unicode code points, as JSON Schema's maxLength counts them (and never fewer than a browser's maxlength,
+        // which counts UTF-16 units); the UTF-8 size bounds it first, so a huge value is not walked.
+        if text.utf8.count > limit * 4 || text.unicodeScalars.count > limit {
             found.add(field, "too_long", "Use at most \(limit) characters.")
         }
         if text.unicodeScalars.contains(where: { Self.isControl($0, multiline: multiline) }) {
@@ -124,8 +125,9 @@ public struct ReportValidator: Sendable {
 
     public static func isEmail(_ text: String, limit: Int) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return text.count <= limit && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+        return text.unicodeScalars.count <= limit && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !text.contains(where: \.isWhitespace)
+            && !text.unicodeScalars.contains { isControl($0, multiline: false) }
     }
 
     public static func isPhone(_ text: String) -> Bool {

@@ -98,6 +98,24 @@ public enum APIDescriptions {
                   "$ref": "#/components/schemas/Accepted"
                 }
               }
+            },
+            "links": {
+              "followReport": {
+                "operationId": "followReport",
+                "description": "The report's status, with the tracking id and receipt secret just answered.",
+                "parameters": {
+                  "path.tracking": "$response.body#/tracking_id",
+                  "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
+                }
+              },
+              "addEvidence": {
+                "operationId": "addEvidence",
+                "description": "A file for the report, with the tracking id and receipt secret just answered.",
+                "parameters": {
+                  "path.tracking": "$response.body#/tracking_id",
+                  "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
+                }
+              }
             }
           },
           "200": {
@@ -106,6 +124,24 @@ public enum APIDescriptions {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Accepted"
+                }
+              }
+            },
+            "links": {
+              "followReport": {
+                "operationId": "followReport",
+                "description": "The report's status, with the tracking id and receipt secret just answered.",
+                "parameters": {
+                  "path.tracking": "$response.body#/tracking_id",
+                  "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
+                }
+              },
+              "addEvidence": {
+                "operationId": "addEvidence",
+                "description": "A file for the report, with the tracking id and receipt secret just answered.",
+                "parameters": {
+                  "path.tracking": "$response.body#/tracking_id",
+                  "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
                 }
               }
             }
@@ -590,30 +626,45 @@ public enum APIDescriptions {
           "description": {
             "type": "string",
             "maxLength": 10000,
-            "description": "What happened, in any language; line breaks allowed, other control characters not."
+            "description": "What happened, in any language: at least one character that is not a space; line breaks and tabs allowed, other control characters not. maxLength counts Unicode code points.",
+            "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
           },
           "occurred_at": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date-time",
-            "description": "When it happened: not in the future (5 minutes of clock skew allowed), not before 1990."
+            "description": "When it happened, as RFC 3339 (fractional seconds allowed, an offset or Z required): not in the future (5 minutes of clock skew allowed), not before 1990.",
+            "pattern": "^(199[0-9]|[2-9][0-9]{3})-"
           },
           "residence": {
             "type": "string",
             "maxLength": 200,
-            "description": "Where the reporter lives (city, province or prefecture), in Arabic or Latin script: it decides the competent police unit."
+            "description": "Where the reporter lives (city, province or prefecture), in Arabic or Latin script: it decides the competent police unit. At least one character that is not a space; no control characters.",
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
           },
           "residence_country": {
-            "type": "string",
-            "pattern": "^[A-Z]{2}$",
-            "description": "ISO 3166 code, when not Morocco."
+            "type": [
+              "string",
+              "null"
+            ],
+            "pattern": "^([A-Z]{2})?$",
+            "description": "ISO 3166 code, when not Morocco (absent, null or empty: Morocco)."
           },
           "victim_is_minor": {
-            "type": "boolean",
+            "type": [
+              "boolean",
+              "null"
+            ],
             "default": false,
-            "description": "Makes the case urgent."
+            "description": "Makes the case urgent (absent or null: false)."
           },
           "reported_accounts": {
-            "type": "array",
+            "type": [
+              "array",
+              "null"
+            ],
             "maxItems": 20,
             "items": {
               "$ref": "#/components/schemas/ReportedAccount"
@@ -662,33 +713,74 @@ public enum APIDescriptions {
           },
           "value": {
             "type": "string",
-            "maxLength": 2048
+            "maxLength": 2048,
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
           },
           "platform": {
-            "type": "string",
-            "maxLength": 64
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
           }
         }
       },
       "Reporter": {
         "type": "object",
         "additionalProperties": false,
-        "description": "Who to contact: an e-mail address or a phone number at least.",
+        "description": "Who to contact: an e-mail address or a phone number at least. Lengths count Unicode code points.",
         "properties": {
           "full_name": {
-            "type": "string",
-            "maxLength": 200
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
           },
           "email": {
-            "type": "string",
-            "format": "email",
-            "maxLength": 254
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 254,
+            "pattern": "^$|^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s\\u0000-\\u001F\\u007F-\\u009F.][^@\\s\\u0000-\\u001F\\u007F-\\u009F]*\\.[^@\\s\\u0000-\\u001F\\u007F-\\u009F]*[^@\\s\\u0000-\\u001F\\u007F-\\u009F.]$",
+            "description": "An address with one @ and a dot in its domain, no spaces or control characters (empty or null: none)."
           },
           "phone": {
-            "type": "string",
-            "description": "6 to 15 digits, with + and the country code if abroad."
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "6 to 15 digits, with + and the country code if abroad; spaces, dots, dashes and brackets allowed (empty or null: none).",
+            "pattern": "^$|^\\+?[ ().-]*([0-9][ ().-]*){6,15}$"
           }
-        }
+        },
+        "anyOf": [
+          {
+            "required": [
+              "email"
+            ],
+            "properties": {
+              "email": {
+                "type": "string",
+                "minLength": 1
+              }
+            }
+          },
+          {
+            "required": [
+              "phone"
+            ],
+            "properties": {
+              "phone": {
+                "type": "string",
+                "minLength": 1
+              }
+            }
+          }
+        ]
       },
       "Accepted": {
         "type": "object",
@@ -956,7 +1048,7 @@ public enum APIDescriptions {
             }
           },
           "400": {
-            "description": "A parameter is wrong (a year out of range, an unknown format): the message says which.",
+            "description": "A parameter is wrong (a year out of range, an unknown format, category or language, `internal` other than 1): the message says which.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1045,7 +1137,7 @@ public enum APIDescriptions {
             }
           },
           "400": {
-            "description": "A parameter is wrong (a year out of range, an unknown format): the message says which.",
+            "description": "A parameter is wrong (a year out of range, an unknown format, category or language, `internal` other than 1): the message says which.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1117,7 +1209,7 @@ public enum APIDescriptions {
             }
           },
           "400": {
-            "description": "A parameter is wrong (a year out of range, an unknown format): the message says which.",
+            "description": "A parameter is wrong (a year out of range, an unknown format, category or language, `internal` other than 1): the message says which.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1167,6 +1259,16 @@ public enum APIDescriptions {
               "text/html": {
                 "schema": {
                   "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`lang` is not one of the four languages: the message says so.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
                 }
               }
             }

@@ -9,19 +9,27 @@ import ReliableHop
 /// `/readyz` answers `200 ready`, or `503 not ready` with one line per problem that `problems` finds: a store that
 /// does not answer, an upstream that refuses the service's key (``readiness(store:consumers:)``).
 public enum Probes {
-    public static func add<Context: RequestContext>(to router: Router<Context>, problems: @escaping @Sendable () async -> [String]) {
+    /// A service's router, with the probes: the service adds its own routes. It answers `HEAD` wherever it answers
+    /// `GET` (RFC 9110 §9.1), and ``ServiceRun`` serves it through ``AllowedMethods``.
+    public static func router<Context: RequestContext>(
+        context: Context.Type = BasicRequestContext.self, problems: @escaping @Sendable () async -> [String]
+    ) -> Router<Context> {
+        let router = Router(context: context, options: .autoGenerateHeadEndpoints)
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ -> Response in
             let found = await problems()
-            return found.isEmpty
-                ? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
-                : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: (["not ready"] + found).joined(separator: "\n") + "\n")))
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; charset=utf-8"
+            return Response(
+                status: found.isEmpty ? .ok : .serviceUnavailable, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: (found.isEmpty ? ["ready"] : ["not ready"] + found).joined(separator: "\n") + "\n")))
         }
         router.get("/metrics") { _, _ -> Response in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
         }
+        return router
     }
 
     /// What keeps a service from its work: its store not answering a query, and each upstream of its hop consumers

@@ -9,16 +9,17 @@ import Synchronization
 /// the probes and metrics) and what runs beside it (bus endpoints, watchers). On the signal each stops gracefully;
 /// the caller then stops its hop consumers and dispatcher, which the group does not hold.
 public enum ServiceRun {
-    /// Serves `router` as `name` on `host`:`port` (0: any free port) beside `services`; `onRunning` gets the port bound.
+    /// Serves `router` (made by ``Probes/router(context:problems:)``, answered through ``AllowedMethods``) as `name` on
+    /// `host`:`port` (0: any free port) beside `services`; `onRunning` gets the port bound.
     /// `settings` is the prefix of the host's and port's keys (`intake.http`): a server that cannot listen (a port
     /// another process holds, an address not on this machine) stops the service naming the key to change.
-    public static func serve<Builder: HTTPResponderBuilder>(
-        _ router: Builder, name: String, settings: String, host: String, port: Int, idleTimeout: Duration = .seconds(30),
+    public static func serve<Context: RequestContext>(
+        _ router: Router<Context>, name: String, settings: String, host: String, port: Int, idleTimeout: Duration = .seconds(30),
         beside services: [any Service] = [], onRunning: @escaping @Sendable (Int) async -> Void, logger: Logger
-    ) async throws where Builder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+    ) async throws where Context: InitializableFromSource<ApplicationRequestContextSource> {
         let listening = Mutex(false)
         let http = Application(
-            router: router, server: .iblagh(idleTimeout: idleTimeout),
+            router: AllowedMethods(router), server: .iblagh(idleTimeout: idleTimeout),
             configuration: .init(address: .hostname(host, port: port), serverName: name),
             onServerRunning: { channel in
                 listening.withLock { $0 = true }

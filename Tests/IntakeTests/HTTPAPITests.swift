@@ -91,11 +91,19 @@ struct HTTPAPITests {
         #expect(Int(answers.last?.headers["retry-after"] ?? "") ?? 0 >= 1)
     }
 
-    @Test("probes and metrics answer")
+    @Test("probes and metrics answer; HEAD is answered wherever GET is, and a method a path does not take is 405 naming those it does")
     func probes() async throws {
         let intake = try await IntakeFixture()
         #expect(try await intake.http("GET", "/healthz").status == 200)
-        #expect(try await intake.http("GET", "/readyz").status == 200)
+        let ready = try await intake.http("GET", "/readyz")
+        #expect(ready.status == 200 && ready.headers["content-type"] == "text/plain; charset=utf-8")
+        let head = try await intake.http("HEAD", "/readyz")
+        #expect(head.status == 200 && head.body.isEmpty)
+        for (method, path, allowed) in [("DELETE", "/v1/reports", "POST"), ("PUT", "/metrics", "GET, HEAD"), ("POST", "/v1/reports/IBL-2026-000000000000", "GET, HEAD")] {
+            let refused = try await intake.http(method, path)
+            #expect(refused.status == 405 && refused.headers["allow"] == allowed, "\(method) \(path): \(refused.status) \(refused.headers)")
+        }
+        #expect(try await intake.http("GET", "/v1/nothing/here/at/all").status == 404)
         _ = try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: Self.json)
         let metrics = String(decoding: try await intake.http("GET", "/metrics").body, as: UTF8.self)
         #expect(metrics.contains("iblagh_intake_reports_total"))

@@ -80,4 +80,17 @@ struct OpenAPITests {
         #expect(try violations.allSatisfy { try spec.conforms($0, to: "FieldViolation") })
         #expect(Set(violations.compactMap { $0["field"] as? String }).isSuperset(of: ["category", "colour", "description", "residence", "preferred_language"]))
     }
+
+    @Test("Schemathesis finds every answer of a real intake as described: no 5xx, valid reports accepted, invalid ones refused, a report's links followed")
+    func schemathesis() async throws {
+        let intake = try await IntakeFixture()
+        let result = try await Schemathesis.check("intake.json", port: intake.httpPort, scratch: intake.directory)
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        // The stateful phase followed an accepted report's links (to its status and its evidence: two from a 201,
+        // two from a retry's 200), and a file sent that way was stored.
+        let covered = result.output.firstMatch(of: /API Links: +(\d+) covered/).flatMap { Int($0.1) } ?? 0
+        #expect(covered >= 2, "\(result.output)")
+        #expect(try await intake.count("intake_report") > 0)
+        #expect(try await intake.count("intake_evidence") > 0)
+    }
 }

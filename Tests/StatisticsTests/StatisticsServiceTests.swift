@@ -14,11 +14,8 @@ import ZeroMQ
 struct StatisticsServiceTests {
     @Test("facts published by a tracker's dispatcher reach the report: public (suppressed), internal with the operator key, CSV, HTML and the CLI")
     func reportsOverHTTP() async throws {
-        let directory = try temporaryDirectory()
-        let tracker = try CurveKeyPair.generate(), statistics = try CurveKeyPair.generate()
-        _ = try CurveCertificate.write(tracker, name: "tracker", directory: directory)
-        _ = try CurveCertificate.write(statistics, name: "statistics", directory: directory)
-        try "operator-key-for-tests-0123456789".write(toFile: "\(directory)/operator.key", atomically: true, encoding: .utf8)
+        let service = try StatisticsProcess()
+        let directory = service.directory
         // The tracker's side: an outbox of facts and its dispatcher, in this process.
         let store = try SQLiteStore(path: "\(directory)/tracker.db", migrations: HopSchema.migrations)
         var facts = YearOfFacts()
@@ -33,17 +30,11 @@ struct StatisticsServiceTests {
         }
         let context = try ZMQContext()
         let dispatcher = try await Dispatcher(
-            configuration: DispatcherConfiguration(endpoint: "tcp://127.0.0.1:*", keyPair: tracker, consumers: AllowList([statistics.publicKey: "statistics"])),
+            configuration: DispatcherConfiguration(endpoint: "tcp://127.0.0.1:*", keyPair: service.tracker, consumers: AllowList([service.statistics.publicKey: "statistics"])),
             context: context, store: store)
         defer { Task { await dispatcher.stop() } }
-        let configuration: [String: Any] = ["statistics": [
-            "database": "\(directory)/statistics.db", "key": "\(directory)/statistics.key_secret",
-            "trackers": "\(dispatcher.boundEndpoint)@\(directory)/tracker.key", "operatorKey": "\(directory)/operator.key", "http": ["port": 0],
-        ] as [String: Any]]
-        try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: "\(directory)/statistics.json"))
-        let process = try ServiceProcess(builtExecutable("iblagh-statistics"), ["--config", "\(directory)/statistics.json"], outputPath: "\(directory)/statistics.out")
+        let (process, port) = try await service.start(tracker: dispatcher.boundEndpoint)
         defer { process.stop() }
-        let port = try await process.waitForLine("ready ").split(separator: "=").last.map(String.init) ?? ""
         let base = "http://127.0.0.1:\(port)/v1/reports/annual?year=2023"
 
         var report: [String: Any] = [:]
@@ -59,7 +50,7 @@ struct StatisticsServiceTests {
         #expect(lines.first { $0["name"] as? String == "fraud" }?["cases"] is NSNull, "3 cases are below the threshold")
 
         var privileged = URLRequest(url: URL(string: base + "&internal=1")!)
-        privileged.setValue("operator-key-for-tests-0123456789", forHTTPHeaderField: "Iblagh-Operator-Key")
+        privileged.setValue(StatisticsProcess.operatorKey, forHTTPHeaderField: "Iblagh-Operator-Key")
         let (data, _) = try await URLSession.shared.data(for: privileged)
         let full = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         #expect((full["by_category"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "fraud" }?["cases"] as? Int == 3)

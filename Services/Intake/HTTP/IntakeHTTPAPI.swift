@@ -30,8 +30,7 @@ struct IntakeHTTPAPI: Sendable {
     }
 
     func router() -> Router<IntakeRequestContext> {
-        let router = Router(context: IntakeRequestContext.self)
-        Probes.add(to: router, problems: problems)
+        let router = Probes.router(context: IntakeRequestContext.self, problems: problems)
         router.post("/v1/reports") { request, context in try await submit(request, context) }
         router.get("/v1/reports/{tracking}") { request, context in try await status(request, context) }
         router.get("/v1/openapi.json") { _, _ in APIDescriptions.response(APIDescriptions.intake) }
