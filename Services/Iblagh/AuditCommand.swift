@@ -15,7 +15,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Only this case.") var tracking: String?
 
         func run() async throws {
-            let store = try StoreLocation(db).openExisting()
+            let store = try await StoreLocation(db).openExisting(holding: "tracker_history", of: "a prosecution tracker")
             let tracking = self.tracking
             let (problem, entries) = try await store.read { transaction in
                 (try HistoryChain.verify(trackingID: tracking, in: transaction),

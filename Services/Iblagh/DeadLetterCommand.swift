@@ -16,7 +16,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
         @Option(help: "Only this consumer group.") var group: String?
 
         func run() async throws {
-            let store = try openExisting(db)
+            let store = try await openExisting(db)
             let group = self.group
             let entries = try await store.read { try DeadLetters.list(in: $0, group: group) }
             if entries.isEmpty { return print("no dead letters in \(db)") }
@@ -40,7 +40,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try openExisting(db)
+            let store = try await openExisting(db)
             let wanted = ids, everything = all
             let replayed = try await store.write { transaction -> [Int64] in
                 let targets = everything ? try DeadLetters.list(in: transaction).map(\.id) : wanted
@@ -54,7 +54,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
         }
     }
 
-    static func openExisting(_ path: String) throws -> any Store {
-        try StoreLocation(path).openExisting(migrations: HopSchema.migrations)
+    static func openExisting(_ path: String) async throws -> any Store {
+        try await StoreLocation(path).openExisting(holding: "hop_dead_letter", of: "an Iblagh service")
     }
 }

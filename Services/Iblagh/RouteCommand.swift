@@ -64,7 +64,7 @@ struct RerouteCommand: AsyncParsableCommand {
         guard let (region, target) = table.province(code: province) else {
             throw ValidationError("--province: no province \"\(province)\" in \(table.version)")
         }
-        let store = try StoreLocation(db).openExisting(migrations: RoutingSchema.migrations)
+        let store = try await StoreLocation(db).openExisting(holding: "router_decision", of: "a jurisdiction router")
         let tracking = self.tracking, reason = self.reason, who = operatorName
         let version = try await store.write { transaction -> Int in
             guard let last = try transaction.rows(

@@ -15,8 +15,8 @@ struct StatsCommand: AsyncParsableCommand {
         @Option(help: "Counts below this are suppressed.") var threshold = 5
         @Flag(name: .customLong("internal"), help: "No suppression (internal use only).") var unsuppressed = false
 
-        func store() throws -> any Store {
-            try StoreLocation(db).openExisting()
+        func store() async throws -> any Store {
+            try await StoreLocation(db).openExisting(holding: "stats_case", of: "a statistics service")
         }
 
         var limit: Int? { unsuppressed ? nil : threshold }
@@ -32,7 +32,7 @@ struct StatsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let year = source.year, limit = source.limit, store = try source.store()
+            let year = source.year, limit = source.limit, store = try await source.store()
             let report = try await store.read { try AnnualReport.compute(year: year, threshold: limit, in: $0) }
             switch format {
             case "json": print(String(decoding: try ReportRendering.json(report), as: UTF8.self))

@@ -40,13 +40,17 @@ public final class SQLiteStore: Store {
             // GRDB's pool switches its writer to `synchronous = NORMAL` when it turns WAL on, after `prepareDatabase`
             // ran: commits were then not synced, only the checkpoints. FULL again, on the one connection that commits.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            var migrator = DatabaseMigrator()
-            for migration in migrations {
-                migrator.registerMigration(migration.id) { db in
-                    for statement in migration.statements { try db.execute(sql: statement) }
+            // Without migrations (an operator command reading a store) the schema is left as it is: GRDB's migrator
+            // would add its own table even to a database that is no service's.
+            if !migrations.isEmpty {
+                var migrator = DatabaseMigrator()
+                for migration in migrations {
+                    migrator.registerMigration(migration.id) { db in
+                        for statement in migration.statements { try db.execute(sql: statement) }
+                    }
                 }
+                try migrator.migrate(pool)
             }
-            try migrator.migrate(pool)
             checkpointer = WALCheckpointer(path: path)
             if checkpointer != nil {
                 // The writer no longer checkpoints in its commits; after a checkpoint the WAL is reused from its

@@ -31,6 +31,21 @@ public enum StoreLocation: Sendable, Equatable {
         return try open(migrations: migrations)
     }
 
+    /// Opens an existing store of the service that keeps table `marker` (`tracker_history`: a tracker's), its schema
+    /// untouched. An operator command pointed at another service's store says so before its first query, where it
+    /// failed with `no such table` and the SQL, or, opening with the service's migrations, added its tables there.
+    public func openExisting(holding marker: String, of service: String) async throws -> any Store {
+        let store = try openExisting()
+        let query = switch self {
+        case .sqlite: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?"
+        case .postgres: "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+        }
+        guard try await store.read({ try $0.rows(query, [.text(marker)]).first?.integer("n") ?? 0 }) > 0 else {
+            throw StoreError("\(description) is not \(service)'s store: it has no \(marker) table")
+        }
+        return store
+    }
+
     /// The location as a `database` setting (or an operator command's `--db`) names it.
     public var setting: String {
         switch self {
