@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "ServiceBootstrap",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "CMalloc", "JSONFiles",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "CMalloc", "JSONFiles", "Hexadecimal",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -10,6 +10,9 @@ public final class SQLiteStore: Store {
     private let pool: DatabasePool
     private let checkpointer: WALCheckpointer?
 
+    /// The SQLite this process runs with (`3.40.1`).
+    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+
     /// Opens (creating if needed) the database at `path` and applies `migrations` not yet applied.
     public init(path: String, migrations: [Migration]) throws {
         self.path = path

@@ -24,7 +24,7 @@ public enum SettingsHelp {
         var lines = wrap(service.summary, width: width) + [""]
         lines.append("usage: \(executable) [--config FILE] [--SETTING VALUE ...]")
         lines.append("       \(executable) --check [--config FILE] [--SETTING VALUE ...]")
-        lines.append("       \(executable) --help")
+        lines.append("       \(executable) --help | --version")
         lines.append("")
         lines += wrap(
             "Each setting comes from the command line (--\(Settings.commandLineName(example.key)) VALUE), else the environment "

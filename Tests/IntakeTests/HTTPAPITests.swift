@@ -108,6 +108,9 @@ struct HTTPAPITests {
         let metrics = String(decoding: try await intake.http("GET", "/metrics").body, as: UTF8.self)
         #expect(metrics.contains("iblagh_intake_reports_total"))
         #expect(metrics.contains("iblagh_hop_"))
+        let version = try await run(builtExecutable("iblagh-intake"), ["--version"])
+        let build = try #require(version.output.firstMatch(of: /\sbuild\s([0-9a-f]{12})\s/)?.1)
+        #expect(metrics.contains(#"iblagh_build_info{build="\#(build)",libzmq="4."#), "\(metrics)")
     }
 }
 
