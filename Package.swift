@@ -134,6 +134,7 @@ let package = Package(
             name: "Iblagh",
             dependencies: [
                 "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction", "RoutingLedger", "CaseHistory", "Statistics",
+                "ReportValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

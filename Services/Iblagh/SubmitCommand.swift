@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IblaghSchemas
+import ReportValidation
 import SwiftProtobuf
 import ZeroMQ
 
@@ -9,7 +10,7 @@ struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Submit a report to intake over the bus and print its tracking id and receipt secret.",
-        discussion: "Retrying with the same --key returns the same tracking id and creates nothing new.")
+        discussion: "Retrying with the same --key and the same report returns the same tracking id and creates nothing new; the same --key with a different report is rejected (integrator_report_key: reused).")
 
     @Option(help: "Intake's submission endpoint.") var endpoint = "tcp://127.0.0.1:7101"
     @Option(help: "Intake's public certificate (intake.key).") var serverKey: String
@@ -21,6 +22,8 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Where the reporter lives (province, prefecture or city; Arabic or French script).") var residence: String
     @Option(help: "ISO country code of residence (default MA).") var country = ""
     @Option(help: "ar, fr, en or es.") var language = "fr"
+    @Option(help: "When it happened, RFC 3339 (2026-11-01T21:00:00Z); default: not said. The report carries no clock of its own, so a retry is the same report.")
+    var occurredAt: String?
     @Flag(help: "The victim is a minor.") var minor = false
     @Option(help: "A reported account as KIND:VALUE (url, social_media_account, phone_number, email_address, other); repeatable.")
     var account: [String] = []
@@ -77,7 +80,10 @@ struct SubmitCommand: AsyncParsableCommand {
         report.residenceCountry = country
         report.victimIsMinor = minor
         report.preferredLanguage = language
-        report.occurredAt = Google_Protobuf_Timestamp(date: Date())
+        if let occurredAt {
+            guard let date = RFC3339.date(from: occurredAt) else { throw ValidationError("--occurred-at: an RFC 3339 date and time, e.g. 2026-11-01T21:00:00Z") }
+            report.occurredAt = Google_Protobuf_Timestamp(date: date)
+        }
         for entry in account {
             let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, let kind = kinds[parts[0]] else { throw ValidationError("--account: KIND:VALUE, KIND one of \(kinds.keys.sorted().joined(separator: ", "))") }

@@ -44,9 +44,14 @@ final class ReportIntake: Sendable {
             outcomes = Array(repeating: .failure(error), count: valid.count)
         }
         for ((index, submission), outcome) in zip(valid, outcomes) {
-            replies[index] = outcome.map { acceptance in
+            switch outcome {
+            case .success(let acceptance):
                 recordAcceptance(acceptance, channel: submission.channel, since: started)
-                return .accepted(acceptance)
+                replies[index] = .success(.accepted(acceptance))
+            case .failure(is ClientKeyReused):
+                replies[index] = .success(.rejected([ClientKeyReused.violation(field: "integrator_report_key")], channel: submission.channel))
+            case .failure(let error):
+                replies[index] = .failure(error)
             }
         }
         if let dispatcher, outcomes.contains(where: { (try? $0.get())?.duplicate == false }) {

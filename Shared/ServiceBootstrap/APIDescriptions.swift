@@ -28,7 +28,7 @@ public enum APIDescriptions {
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "Your own id for this report, 1 to 128 printable ASCII characters without spaces: a retry with the same key answers 200 with the same tracking id and receipt secret, and stores nothing new.",
+            "description": "Your own id for this report, 1 to 128 printable ASCII characters without spaces: a retry with the same key and the same report answers 200 with the same tracking id and receipt secret, and stores nothing new. The key sent with a different report is refused (422, `reused`).",
             "schema": {
               "type": "string",
               "minLength": 1,
@@ -177,7 +177,7 @@ public enum APIDescriptions {
             }
           },
           "422": {
-            "description": "Not a valid report (`invalid-report`): `violations` names every wrong field; nothing was stored.",
+            "description": "Not a valid report (`invalid-report`): `violations` names every wrong field; nothing was stored. An `Idempotency-Key` already used for a different report is one of them (`Idempotency-Key`, code `reused`).",
             "content": {
               "application/problem+json": {
                 "schema": {

@@ -25,7 +25,7 @@ struct BusSubmissionTests {
         #expect(outbox.map { $0.text("groups") ?? "" } == [",router,", ",tracker,"])
     }
 
-    @Test("a retry with the same integrator key gets the same tracking id and secret and creates nothing", arguments: StoreKind.allCases)
+    @Test("a retry with the same integrator key gets the same tracking id and secret and creates nothing; the key used for another report is rejected", arguments: StoreKind.allCases)
     func retryIsIdempotent(store: StoreKind) async throws {
         let intake = try await IntakeFixture(store: store)
         let socket = try await intake.integrator()
@@ -41,6 +41,13 @@ struct BusSubmissionTests {
         let theirs = try await intake.submit(Canary.submit(key: "acme-42"), on: other).payload(as: Iblagh_V1_SubmitReportReply.self).accepted
         #expect(theirs.trackingID != first.trackingID)
         #expect(!theirs.duplicate)
+        // The same key for a different report: rejected by the key's name, never answered as the first report.
+        var changed = Canary.submit(key: "acme-42")
+        changed.report.description_p = "another report under the same key"
+        let reused = try await intake.submit(changed, on: socket).payload(as: Iblagh_V1_SubmitReportReply.self)
+        #expect(reused.accepted.trackingID.isEmpty)
+        #expect(reused.rejected.violations.map(\.field) == ["integrator_report_key"] && reused.rejected.violations.first?.code == "reused")
+        #expect(try await intake.count("intake_report") == 2)
     }
 
     @Test("reports accepted one after another get tracking ids in that order, so the stores append them instead of dirtying a random page each")

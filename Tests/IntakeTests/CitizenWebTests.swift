@@ -137,11 +137,12 @@ struct CitizenWebTests {
     func reportAndFollow() async throws {
         let intake = try await IntakeFixture()
         let form = try await Self.get(intake, "/ar/report")
-        let done = try await Self.postMultipart(intake, "/ar/report", [
+        let fields = [
             ("form_token", form.token ?? ""), ("category", "sextortion"), ("description", "يهددني شخص بنشر صوري"),
             ("residence", "القنيطرة"), ("account_kind", "social_media_account"), ("account_value", "@extorter_test"),
             ("account_kind", "url"), ("account_value", ""), ("phone", "+212600000001"), ("preferred_language", "ar"),
-        ], file: ("capture.png", "image/png", Self.png), cookie: form.cookie)
+        ]
+        let done = try await Self.postMultipart(intake, "/ar/report", fields, file: ("capture.png", "image/png", Self.png), cookie: form.cookie)
         #expect(done.status == 201, "\(done.html)")
         let trackingID = try #require(Page.capture(#"id="tracking-id">([^<]+)<"#, in: done.html))
         let secret = try #require(Page.capture(#"id="receipt-secret">([^<]+)<"#, in: done.html))
@@ -151,11 +152,14 @@ struct CitizenWebTests {
         #expect(try await intake.query("SELECT channel FROM intake_report").first?.integer("channel") == Int64(Iblagh_V1_Channel.webForm.rawValue))
         #expect(try await intake.count("intake_evidence") == 1)
         // The same form sent again (a double click): the same report, not a second one.
-        let again = try await Self.postMultipart(intake, "/ar/report", [
-            ("form_token", form.token ?? ""), ("category", "sextortion"), ("description", "يهددني شخص بنشر صوري"), ("residence", "القنيطرة"),
-        ], file: nil, cookie: form.cookie)
+        let again = try await Self.postMultipart(intake, "/ar/report", fields, file: ("capture.png", "image/png", Self.png), cookie: form.cookie)
         #expect(Page.capture(#"id="tracking-id">([^<]+)<"#, in: again.html) == trackingID)
         #expect(try await intake.count("intake_report") == 1)
+        // The same form changed and sent again: a report of its own, never taken for the first one and dropped.
+        let changed = try await Self.postMultipart(intake, "/ar/report", fields.map { $0.0 == "description" ? ($0.0, $0.1 + " مرة أخرى") : $0 }, file: nil, cookie: form.cookie)
+        #expect(changed.status == 201)
+        #expect(Page.capture(#"id="tracking-id">([^<]+)<"#, in: changed.html).map { $0 != trackingID } == true)
+        #expect(try await intake.count("intake_report") == 2)
 
         let follow = try await Self.get(intake, "/ar/follow")
         let found = try await Self.post(intake, "/ar/follow", [("form_token", follow.token ?? ""), ("tracking_id", trackingID), ("secret", secret)], cookie: follow.cookie)

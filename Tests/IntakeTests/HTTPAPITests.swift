@@ -28,7 +28,7 @@ struct HTTPAPITests {
         #expect(unknown.status == 404)
     }
 
-    @Test("Idempotency-Key: a retried POST returns the same tracking id and stores nothing new", arguments: StoreKind.allCases)
+    @Test("Idempotency-Key: a retried POST returns the same tracking id and stores nothing new; the key used for another report is refused", arguments: StoreKind.allCases)
     func idempotentPost(store: StoreKind) async throws {
         let intake = try await IntakeFixture(store: store)
         let headers = Self.json.merging(["Idempotency-Key": "form-7"]) { $1 }
@@ -40,6 +40,17 @@ struct HTTPAPITests {
         let b = try JSONDecoder().decode(AcceptedReply.self, from: Data(again.body))
         #expect(a.tracking_id == b.tracking_id && a.receipt_secret == b.receipt_secret && b.duplicate)
         #expect(try await intake.count("intake_report") == 1)
+        // The key used again for a different report: refused by the key's name, never answered as the first one.
+        let other = Canary.json.replacingOccurrences(of: Canary.description, with: "another report under the same key")
+        let reused = try await intake.http("POST", "/v1/reports", body: Array(other.utf8), headers: headers)
+        #expect(reused.status == 422 && reused.headers["content-type"] == "application/problem+json")
+        let problem = try JSONSerialization.jsonObject(with: Data(reused.body)) as? [String: Any]
+        let violations = problem?["violations"] as? [[String: Any]] ?? []
+        #expect(violations.map { $0["field"] as? String } == ["Idempotency-Key"] && violations.first?["code"] as? String == "reused", "\(violations)")
+        #expect(!String(decoding: reused.body, as: UTF8.self).contains(a.tracking_id))
+        #expect(try await intake.count("intake_report") == 1)
+        // And the first report's retry is still its retry.
+        #expect(try await intake.http("POST", "/v1/reports", body: Array(Canary.json.utf8), headers: headers).status == 200)
     }
 
     @Test("bad requests get a clear problem, and nothing is stored", arguments: [

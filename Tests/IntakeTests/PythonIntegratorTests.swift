@@ -61,10 +61,18 @@ struct SubmitCommandTests {
         let intake = try await IntakeFixture()
         let keys = "\(intake.directory)/keys/own"
         let common = ["submit", "--endpoint", intake.busEndpoint, "--server-key", "\(keys)/intake.key", "--certificate", "\(keys)/acme.key_secret"]
-        let ok = try await run(iblaghPath, common + ["--key", "cli-1", "--category", "fraud", "--description", "A fake shop took my money.",
-                                              "--residence", "Kénitra", "--account", "url:https://shop.invalid/x"])
+        let fraud = ["--category", "fraud", "--description", "A fake shop took my money.", "--residence", "Kénitra",
+                      "--account", "url:https://shop.invalid/x", "--occurred-at", "2026-11-01T21:00:00Z"]
+        let ok = try await run(iblaghPath, common + ["--key", "cli-1"] + fraud)
         #expect(ok.status == 0, "\(ok.error)")
         #expect(ok.output.contains("tracking id:    IBL-"))
+        // The retry the command suggests (the same --key, the same report) is the same report, even a second later.
+        try await Task.sleep(for: .milliseconds(1100))
+        let retry = try await run(iblaghPath, common + ["--key", "cli-1"] + fraud)
+        #expect(retry.status == 0 && retry.output.contains("was submitted before"), "\(retry.output)\(retry.error)")
+        #expect(retry.output.split(separator: "\n").first == ok.output.split(separator: "\n").first)
+        let reused = try await run(iblaghPath, common + ["--key", "cli-1"] + fraud.map { $0 == "Kénitra" ? "Rabat" : $0 })
+        #expect(reused.status != 0 && reused.output.contains("rejected: integrator_report_key (reused)"), "\(reused.output)")
         let bad = try await run(iblaghPath, common + ["--key", "cli-2", "--category", "fraud", "--description", "x", "--residence", "", "--email", "nope"])
         #expect(bad.status != 0)
         #expect(bad.output.contains("report.residence"))

@@ -221,7 +221,8 @@ public enum Canary {
         .with {
             $0.category = .sextortion
             $0.description_p = description
-            $0.occurredAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(-86_400))
+            // Fixed (as in `json`): a retry is the same report, byte for byte, as an integrator's is.
+            $0.occurredAt = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: 1_793_566_800))   // 2026-11-01T21:00:00Z
             $0.residence = "Kénitra"
             $0.victimIsMinor = false
             $0.reportedAccounts = accounts.map { value in .with {

@@ -7,7 +7,8 @@ Needs pyzmq and protobuf (pip install pyzmq protobuf) and the generated classes 
         --server-key keys/intake.key --certificate keys/integrator-acme.key_secret --key acme-000042
 
 Prints the tracking id and the receipt secret (give both to the reporter), or each rejected field.
-Retrying with the same --key is safe: it returns the same tracking id and creates nothing new.
+Retrying with the same --key is safe: it returns the same tracking id and creates nothing new. The same key for a
+different report is rejected (integrator_report_key, "reused"): a new report needs a new key.
 """
 import argparse
 import os
@@ -46,7 +47,8 @@ def main() -> int:
     account = report.reported_accounts.add()
     account.kind = report_pb2.ReportedAccount.URL
     account.value = "https://example.invalid/shop/123"
-    report.occurred_at.GetCurrentTime()
+    # When it happened. A retry must send the same report: the same key for a different one is rejected.
+    report.occurred_at.FromJsonString("2026-11-01T21:00:00Z")
 
     request_id = str(uuid.uuid4())
     envelope = envelope_pb2.Envelope(

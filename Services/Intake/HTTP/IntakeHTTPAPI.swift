@@ -67,7 +67,12 @@ struct IntakeHTTPAPI: Sendable {
             _ = Iblagh_V1_SubmitReportReply.rejected(violations, channel: .httpApi)
             throw ProblemError(.invalidReport(violations))
         }
-        let acceptance = try await Self.storing { try await intake.accept(Submission(report: report, client: "http", clientKey: key, channel: .httpApi)) }
+        let acceptance: Acceptance
+        do {
+            acceptance = try await Self.storing { try await intake.accept(Submission(report: report, client: "http", clientKey: key, channel: .httpApi)) }
+        } catch is ClientKeyReused {
+            throw ProblemError(.invalidReport([ClientKeyReused.violation(field: "Idempotency-Key")]))
+        }
         let reply = AcceptedBody(trackingID: acceptance.trackingID, receiptSecret: acceptance.receiptSecret, duplicate: acceptance.duplicate)
         return try json(reply, status: acceptance.duplicate ? .ok : .created)
     }

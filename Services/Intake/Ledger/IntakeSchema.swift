@@ -72,6 +72,9 @@ enum IntakeSchema {
                 sealed BLOB NOT NULL,
                 PRIMARY KEY (evidence_id, position)) WITHOUT ROWID
             """,
-        ])
+        ]),
+        // The SHA-256 of the report a client key was first used for, sealed like personal data: a key used again for
+        // a different report is refused. Null for keys recorded before: those answer any report as a retry.
+        Migration("intake-2", ["ALTER TABLE intake_submission ADD COLUMN sealed_request_hash BLOB"]),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hexadecimal
 import IblaghCrypto
 import IblaghSchemas
 import IblaghStore
@@ -71,6 +72,8 @@ final class ReportLedger: Sendable {
         let plaintext: [UInt8]
         let accountHashes: [[UInt8]]
         let evidence: [SealedEvidence]
+        /// SHA-256 of the report as submitted, when it comes with a client key.
+        let requestHash: [UInt8]?
     }
 
     private func seal(_ submission: Submission, now: Date) throws -> SealedSubmission {
@@ -81,7 +84,14 @@ final class ReportLedger: Sendable {
         return SealedSubmission(
             submission: submission, now: now, secret: secret, receipt: try ReceiptHash(hashing: secret, cost: receiptCost),
             plaintext: try stripped.serializedBytes(), accountHashes: accounts.hashes(of: submission.report.reportedAccounts),
-            evidence: try inlineEvidence.map { try vault.seal($0.content, fileName: $0.fileName, mediaType: $0.mediaType) })
+            evidence: try inlineEvidence.map { try vault.seal($0.content, fileName: $0.fileName, mediaType: $0.mediaType) },
+            requestHash: submission.clientKey == nil ? nil : SHA256.hash(try submission.report.serializedBytes() as [UInt8]))
+    }
+
+    /// A key for the web form's submission: its form token and a keyed hash of what it holds. Sent twice as it is
+    /// (a double click, a reload), it is one report; changed and sent again (back, mend, send), it is a new one.
+    func webKey(token: String, report: Iblagh_V1_Report) throws -> String {
+        "web:\(token):" + Hex.string(HMACSHA256.authenticationCode(for: try report.serializedBytes() as [UInt8], key: accounts.key).prefix(16))
     }
 
     /// Records one sealed submission in `transaction`: the first answer again for a known client key, else the
@@ -89,7 +99,8 @@ final class ReportLedger: Sendable {
     private static func record(_ sealed: SealedSubmission, keys: KeyRing, producer: String, in transaction: any StoreTransaction) throws -> Acceptance {
         let submission = sealed.submission, now = sealed.now, receipt = sealed.receipt, cost = sealed.receipt.cost
         if let key = submission.clientKey, let earlier = try findSubmission(client: submission.client, key: key, keys: keys, in: transaction) {
-            return earlier
+            guard earlier.requestHash == nil || earlier.requestHash == sealed.requestHash else { throw ClientKeyReused() }
+            return earlier.acceptance
         }
         // 25 random bits per millisecond of the year: a clash is rare, and simply draws again.
         let joined = try joinBundle(hashes: sealed.accountHashes, in: transaction)
@@ -115,8 +126,9 @@ final class ReportLedger: Sendable {
         }
         if let key = submission.clientKey {
             try transaction.execute(
-                "INSERT INTO intake_submission (client, client_key, tracking_id, sealed_receipt) VALUES (?, ?, ?, ?)",
-                [.text(submission.client), .text(key), .text(trackingID), .blob(try keys.seal(Array(sealed.secret.utf8), associatedData: ad))])
+                "INSERT INTO intake_submission (client, client_key, tracking_id, sealed_receipt, sealed_request_hash) VALUES (?, ?, ?, ?, ?)",
+                [.text(submission.client), .text(key), .text(trackingID), .blob(try keys.seal(Array(sealed.secret.utf8), associatedData: ad)),
+                 try sealed.requestHash.map { StoreValue.blob(try keys.seal($0, associatedData: ad)) } ?? .null])
         }
         var evidenceHashes: [String] = []
         for evidence in sealed.evidence {
@@ -126,17 +138,21 @@ final class ReportLedger: Sendable {
         return Acceptance(trackingID: trackingID, receiptSecret: sealed.secret, duplicate: false, reportersInBundle: bundle.reporters)
     }
 
-    private static func findSubmission(client: String, key: String, keys: KeyRing, in transaction: any StoreTransaction) throws -> Acceptance? {
+    /// The first answer to `key`, and the SHA-256 of the report it was for (nil for a key recorded before it was kept).
+    private static func findSubmission(
+        client: String, key: String, keys: KeyRing, in transaction: any StoreTransaction
+    ) throws -> (acceptance: Acceptance, requestHash: [UInt8]?)? {
         guard let row = try transaction.rows(
             """
-            SELECT s.tracking_id, s.sealed_receipt, COALESCE(b.reporters, 1) AS reporters FROM intake_submission s
+            SELECT s.tracking_id, s.sealed_receipt, s.sealed_request_hash, COALESCE(b.reporters, 1) AS reporters FROM intake_submission s
             JOIN intake_report r ON r.tracking_id = s.tracking_id LEFT JOIN intake_bundle b ON b.bundle_id = r.bundle_id
             WHERE s.client = ? AND s.client_key = ?
             """, [.text(client), .text(key)]).first,
             let trackingID = row.text("tracking_id"), let sealed = row.blob("sealed_receipt")
         else { return nil }
         let secret = String(decoding: try keys.open(sealed, associatedData: Array(trackingID.utf8)), as: UTF8.self)
-        return Acceptance(trackingID: trackingID, receiptSecret: secret, duplicate: true, reportersInBundle: Int(row.integer("reporters") ?? 1))
+        let requestHash = try row.blob("sealed_request_hash").map { try keys.open($0, associatedData: Array(trackingID.utf8)) }
+        return (Acceptance(trackingID: trackingID, receiptSecret: secret, duplicate: true, reportersInBundle: Int(row.integer("reporters") ?? 1)), requestHash)
     }
 
     /// The bundle this report joins — the one of the earliest report naming one of the same accounts — counted

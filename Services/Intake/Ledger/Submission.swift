@@ -19,3 +19,18 @@ struct Acceptance: Sendable, Equatable {
     /// How many reports (this one included) name one of the same accounts, URLs or numbers.
     let reportersInBundle: Int
 }
+
+/// A client key already used for a different report: the answer is a refusal naming the key, never the first
+/// report's receipt (the client would take its second report for a retry of the first, and lose it).
+struct ClientKeyReused: Error, CustomStringConvertible {
+    var description: String { "this key was used for a different report" }
+
+    /// What the bus and the JSON API answer, naming the key's field (`integrator_report_key`, `Idempotency-Key`).
+    static func violation(field: String) -> Iblagh_V1_FieldViolation {
+        .with {
+            $0.field = field
+            $0.code = "reused"
+            $0.reason = "This key was used for a different report. Use a new key for a new report; a retry must send the same report."
+        }
+    }
+}

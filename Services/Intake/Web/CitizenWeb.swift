@@ -134,7 +134,8 @@ struct CitizenWeb: Sendable {
 
         let acceptance: Acceptance
         do {
-            acceptance = try await intake.accept(Submission(report: report, client: "web", clientKey: "web:\(token)", channel: .webForm))
+            let key = try intake.ledger.webKey(token: token, report: report)
+            acceptance = try await intake.accept(Submission(report: report, client: "web", clientKey: key, channel: .webForm))
         } catch {
             // Nothing was committed (a full disk, a failing store): the person keeps what they wrote and is told to retry.
             return try reportForm(language, form, notice: .errorTryLater, status: .serviceUnavailable)
