@@ -45,8 +45,15 @@ final class ServiceConnection: Sendable {
     func request(
         _ request: Iblagh_V1_Envelope, within timeout: Duration, isAnswer: (Iblagh_V1_Envelope) -> Bool = { _ in true }
     ) async throws -> Iblagh_V1_Envelope? {
-        try await bus.send(Multipart([request.frame]))
         let deadline = ContinuousClock.now + timeout
+        // Within the deadline too, and watching for a refusal: a send waits when the connection has no room (its
+        // pipe gone between a refused handshake and the next try), and an unbounded wait there could outlast the
+        // timeout with the refusal already known.
+        while try await !bus.trySend(Multipart([request.frame])) {
+            if let refused = failure.withLock({ $0 }) { throw CommandFailure(words(refused)) }
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         while ContinuousClock.now < deadline {
             if let refused = failure.withLock({ $0 }) { throw CommandFailure(words(refused)) }
             guard let message = try await bus.receive(before: min(deadline, .now + .milliseconds(200))) else { continue }
