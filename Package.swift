@@ -116,11 +116,13 @@ let package = Package(
             ],
             path: "Shared/ServiceBootstrap", exclude: ["generate.py"]),
 
+        .target(name: "WebForms", path: "Shared/WebForms"),
+
         // Executables.
         .executableTarget(
             name: "Intake",
             dependencies: [
-                "ServiceBootstrap", "ReportValidation", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop",
+                "ServiceBootstrap", "ReportValidation", "WebForms", "ZeroMQ", "IblaghCrypto", "Hexadecimal", "IblaghSchemas", "IblaghStore", "ReliableHop",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -233,7 +235,7 @@ let package = Package(
             path: "Tests/IblaghSchemasTests"),
         .target(
             name: "FuzzTargets",
-            dependencies: ["IblaghSchemas", "Jurisdiction", "ReportValidation", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["IblaghSchemas", "Jurisdiction", "ReportValidation", "WebForms", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/Fuzz/Targets"),
         .executableTarget(
             name: "FaultRun",
@@ -252,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "IntakeTests",
             dependencies: [
-                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "Hexadecimal", "ReliableHop", "ReportValidation", "TestSupport",
+                "Intake", "ServiceBootstrap", "ZeroMQ", "IblaghSchemas", "IblaghStore", "IblaghCrypto", "Hexadecimal", "ReliableHop", "ReportValidation", "WebForms", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/IntakeTests"),

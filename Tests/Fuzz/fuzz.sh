@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the code that reads what strangers send, with libFuzzer and AddressSanitizer.
-#   Tests/Fuzz/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET...]      targets: envelope messages report report-json place
+#   Tests/Fuzz/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET...]      targets: envelope messages report report-json place form
 #   Tests/Fuzz/fuzz.sh --build-only        builds iblagh-fuzz and stops (deploy/test.sh runs it beside the tests)
 #   Tests/Fuzz/fuzz.sh --no-build [...]    fuzzes with the iblagh-fuzz already built (a build with nothing to do
 #                                          still takes about 16 s to plan)
@@ -19,7 +19,7 @@ esac
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(envelope messages report report-json place)
+[ ${#targets[@]} -gt 0 ] || targets=(envelope messages report report-json place form)
 
 if [ "$build" != no ]; then
     echo "==> building iblagh-fuzz with libFuzzer and AddressSanitizer (.build-fuzz)"

@@ -5,6 +5,7 @@ import Hummingbird
 import IblaghCrypto
 import IblaghSchemas
 import ReportValidation
+import WebForms
 
 /// The citizen's web, served by intake beside the JSON API: the report form (works without JavaScript; with it,
 /// the upload shows its progress), the thank-you page with the tracking id and secret, "follow my report", and the

@@ -2,6 +2,7 @@ import Foundation
 import IblaghSchemas
 import ReportValidation
 import SwiftProtobuf
+import WebForms
 
 /// The report form: its fields as a person filled them in, turned into a report, and drawn back with an error under
 /// each field the validator refused — in the page's language, without ever echoing a file.

@@ -7,7 +7,7 @@ import FuzzTargets
 //   iblagh-fuzz TARGET FILE_OR_DIR...                         a plain build: run TARGET once on each input (a replay)
 //   iblagh-fuzz seed DIR                                      write every target's seed inputs to DIR/TARGET/
 //
-// Targets: envelope, messages, report, report-json, place.
+// Targets: envelope, messages, report, report-json, place, form.
 
 let arguments = CommandLine.arguments
 let usage = "usage: iblagh-fuzz TARGET [OPTIONS] [CORPUS...] | iblagh-fuzz seed DIR\n"

@@ -39,6 +39,19 @@ public enum FuzzSeeds {
         case .place:
             return ["Kénitra", "القنيطرة", "Hay Riad, Rabat", "Fquih", "casablanca", "Tanger-Assilah", "أگادير", "Paris", ""]
                 .map { Array($0.utf8) }
+        case .form:
+            let boundary = FuzzTarget.formBoundary
+            let multipart = [
+                ("form_token", "0123456789abcdef"), ("category", "sextortion"), ("description", "يهددني شخص بنشر صوري\r\nمنذ أمس"),
+                ("residence", "Kénitra"), ("account_kind", "url"), ("account_value", ""),
+            ].map { "--\(boundary)\r\nContent-Disposition: form-data; name=\"\($0)\"\r\n\r\n\($1)\r\n" }.joined()
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"capture.png\"\r\nContent-Type: image/png\r\n\r\n"
+            return [
+                [0] + Array("form_token=0123456789abcdef&category=fraud&description=Un+faux+vendeur+%C3%A0+Rabat&residence=Rabat&account_kind=url&account_value=".utf8),
+                [1] + Array(multipart.utf8) + [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("\r\n--\(boundary)--\r\n".utf8),
+                [1] + Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--\(boundary)--\r\n".utf8),
+                [0],
+            ]
         }
     }
 

@@ -3,6 +3,7 @@ import IblaghSchemas
 import Jurisdiction
 import ReportValidation
 import SwiftProtobuf
+import WebForms
 
 /// The code that reads what strangers send, fed arbitrary bytes: by libFuzzer through `iblagh-fuzz` (built with
 /// `-sanitize=fuzzer,address`, see `Tests/Fuzz/fuzz.sh`), and over each committed corpus by the tests, so an input that
@@ -19,6 +20,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case reportJSON = "report-json"
     /// A place of residence, through the name normaliser and the matcher.
     case place
+    /// The citizen's web form as a browser posts it: the first byte picks URL-encoded (even) or multipart (odd, with
+    /// ``FuzzTarget/formBoundary``), the rest is the body.
+    case form
 
     public func run(_ bytes: [UInt8]) {
         switch self {
@@ -27,6 +31,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .report: Self.report(bytes)
         case .reportJSON: Self.reportJSON(bytes)
         case .place: Self.place(bytes)
+        case .form: Self.form(bytes)
         }
     }
 
@@ -83,6 +88,63 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .unknown:
             break
         }
+    }
+
+    public static let formBoundary = "iblagh-fuzz-boundary"
+
+    private static func form(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return }
+        let multipart = first % 2 == 1
+        let contentType = multipart ? "multipart/form-data; boundary=\(formBoundary)" : "application/x-www-form-urlencoded"
+        guard let parsed = try? FormBody(contentType: contentType, body: Array(bytes.dropFirst())) else { return }
+        // What was read is read again, the same, from the form a browser would send of it.
+        guard let encoded = multipart ? multipartBody(of: parsed) : urlEncodedBody(of: parsed) else { return }
+        guard let again = try? FormBody(contentType: contentType, body: encoded) else {
+            preconditionFailure("a form's own encoding is refused")
+        }
+        check(again == parsed, "a form changed through its encoding")
+    }
+
+    /// Every byte but the unreserved ones percent-encoded.
+    private static func urlEncodedBody(of form: FormBody) -> [UInt8] {
+        func encode(_ text: String) -> String {
+            text.utf8.map { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || "-._~".utf8.contains(byte)
+                    ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
+            }.joined()
+        }
+        return Array(form.fields.sorted { $0.key < $1.key }.flatMap { name, values in values.map { "\(encode(name))=\(encode($0))" } }
+            .joined(separator: "&").utf8)
+    }
+
+    /// The parts a browser would send; nil when a name, value or file cannot be written so (a quote, a `;` or a line
+    /// break in a name, a value holding the delimiter, an empty media type, a name with spaces around it).
+    private static func multipartBody(of form: FormBody) -> [UInt8]? {
+        let delimiter = Array("\r\n--\(formBoundary)".utf8)
+        func plain(_ name: String) -> Bool {
+            !name.contains(where: { "\";\r\n".contains($0) }) && name.trimmingCharacters(in: .whitespaces) == name
+        }
+        func holdsDelimiter(_ bytes: [UInt8]) -> Bool {
+            bytes.count >= delimiter.count && (0...(bytes.count - delimiter.count)).contains { bytes[$0..<($0 + delimiter.count)].elementsEqual(delimiter) }
+        }
+        var body: [UInt8] = []
+        func part(_ headers: String, _ content: [UInt8]) {
+            body += Array("--\(formBoundary)\r\n\(headers)\r\n\r\n".utf8) + content + Array("\r\n".utf8)
+        }
+        for (name, values) in form.fields.sorted(by: { $0.key < $1.key }) {
+            guard plain(name) else { return nil }
+            for value in values {
+                guard !holdsDelimiter(Array(value.utf8) + Array("\r\n".utf8)) else { return nil }
+                part("Content-Disposition: form-data; name=\"\(name)\"", Array(value.utf8))
+            }
+        }
+        for file in form.files {
+            guard plain(file.field), plain(file.fileName), !file.mediaType.isEmpty, plain(file.mediaType), !file.mediaType.contains(":"),
+                  !holdsDelimiter(file.content + Array("\r\n".utf8))
+            else { return nil }
+            part("Content-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.fileName)\"\r\nContent-Type: \(file.mediaType)", file.content)
+        }
+        return body + Array("--\(formBoundary)--\r\n".utf8)
     }
 
     // MARK: Properties

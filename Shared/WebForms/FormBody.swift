@@ -2,31 +2,38 @@ import Foundation
 
 /// A submitted HTML form: `application/x-www-form-urlencoded`, or `multipart/form-data` with at most one file.
 /// Parsed in memory (the body is capped before it gets here): a file's bytes are never written anywhere but into the
-/// evidence vault, sealed.
-struct FormBody: Sendable {
-    struct File: Sendable {
-        let field: String
-        let fileName: String
-        let mediaType: String
-        let content: [UInt8]
+/// evidence vault, sealed. What strangers send, so a fuzz target of its own (`Tests/Fuzz`, target `form`).
+public struct FormBody: Sendable, Equatable {
+    public struct File: Sendable, Equatable {
+        public let field: String
+        public let fileName: String
+        public let mediaType: String
+        public let content: [UInt8]
+
+        public init(field: String, fileName: String, mediaType: String, content: [UInt8]) {
+            self.field = field
+            self.fileName = fileName
+            self.mediaType = mediaType
+            self.content = content
+        }
     }
 
-    private(set) var fields: [String: [String]] = [:]
-    private(set) var files: [File] = []
+    public private(set) var fields: [String: [String]] = [:]
+    public private(set) var files: [File] = []
 
     /// The first value of `name`, trimmed; nil when absent or blank.
-    subscript(name: String) -> String? {
+    public subscript(name: String) -> String? {
         fields[name]?.first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func all(_ name: String) -> [String] { fields[name] ?? [] }
+    public func all(_ name: String) -> [String] { fields[name] ?? [] }
 
-    enum ParseError: Error, Equatable {
+    public enum ParseError: Error, Equatable {
         case unsupportedType, malformed
     }
 
     /// Parses `body` sent with `contentType`.
-    init(contentType: String, body: [UInt8]) throws(ParseError) {
+    public init(contentType: String, body: [UInt8]) throws(ParseError) {
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         switch parts.first?.lowercased() {
         case "application/x-www-form-urlencoded":
@@ -113,13 +120,24 @@ struct FormBody: Sendable {
         }
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard needle.count <= haystack.count, start <= haystack.count - needle.count else { return nil }
-        var index = start
-        let first = needle[0]
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+    /// Where `needle` first is in `haystack` at or after `start`, by Knuth–Morris–Pratt: each byte looked at about once.
+    /// The search it replaces compared up to the whole needle at each byte equal to its first: a body of 20 MiB of `-`
+    /// under a boundary of 69 `-` and an `x` took it 0.38 s of CPU, this one 0.065 s (release builds, one run each).
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, start >= 0, start < haystack.count else { return nil }
+        // failure[i]: the length of the longest proper prefix of needle[0...i] that is also its suffix.
+        var failure = [Int](repeating: 0, count: needle.count)
+        var length = 0
+        for index in needle.indices.dropFirst() {
+            while length > 0, needle[index] != needle[length] { length = failure[length - 1] }
+            if needle[index] == needle[length] { length += 1 }
+            failure[index] = length
+        }
+        var matched = 0
+        for index in start..<haystack.count {
+            while matched > 0, haystack[index] != needle[matched] { matched = failure[matched - 1] }
+            if haystack[index] == needle[matched] { matched += 1 }
+            if matched == needle.count { return index - needle.count + 1 }
         }
         return nil
     }
