@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "ServiceBootstrap",
             dependencies: [
-                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "CMalloc", "JSONFiles", "Hexadecimal",
+                "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "CMalloc", "JSONFiles", "Hexadecimal", "BuildInfo",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -117,6 +117,7 @@ let package = Package(
             path: "Shared/ServiceBootstrap", exclude: ["generate.py"]),
 
         .target(name: "WebForms", path: "Shared/WebForms"),
+        .target(name: "BuildInfo", dependencies: ["ZeroMQ", "IblaghCrypto", "IblaghStore", "IblaghSchemas", "Hexadecimal"], path: "Shared/BuildInfo"),
 
         // Executables.
         .executableTarget(
@@ -136,7 +137,7 @@ let package = Package(
             name: "Iblagh",
             dependencies: [
                 "ZeroMQ", "IblaghCrypto", "IblaghSchemas", "IblaghStore", "ReliableHop", "Jurisdiction", "RoutingLedger", "CaseHistory", "Statistics",
-                "ReportValidation",
+                "ReportValidation", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

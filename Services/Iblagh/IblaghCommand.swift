@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Logging
 
 /// `iblagh`: the operator's and developer's command-line tool.
@@ -7,6 +8,7 @@ struct IblaghCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iblagh",
         abstract: "Iblagh: report online crime, from the citizen to the court.",
+        version: BuildInfo.current.line("iblagh"),
         subcommands: [KeysCommand.self, DemoCommand.self, DeadLetterCommand.self, SubmitCommand.self, RouteCommand.self, RerouteCommand.self, ConsoleCommand.self, CaseCommand.self, AuditCommand.self, StatsCommand.self])
 
     /// Logs go to standard error, so standard output stays for what a command prints for a person or a script.

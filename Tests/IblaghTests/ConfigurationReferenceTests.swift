@@ -94,17 +94,17 @@ struct ConfigurationReferenceTests {
         #expect(short.status == 0 && short.output == output)
     }
 
-    @Test("each executable's --version names its build (the ELF build id readelf shows) and the libraries it runs with; nothing opened", arguments: [
-        "intake", "router", "notifier", "tracker", "statistics",
+    @Test("each executable's --version (the tool's too) names its build (the ELF build id readelf shows) and the libraries it runs with; nothing opened", arguments: [
+        "iblagh-intake", "iblagh-router", "iblagh-notifier", "iblagh-tracker", "iblagh-statistics", "iblagh",
     ])
-    func version(_ service: String) async throws {
-        let executable = builtExecutable("iblagh-\(service)")
-        let result = try await run(executable, ["--config", "/nonexistent.json", "--version"])
+    func version(_ name: String) async throws {
+        let executable = builtExecutable(name)
+        let result = try await run(executable, name == "iblagh" ? ["--version"] : ["--config", "/nonexistent.json", "--version"])
         #expect(result.status == 0 && result.error.isEmpty, "\(result.error)")
         let notes = try await run("/usr/bin/env", ["readelf", "-n", executable])
         let buildID = try #require(notes.output.firstMatch(of: /Build ID: ([0-9a-f]+)/)?.1)
-        let line = try #require(result.output.wholeMatch(of: /iblagh-(\w+) build ([0-9a-f]{12}) \(protocol iblagh\.v1; libzmq (4\.[0-9.]+), SQLite (3\.[0-9.]+), OpenSSL ([0-9.]+)\)\n/), "\(result.output)")
-        #expect(line.1 == service)
+        let line = try #require(result.output.wholeMatch(of: /([\w-]+) build ([0-9a-f]{12}) \(protocol iblagh\.v1; libzmq (4\.[0-9.]+), SQLite (3\.[0-9.]+), OpenSSL ([0-9.]+)\)\n/), "\(result.output)")
+        #expect(line.1 == name)
         #expect(buildID.hasPrefix(line.2))
     }
 

@@ -3,11 +3,11 @@ import Hexadecimal
 import IblaghCrypto
 import IblaghSchemas
 import IblaghStore
-import Metrics
 import ZeroMQ
 
-/// What a service runs as: its executable's build id and the C libraries it runs with (libzmq, SQLite, OpenSSL).
-/// `--version` prints it, the start logs it, and `/metrics` carries it as `iblagh_build_info`. An operator answering
+/// What a program runs as: its executable's build id and the C libraries it runs with (libzmq, SQLite, OpenSSL).
+/// Each service's and the `iblagh` tool's `--version` prints it; a service also logs it at its start and carries it in
+/// `/metrics` as `iblagh_build_info`. An operator answering
 /// an advisory for one of the libraries, or rolling a build out region by region, sees which instances run what.
 public struct BuildInfo: Sendable, Equatable {
     /// The executable's ELF build id (the linker's hash of its contents), shortened as git shortens a commit.
@@ -26,14 +26,9 @@ public struct BuildInfo: Sendable, Equatable {
         "\(name) build \(build) (protocol \(Iblagh_V1_Envelope.protoMessageName.split(separator: ".").dropLast().joined(separator: ".")); libzmq \(libzmq), SQLite \(sqlite), OpenSSL \(openssl))"
     }
 
-    /// The labels of `iblagh_build_info`, a gauge that is always 1.
-    var labels: [(String, String)] {
+    /// Its parts by name: the labels of the services' `iblagh_build_info` gauge and of their `starting` line.
+    public var labels: [(String, String)] {
         [("build", build), ("libzmq", libzmq), ("sqlite", sqlite), ("openssl", openssl)]
-    }
-
-    /// Sets `iblagh_build_info{build,libzmq,sqlite,openssl} 1`.
-    func record() {
-        Gauge(label: "iblagh_build_info", dimensions: labels).record(1)
     }
 
     /// The `NT_GNU_BUILD_ID` note of this process's executable, read from its program headers in /proc/self/exe;
