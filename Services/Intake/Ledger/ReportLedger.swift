@@ -18,6 +18,8 @@ final class ReportLedger: Sendable {
     private let commits: GroupCommit
     private let keys: KeyRing
     private let accounts: AccountIndex
+    /// Keys the hash in ``webKey(token:report:)``, derived from the data key for that use alone.
+    private let webFormKey: [UInt8]
     let receiptCost: ReceiptHash.Cost
     private let vault: EvidenceVault
     private let producer: String
@@ -27,6 +29,7 @@ final class ReportLedger: Sendable {
         self.commits = GroupCommit(store: store, name: "intake_reports")
         self.keys = keys
         self.accounts = AccountIndex(dataKey: keys.current)
+        self.webFormKey = HMACSHA256.authenticationCode(for: Array("iblagh web form key v1".utf8), key: keys.current.bytes)
         self.receiptCost = receiptCost
         self.vault = vault
         self.producer = producer
@@ -91,7 +94,7 @@ final class ReportLedger: Sendable {
     /// A key for the web form's submission: its form token and a keyed hash of what it holds. Sent twice as it is
     /// (a double click, a reload), it is one report; changed and sent again (back, mend, send), it is a new one.
     func webKey(token: String, report: Iblagh_V1_Report) throws -> String {
-        "web:\(token):" + Hex.string(HMACSHA256.authenticationCode(for: try report.serializedBytes() as [UInt8], key: accounts.key).prefix(16))
+        "web:\(token):" + Hex.string(HMACSHA256.authenticationCode(for: try report.serializedBytes() as [UInt8], key: webFormKey).prefix(16))
     }
 
     /// Records one sealed submission in `transaction`: the first answer again for a known client key, else the
