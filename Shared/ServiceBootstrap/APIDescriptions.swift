@@ -101,20 +101,10 @@ public enum APIDescriptions {
             },
             "links": {
               "followReport": {
-                "operationId": "followReport",
-                "description": "The report's status, with the tracking id and receipt secret just answered.",
-                "parameters": {
-                  "path.tracking": "$response.body#/tracking_id",
-                  "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
-                }
+                "$ref": "#/components/links/followReport"
               },
               "addEvidence": {
-                "operationId": "addEvidence",
-                "description": "A file for the report, with the tracking id and receipt secret just answered.",
-                "parameters": {
-                  "path.tracking": "$response.body#/tracking_id",
-                  "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
-                }
+                "$ref": "#/components/links/addEvidence"
               }
             }
           },
@@ -129,20 +119,10 @@ public enum APIDescriptions {
             },
             "links": {
               "followReport": {
-                "operationId": "followReport",
-                "description": "The report's status, with the tracking id and receipt secret just answered.",
-                "parameters": {
-                  "path.tracking": "$response.body#/tracking_id",
-                  "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
-                }
+                "$ref": "#/components/links/followReport"
               },
               "addEvidence": {
-                "operationId": "addEvidence",
-                "description": "A file for the report, with the tracking id and receipt secret just answered.",
-                "parameters": {
-                  "path.tracking": "$response.body#/tracking_id",
-                  "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
-                }
+                "$ref": "#/components/links/addEvidence"
               }
             }
           },
@@ -934,6 +914,24 @@ public enum APIDescriptions {
           "reason": {
             "type": "string"
           }
+        }
+      }
+    },
+    "links": {
+      "followReport": {
+        "operationId": "followReport",
+        "description": "The report's status, with the tracking id and receipt secret just answered.",
+        "parameters": {
+          "path.tracking": "$response.body#/tracking_id",
+          "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
+        }
+      },
+      "addEvidence": {
+        "operationId": "addEvidence",
+        "description": "A file for the report, with the tracking id and receipt secret just answered.",
+        "parameters": {
+          "path.tracking": "$response.body#/tracking_id",
+          "header.Iblagh-Receipt-Secret": "$response.body#/receipt_secret"
         }
       }
     }
